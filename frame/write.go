@@ -1,0 +1,237 @@
+package frame
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Formats lists the output formats Write understands.
+var Formats = []string{"table", "csv", "json", "ndjson", "parquet", "html"}
+
+// ErrFormat is returned (wrapped) for an unknown output format.
+var ErrFormat = errors.New("unknown output format")
+
+// FormatFromPath guesses an output format from a file name's extension; "" when unknown.
+func FormatFromPath(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return "csv"
+	case ".json":
+		return "json"
+	case ".jsonl", ".ndjson":
+		return "ndjson"
+	case ".parquet", ".pq":
+		return "parquet"
+	case ".html", ".htm":
+		return "html"
+	case ".txt":
+		return "table"
+	}
+	return ""
+}
+
+// Write renders f to w in the named format: table, csv, json, ndjson, parquet or html.
+func Write(w io.Writer, f *Frame, format string) error {
+	switch strings.ToLower(format) {
+	case "table", "":
+		return WriteTable(w, f, TableOptions{})
+	case "csv":
+		return WriteCSV(w, f)
+	case "json":
+		return WriteJSON(w, f)
+	case "ndjson", "jsonl":
+		return WriteNDJSON(w, f)
+	case "parquet":
+		return WriteParquet(w, f)
+	case "html":
+		return WriteHTML(w, f)
+	}
+	return fmt.Errorf("%w %q (want one of %s)", ErrFormat, format, strings.Join(Formats, ", "))
+}
+
+// WriteFile writes f to path in the given format (guessed from the extension when empty).
+// It writes a temporary file in the same folder and renames it into place, so a failure
+// never leaves half a file behind.
+func WriteFile(path string, f *Frame, format string) error {
+	if format == "" {
+		format = FormatFromPath(path)
+		if format == "" {
+			format = "csv"
+		}
+	}
+	return AtomicWrite(path, 0o644, func(w io.Writer) error { return Write(w, f, format) })
+}
+
+// AtomicWrite creates path with the given mode by writing through fill into a temporary
+// file next to it and renaming it into place once fill and the flush succeed.
+func AtomicWrite(path string, mode os.FileMode, fill func(w io.Writer) error) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	if err = fill(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Chmod(mode); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteCSV writes a header row and one row per record; nulls are empty fields.
+func WriteCSV(w io.Writer, f *Frame) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(f.Names()); err != nil {
+		return err
+	}
+	rec := make([]string, len(f.cols))
+	for i := 0; i < f.n; i++ {
+		for j, c := range f.cols {
+			rec[j] = c.Text(i)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteJSON writes an array of objects, one per row, keys in column order.
+func WriteJSON(w io.Writer, f *Frame) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	for i := 0; i < f.n; i++ {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+		if err := appendRecordJSON(bw, f, i); err != nil {
+			return err
+		}
+	}
+	if f.n > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("]\n")
+	return bw.Flush()
+}
+
+// WriteNDJSON writes one JSON object per line.
+func WriteNDJSON(w io.Writer, f *Frame) error {
+	bw := bufio.NewWriter(w)
+	for i := 0; i < f.n; i++ {
+		if err := appendRecordJSON(bw, f, i); err != nil {
+			return err
+		}
+		bw.WriteString("\n")
+	}
+	return bw.Flush()
+}
+
+func appendRecordJSON(bw *bufio.Writer, f *Frame, i int) error {
+	bw.WriteByte('{')
+	for j, c := range f.cols {
+		if j > 0 {
+			bw.WriteByte(',')
+		}
+		k, _ := json.Marshal(c.name)
+		bw.Write(k)
+		bw.WriteByte(':')
+		if err := appendValueJSON(bw, c, i); err != nil {
+			return fmt.Errorf("column %q row %d: %w", c.name, i, err)
+		}
+	}
+	bw.WriteByte('}')
+	return nil
+}
+
+func appendValueJSON(bw *bufio.Writer, c *Column, i int) error {
+	if c.IsNull(i) {
+		bw.WriteString("null")
+		return nil
+	}
+	switch c.typ {
+	case String:
+		b, _ := json.Marshal(c.strs[i])
+		bw.Write(b)
+	case Int:
+		bw.WriteString(strconv.FormatInt(c.ints[i], 10))
+	case Float:
+		v := c.floats[i]
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			bw.WriteString("null")
+		} else {
+			bw.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+		}
+	case Bool:
+		bw.WriteString(strconv.FormatBool(c.bools[i]))
+	case Time:
+		bw.WriteByte('"')
+		bw.WriteString(c.times[i].Format(time.RFC3339Nano))
+		bw.WriteByte('"')
+	case Dynamic:
+		b, err := json.Marshal(c.dyn[i])
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+	}
+	return nil
+}
+
+// WriteHTML writes a plain, self-contained HTML table (for notebooks and reports).
+func WriteHTML(w io.Writer, f *Frame) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(`<table class="huntkit-frame">` + "\n<thead><tr>")
+	for _, c := range f.cols {
+		fmt.Fprintf(bw, `<th title="%s">%s</th>`, c.typ, html.EscapeString(c.name))
+	}
+	bw.WriteString("</tr></thead>\n<tbody>\n")
+	for i := 0; i < f.n; i++ {
+		bw.WriteString("<tr>")
+		for _, c := range f.cols {
+			if c.IsNull(i) {
+				bw.WriteString(`<td class="null"></td>`)
+				continue
+			}
+			bw.WriteString("<td>")
+			bw.WriteString(html.EscapeString(c.Text(i)))
+			bw.WriteString("</td>")
+		}
+		bw.WriteString("</tr>\n")
+	}
+	bw.WriteString("</tbody>\n</table>\n")
+	if f.partial != nil {
+		fmt.Fprintf(bw, "<p class=\"huntkit-partial\">partial result: %s</p>\n", html.EscapeString(f.partial.Error()))
+	}
+	return bw.Flush()
+}
