@@ -1,0 +1,212 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/testdata"
+)
+
+func open(t *testing.T) *Workspace {
+	t.Helper()
+	w, err := Open(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w
+}
+
+func sample() *frame.Frame {
+	ts := []time.Time{
+		time.Date(2024, 1, 1, 10, 0, 0, 0, time.UTC),
+		time.Date(2024, 1, 1, 11, 0, 0, 0, time.FixedZone("x", 3600)),
+		time.Date(2024, 1, 2, 9, 30, 0, 0, time.UTC),
+	}
+	return frame.MustNew(
+		frame.NewStrings("Computer", []string{"host1", "host2", "host1"}),
+		frame.NewInts("EventID", []int64{4624, 4625, 4624}),
+		frame.NewFloats("Score", []float64{0.5, 1.5, 2}).WithValid([]bool{true, false, true}),
+		frame.NewBools("Ok", []bool{true, false, true}),
+		frame.NewTimes("TimeGenerated", ts),
+		frame.NewDynamics("Extra", []any{map[string]any{"a": int64(1)}, nil, []any{"x", "y"}}),
+	)
+}
+
+func TestRegisterQueryRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	if err := w.Register(ctx, "events", sample()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := w.Query(ctx, `SELECT * FROM events ORDER BY TimeGenerated`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Len() != 3 {
+		t.Fatalf("rows = %d", f.Len())
+	}
+	want := []frame.Field{{Name: "Computer", Type: frame.String}, {Name: "EventID", Type: frame.Int}, {Name: "Score", Type: frame.Float},
+		{Name: "Ok", Type: frame.Bool}, {Name: "TimeGenerated", Type: frame.Time}, {Name: "Extra", Type: frame.Dynamic}}
+	for i, fl := range f.Fields() {
+		if fl != want[i] {
+			t.Errorf("field %d = %v, want %v", i, fl, want[i])
+		}
+	}
+	if !f.Col("Score").IsNull(1) {
+		t.Error("null score lost")
+	}
+	if got := f.Col("TimeGenerated").Time(1); !got.Equal(time.Date(2024, 1, 1, 10, 0, 0, 0, time.UTC)) {
+		t.Errorf("time = %v", got)
+	}
+	if got := f.Col("Extra").Text(0); got != `{"a":1}` {
+		t.Errorf("dynamic = %s", got)
+	}
+	if got := f.Col("Extra").Text(2); got != `["x","y"]` {
+		t.Errorf("dynamic list = %s", got)
+	}
+	agg, err := w.Query(ctx, `SELECT Computer, count(*) AS n FROM events GROUP BY Computer ORDER BY n DESC`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if agg.Col("Computer").Str(0) != "host1" || agg.Col("n").Int(0) != 2 {
+		t.Errorf("group by gave %v", agg.Row(0))
+	}
+}
+
+func TestQueryErrors(t *testing.T) {
+	w := open(t)
+	_, err := w.Query(context.Background(), `SELEC 1`)
+	if !errors.Is(err, ErrSQL) {
+		t.Fatalf("err = %v, want ErrSQL", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := w.Query(ctx, `SELECT 1`); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled query err = %v", err)
+	}
+}
+
+func TestImportAndExport(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "logons.csv")
+	if err := frame.WriteFile(csvPath, sample().Drop("Extra"), "csv"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Import(ctx, TableName(csvPath), csvPath); err != nil {
+		t.Fatal(err)
+	}
+	cols, err := w.Columns(ctx, "logons")
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := map[string]frame.Type{}
+	for _, c := range cols {
+		types[c.Name] = c.Type
+	}
+	if types["EventID"] != frame.Int || types["TimeGenerated"] != frame.Time || types["Ok"] != frame.Bool {
+		t.Errorf("inferred types %v", types)
+	}
+	for _, format := range []string{"csv", "ndjson", "parquet"} {
+		out := filepath.Join(dir, "out."+format)
+		if err := w.Export(ctx, "logons", out, format); err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		if err := w.Import(ctx, "back_"+format, out); err != nil {
+			t.Fatalf("reimport %s: %v", format, err)
+		}
+		f, err := w.Query(ctx, `SELECT sum(EventID) AS s FROM back_`+format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Col("s").Int(0) != 4624*2+4625 {
+			t.Errorf("%s round trip sum = %v", format, f.Row(0))
+		}
+	}
+	tables, err := w.Tables(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tables) != 4 || tables[0].Name != "back_csv" || tables[0].Rows != 3 {
+		t.Errorf("tables = %+v", tables)
+	}
+}
+
+func TestImportBadCSV(t *testing.T) {
+	w := open(t)
+	err := w.Import(context.Background(), "bad", "testdata/bad.csv")
+	if err == nil {
+		t.Fatal("malformed CSV imported without error")
+	}
+	if !strings.Contains(err.Error(), "bad.csv:3") {
+		t.Errorf("error should give file:line: %q", err)
+	}
+	if !strings.Contains(err.Error(), "testdata/bad.csv") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("error should name the file on one line: %q", err)
+	}
+	if err := w.Import(context.Background(), "x", "notes.docx"); !errors.Is(err, ErrFormat) {
+		t.Errorf("unknown extension: %v", err)
+	}
+}
+
+func TestImportOTRFZip(t *testing.T) {
+	path := testdata.Shared(t, "otrf/zips/windows_lateral_movement_host_schtask_create.zip")
+	w := open(t)
+	ctx := context.Background()
+	if err := w.Import(ctx, "schtask", path); err != nil {
+		t.Fatal(err)
+	}
+	f, err := w.Query(ctx, `SELECT count(*) AS n, count(DISTINCT EventID) AS ids FROM schtask`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Col("n").Int(0) < 100 || f.Col("ids").Int(0) < 5 {
+		t.Errorf("OTRF dataset looks empty: %v", f.Row(0))
+	}
+}
+
+func TestFileWorkspacePersists(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "case.duckdb")
+	w, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Register(ctx, "events", sample()); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+	w2, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w2.Close()
+	f, err := w2.Query(ctx, `SELECT count(*) AS n FROM events`)
+	if err != nil || f.Col("n").Int(0) != 3 {
+		t.Fatalf("reopened workspace: %v %v", f, err)
+	}
+}
+
+func TestTableName(t *testing.T) {
+	for in, want := range map[string]string{
+		"/x/SecurityEvent.csv":  "SecurityEvent",
+		"a/host-logons.json.gz": "host_logons",
+		"2024 data.parquet":     "t2024_data",
+		"otrf.zip":              "otrf",
+	} {
+		if got := TableName(in); got != want {
+			t.Errorf("TableName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,316 @@
+package engine
+
+import (
+	"archive/zip"
+	"compress/gzip"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/huntkit/huntkit/frame"
+)
+
+// ErrFormat is wrapped when a file's type is not one the workspace imports.
+var ErrFormat = errors.New("unsupported file type")
+
+// TableName derives a table name from a file name: the base name without extensions
+// (case kept), with characters other than letters, digits and _ replaced by _.
+func TableName(path string) string {
+	base := filepath.Base(path)
+	for {
+		ext := filepath.Ext(base)
+		if ext == "" || ext == base {
+			break
+		}
+		switch strings.ToLower(ext) {
+		case ".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet", ".zip", ".gz", ".zst", ".log", ".txt", ".pq":
+			base = strings.TrimSuffix(base, ext)
+			continue
+		}
+		break
+	}
+	var b strings.Builder
+	for i, r := range base {
+		switch {
+		case r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' && i > 0:
+			b.WriteRune(r)
+		case r >= '0' && r <= '9':
+			b.WriteString("t")
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "data"
+	}
+	return b.String()
+}
+
+// Importable reports whether Import understands the file's extension.
+func Importable(path string) bool {
+	_, err := sourceKind(path)
+	return err == nil
+}
+
+func sourceKind(path string) (string, error) {
+	p := strings.ToLower(path)
+	for _, c := range []string{".gz", ".zst"} {
+		p = strings.TrimSuffix(p, c)
+	}
+	switch filepath.Ext(p) {
+	case ".csv", ".tsv":
+		return "csv", nil
+	case ".json", ".jsonl", ".ndjson":
+		return "json", nil
+	case ".parquet", ".pq":
+		return "parquet", nil
+	case ".zip":
+		return "zip", nil
+	}
+	return "", fmt.Errorf("%s: %w %q (want .csv, .tsv, .json, .jsonl, .ndjson, .parquet or .zip of JSON lines)", path, ErrFormat, filepath.Ext(path))
+}
+
+// Import reads a file into table (replacing a table of that name), inferring column types:
+// CSV/TSV (header row; gzip and zstd compressed too), JSON lines or a JSON array, Parquet,
+// and zip archives of JSON lines or CSV files (as OTRF security datasets ship; every
+// member becomes part of one table, columns united by name).
+func (w *Workspace) Import(ctx context.Context, table, path string) error {
+	kind, err := sourceKind(path)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("import %s: %w", path, err)
+	}
+	var src string
+	switch kind {
+	case "csv":
+		src = csvSource([]string{path})
+	case "json":
+		src = jsonSource([]string{path})
+	case "parquet":
+		src = "read_parquet(" + QuoteString(path) + ")"
+	case "zip":
+		dir, files, err := unzipMembers(path)
+		if err != nil {
+			return fmt.Errorf("import %s: %w", path, err)
+		}
+		defer os.RemoveAll(dir)
+		var js, cs []string
+		for _, f := range files {
+			if k, _ := sourceKind(f); k == "csv" {
+				cs = append(cs, f)
+			} else {
+				js = append(js, f)
+			}
+		}
+		switch {
+		case len(js) > 0:
+			src = jsonSource(js)
+		case len(cs) > 0:
+			src = csvSource(cs)
+		default:
+			return fmt.Errorf("import %s: %w: the archive holds no JSON or CSV files", path, ErrFormat)
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	stmt := "CREATE OR REPLACE TABLE " + QuoteIdent(table) + " AS SELECT * FROM " + src
+	if _, err := w.db.ExecContext(ctx, stmt); err != nil {
+		if kind == "csv" {
+			if perr := locateCSVProblem(path); perr != nil {
+				return fmt.Errorf("import %w", perr)
+			}
+		}
+		return importError(ctx, path, err)
+	}
+	return nil
+}
+
+// locateCSVProblem re-reads a CSV file that DuckDB refused to find the first malformed
+// record, so the error can say file:line.
+func locateCSVProblem(path string) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer fh.Close()
+	var r io.Reader = fh
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".gz":
+		gz, err := gzip.NewReader(fh)
+		if err != nil {
+			return nil
+		}
+		r = gz
+	case ".zst":
+		return nil
+	}
+	cr := csv.NewReader(r)
+	if strings.Contains(strings.ToLower(path), ".tsv") {
+		cr.Comma = '\t'
+	}
+	cr.ReuseRecord = true
+	for {
+		_, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s:%d:%d: %w: %v", path, pe.StartLine, pe.Column, frame.ErrMalformed, pe.Err)
+		}
+		if err != nil {
+			return nil
+		}
+	}
+}
+
+func listLiteral(paths []string) string {
+	q := make([]string, len(paths))
+	for i, p := range paths {
+		q[i] = QuoteString(p)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+func csvSource(paths []string) string {
+	delim := ","
+	if k := strings.ToLower(paths[0]); strings.Contains(k, ".tsv") {
+		delim = `\t`
+	}
+	return "read_csv(" + listLiteral(paths) + ", header=true, delim=" + QuoteString(delim) +
+		", quote='\"', escape='\"', union_by_name=true, sample_size=-1)"
+}
+
+func jsonSource(paths []string) string {
+	return "read_json(" + listLiteral(paths) + ", format='auto', union_by_name=true, sample_size=-1, maximum_object_size=67108864)"
+}
+
+var lineRE = regexp.MustCompile(`\bline:? (\d+)`)
+
+// importError shortens DuckDB's reader error to one line that names the file and, where
+// DuckDB reports it, the line.
+func importError(ctx context.Context, path string, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	msg := err.Error()
+	where := path
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		where = path + ":" + m[1]
+	}
+	first := msg
+	if i := strings.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	return fmt.Errorf("import %s: %w: %s", where, ErrSQL, strings.TrimSpace(first))
+}
+
+// maxMember bounds one unpacked archive member (zip bombs are refused).
+const maxMember = 4 << 30
+
+// unzipMembers extracts the data files of a zip archive into a temporary folder.
+func unzipMembers(path string) (string, []string, error) {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return "", nil, err
+	}
+	defer zr.Close()
+	dir, err := os.MkdirTemp("", "huntkit-zip-*")
+	if err != nil {
+		return "", nil, err
+	}
+	var files []string
+	for i, f := range zr.File {
+		if f.FileInfo().IsDir() || strings.HasPrefix(filepath.Base(f.Name), ".") || strings.Contains(f.Name, "__MACOSX") {
+			continue
+		}
+		name := strings.ToLower(f.Name)
+		if !(strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson") ||
+			strings.HasSuffix(name, ".csv") || strings.HasSuffix(name, ".tsv")) {
+			continue
+		}
+		if f.UncompressedSize64 > maxMember {
+			os.RemoveAll(dir)
+			return "", nil, fmt.Errorf("member %s unpacks to %d bytes, over the %d-byte limit", f.Name, f.UncompressedSize64, int64(maxMember))
+		}
+		out := filepath.Join(dir, fmt.Sprintf("%03d_%s", i, filepath.Base(f.Name)))
+		if err := extract(f, out); err != nil {
+			os.RemoveAll(dir)
+			return "", nil, fmt.Errorf("member %s: %w", f.Name, err)
+		}
+		files = append(files, out)
+	}
+	return dir, files, nil
+}
+
+func extract(f *zip.File, out string) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	fh, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	n, err := io.Copy(fh, io.LimitReader(rc, maxMember+1))
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n > maxMember {
+		err = fmt.Errorf("unpacks to more than %d bytes", int64(maxMember))
+	}
+	return err
+}
+
+// Export writes the result of a SQL query, or a whole table when sqlOrTable names one, to
+// path with DuckDB's COPY in format csv, ndjson (json), or parquet (guessed from the
+// extension when format is ""). The file is written beside its final name and renamed, so
+// a failed export never leaves half a file.
+func (w *Workspace) Export(ctx context.Context, sqlOrTable, path, format string) error {
+	if format == "" {
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".parquet", ".pq":
+			format = "parquet"
+		case ".json", ".jsonl", ".ndjson":
+			format = "ndjson"
+		default:
+			format = "csv"
+		}
+	}
+	var opts string
+	switch strings.ToLower(format) {
+	case "csv":
+		opts = "FORMAT csv, HEADER true"
+	case "json", "ndjson", "jsonl":
+		opts = "FORMAT json"
+	case "parquet":
+		opts = "FORMAT parquet, COMPRESSION zstd"
+	default:
+		return fmt.Errorf("export %s: %w %q (want csv, ndjson or parquet)", path, ErrFormat, format)
+	}
+	src := sqlOrTable
+	if w.HasTable(ctx, sqlOrTable) {
+		src = "SELECT * FROM " + QuoteIdent(sqlOrTable)
+	}
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	stmt := "COPY (" + src + ") TO " + QuoteString(tmp) + " (" + opts + ")"
+	if _, err := w.db.ExecContext(ctx, stmt); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("export %s: %w", path, sqlError(ctx, err))
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	return nil
+}
