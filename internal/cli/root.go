@@ -1,0 +1,110 @@
+// Package cli assembles huntkit's command line: the root command, its global flags, and the
+// command groups, each of which lives in its own package under internal/cli.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huntkit/huntkit/internal/cliapp"
+)
+
+// Version is set at build time with -ldflags "-X github.com/huntkit/huntkit/internal/cli.Version=...".
+var Version = ""
+
+// NewRoot returns the huntkit root command bound to app.
+func NewRoot(app *cliapp.App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "huntkit",
+		Short: "Security investigation toolkit: query, enrich, analyse and view security data",
+		Long: `huntkit queries security data wherever it lives through named, parameterised query
+templates (msticpy-compatible), runs KQL and SQL on local files with an embedded DuckDB
+engine, extracts and decodes indicators, enriches them with threat intelligence and GeoIP,
+builds process trees and writes offline HTML views.
+
+Data goes to stdout, messages to stderr. Exit codes: 0 ok, 1 failure (or some items
+failed; the rows that worked are still printed), 2 usage, 3 configuration.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(app.Out)
+	root.SetErr(app.Err)
+	root.SetIn(app.In)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cliapp.UsageError(err) })
+	app.AddGlobalFlags(root)
+	root.AddCommand(newVersionCmd(app))
+
+	// Command groups: one line each.
+	for _, add := range groups {
+		for _, c := range add(app) {
+			root.AddCommand(c)
+		}
+	}
+	return root
+}
+
+// groups lists the command groups; each package adds its commands here with one line:
+// one(pkgcmd.New) for a New that returns one *cobra.Command, or pkgcmd.New when it
+// returns []*cobra.Command.
+var groups = []func(app *cliapp.App) []*cobra.Command{
+	one(newWorkspaceCmd),
+}
+
+func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {
+	return func(app *cliapp.App) []*cobra.Command { return []*cobra.Command{f(app)} }
+}
+
+func newVersionCmd(app *cliapp.App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print huntkit's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v := Version
+			goVersion := ""
+			if bi, ok := debug.ReadBuildInfo(); ok {
+				goVersion = bi.GoVersion
+				if v == "" {
+					v = bi.Main.Version
+				}
+			}
+			if v == "" || v == "(devel)" {
+				v = "dev"
+			}
+			fmt.Fprintf(app.Out, "huntkit %s (%s)\n", v, goVersion)
+			return nil
+		},
+	}
+}
+
+// Run executes huntkit with args and returns the exit code; errors are printed on stderr as
+// one line.
+func Run(ctx context.Context, app *cliapp.App, args []string) int {
+	root := NewRoot(app)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if cerr := app.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err == nil {
+		return cliapp.ExitOK
+	}
+	code := cliapp.ExitCode(err)
+	printError(app.Err, err)
+	if code == cliapp.ExitUsage {
+		var ee *cliapp.ExitError
+		if !errors.As(err, &ee) || ee.Code == cliapp.ExitUsage {
+			fmt.Fprintln(app.Err, "Run 'huntkit --help' for usage.")
+		}
+	}
+	return code
+}
+
+func printError(w io.Writer, err error) {
+	fmt.Fprintf(w, "huntkit: %s\n", cliapp.Message(err))
+}

@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huntkit/huntkit/engine"
+	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/cliapp"
+)
+
+// newWorkspaceCmd is the workspace group: import files, list tables, run SQL, export.
+func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "workspace",
+		Aliases: []string{"ws"},
+		Short:   "Manage the DuckDB investigation workspace (--workspace FILE): import, tables, sql, export",
+	}
+	var table string
+	imp := &cobra.Command{
+		Use:   "import FILE|DIR...",
+		Short: "Import CSV, JSON lines, Parquet or zipped JSON files as tables (named after each file)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			var files []string
+			for _, a := range args {
+				st, err := os.Stat(a)
+				if err != nil {
+					return cliapp.UsageError(err)
+				}
+				if !st.IsDir() {
+					files = append(files, a)
+					continue
+				}
+				ents, err := os.ReadDir(a)
+				if err != nil {
+					return err
+				}
+				for _, e := range ents {
+					p := filepath.Join(a, e.Name())
+					if !e.IsDir() && engine.Importable(p) {
+						files = append(files, p)
+					}
+				}
+			}
+			if table != "" && len(files) != 1 {
+				return cliapp.UsageError(fmt.Errorf("--table needs exactly one file, got %d", len(files)))
+			}
+			ws, err := app.Workspace(ctx)
+			if err != nil {
+				return err
+			}
+			var failed []string
+			p := app.Progress("importing", len(files))
+			defer p.Done()
+			for _, f := range files {
+				name := table
+				if name == "" {
+					name = engine.TableName(f)
+				}
+				if err := ws.Import(ctx, name, f); err != nil {
+					app.Warnf("%s", cliapp.Message(err))
+					failed = append(failed, f)
+					continue
+				}
+				p.Add(1)
+				app.Infof("imported %s as table %s", f, name)
+			}
+			if len(failed) > 0 {
+				return fmt.Errorf("%d of %d files failed to import: %s", len(failed), len(files), strings.Join(failed, ", "))
+			}
+			if app.WorkspacePath == "" {
+				app.Infof("note: the workspace is in memory; pass --workspace FILE to keep the tables")
+			}
+			return nil
+		},
+	}
+	imp.Flags().StringVar(&table, "table", "", "table name (default: the file's base name)")
+
+	var out cliapp.Output
+	tables := &cobra.Command{
+		Use:   "tables",
+		Short: "List the workspace's tables with their row counts and columns",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ws, err := app.Workspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			infos, err := ws.Tables(cmd.Context())
+			if err != nil {
+				return err
+			}
+			b := []*frame.Builder{frame.NewBuilder("Table", frame.String, len(infos)), frame.NewBuilder("Rows", frame.Int, len(infos)),
+				frame.NewBuilder("Columns", frame.String, len(infos))}
+			for _, ti := range infos {
+				b[0].AppendString(ti.Name)
+				if ti.Rows < 0 {
+					b[1].AppendNull()
+				} else {
+					b[1].AppendInt(ti.Rows)
+				}
+				cols := make([]string, len(ti.Columns))
+				for i, c := range ti.Columns {
+					cols[i] = c.Name + ":" + c.Type.String()
+				}
+				b[2].AppendString(strings.Join(cols, ", "))
+			}
+			f := frame.MustNew(b[0].Column(), b[1].Column(), b[2].Column())
+			return app.WriteFrame(&out, f)
+		},
+	}
+	cliapp.AddOutputFlags(tables, &out)
+
+	var sqlOut cliapp.Output
+	sqlCmd := &cobra.Command{
+		Use:   "sql QUERY",
+		Short: "Run DuckDB SQL on the workspace",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := sqlOut.Validate(); err != nil {
+				return err
+			}
+			ws, err := app.Workspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			f, err := ws.Query(cmd.Context(), args[0])
+			if err != nil {
+				if f != nil {
+					_ = app.WriteFrame(&sqlOut, f)
+				}
+				return err
+			}
+			return app.WriteFrame(&sqlOut, f)
+		},
+	}
+	cliapp.AddOutputFlags(sqlCmd, &sqlOut)
+
+	var format string
+	export := &cobra.Command{
+		Use:   "export TABLE|QUERY FILE",
+		Short: "Export a table or a query's result with DuckDB's COPY (csv, ndjson, parquet)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ws, err := app.Workspace(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if err := ws.Export(cmd.Context(), args[0], args[1], format); err != nil {
+				return err
+			}
+			app.Infof("exported %s to %s", args[0], args[1])
+			return nil
+		},
+	}
+	export.Flags().StringVar(&format, "format", "", "csv, ndjson or parquet (default: from the file's extension)")
+	cmd.AddCommand(imp, tables, sqlCmd, export)
+	return cmd
+}

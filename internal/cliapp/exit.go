@@ -1,0 +1,76 @@
+package cliapp
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/huntkit/huntkit/config"
+)
+
+// Exit codes of the huntkit command.
+const (
+	ExitOK      = 0 // success
+	ExitFailure = 1 // the work failed, or finished with some items failed (rows that worked are printed)
+	ExitUsage   = 2 // bad command line: unknown command or flag, wrong argument, bad parameter
+	ExitConfig  = 3 // configuration problem: unreadable or invalid file, missing key or secret
+)
+
+// ExitError carries an exit code with an error.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// UsageError marks err as a command-line mistake (exit code 2).
+func UsageError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &ExitError{Code: ExitUsage, Err: err}
+}
+
+// ConfigError marks err as a configuration problem (exit code 3).
+func ConfigError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &ExitError{Code: ExitConfig, Err: err}
+}
+
+// ExitCode maps an error to huntkit's exit code.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	if errors.Is(err, config.ErrMissing) || errors.Is(err, config.ErrInvalid) {
+		return ExitConfig
+	}
+	if errors.Is(err, context.Canceled) {
+		return ExitFailure
+	}
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires at least", "invalid argument", "flag needs an argument", "required flag"} {
+		if strings.HasPrefix(msg, p) || strings.Contains(msg, " "+p) {
+			return ExitUsage
+		}
+	}
+	return ExitFailure
+}
+
+// Message returns the one-line form of err for stderr.
+func Message(err error) string {
+	msg := err.Error()
+	msg = strings.ReplaceAll(msg, "\r", "")
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return strings.TrimSpace(msg)
+}
