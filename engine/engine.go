@@ -175,7 +175,7 @@ func (w *Workspace) Columns(ctx context.Context, table string) ([]frame.Field, e
 		if err := rows.Scan(&name, &typ); err != nil {
 			return nil, err
 		}
-		out = append(out, frame.Field{Name: name, Type: typeOf(typ)})
+		out = append(out, frame.Field{Name: name, Type: TypeOf(typ)})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -14,8 +14,8 @@ import (
 	"github.com/huntkit/huntkit/frame"
 )
 
-// typeOf maps a DuckDB type name to a huntkit column type.
-func typeOf(dbType string) frame.Type {
+// TypeOf maps a DuckDB type name (as information_schema writes it) to a huntkit column type.
+func TypeOf(dbType string) frame.Type {
 	t := strings.ToUpper(dbType)
 	switch {
 	case t == "JSON", strings.HasSuffix(t, "[]"), strings.HasPrefix(t, "STRUCT"), strings.HasPrefix(t, "MAP"),
@@ -51,7 +51,7 @@ func scanFrame(ctx context.Context, rows *sql.Rows) (*frame.Frame, error) {
 			seen[name] = 1
 		}
 		names[i] = name
-		builders[i] = frame.NewBuilder(name, typeOf(ct.DatabaseTypeName()), 64)
+		builders[i] = frame.NewBuilder(name, TypeOf(ct.DatabaseTypeName()), 64)
 	}
 	vals := make([]any, len(cts))
 	ptrs := make([]any, len(cts))
