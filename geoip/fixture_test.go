@@ -45,7 +45,7 @@ func cityRec(country, countryName, sub, subName, city, tz string, loc *[2]float6
 // buildMMDB writes an mmdb of the given type with records keyed by CIDR.
 func buildMMDB(t testing.TB, dbType string, recs map[string]mmdbtype.DataType) []byte {
 	t.Helper()
-	tree, err := mmdbwriter.New(mmdbwriter.Options{DatabaseType: dbType, RecordSize: 28, BuildEpoch: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC).Unix()})
+	tree, err := mmdbwriter.New(mmdbwriter.Options{DatabaseType: dbType, RecordSize: 28, Description: map[string]string{"en": "huntkit geoip test fixture " + dbType}, Languages: []string{"en", "de"}, BuildEpoch: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC).Unix()})
 	if err != nil {
 		t.Fatal(err)
 	}
