@@ -1,0 +1,134 @@
+package ti
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"strings"
+
+	"github.com/huntkit/huntkit/ti/internal/ioc"
+)
+
+// MinHashEntropy is the Shannon entropy (bits per character) below which a hash is
+// rejected as a placeholder (e.g. "000…0" or "aaaa…"): random hex digits carry close to 4.
+const MinHashEntropy = 2.5
+
+// Checked is an item after the pre-checks: refanged, typed, normalised.
+type Checked struct {
+	Item   Item
+	Status Status // StatusOK when the item may be sent to providers
+	Reason string // why it may not
+}
+
+// Check refangs the value, infers or validates its type, lower-cases hashes and domains,
+// and refuses private or reserved IP addresses and low-entropy hashes.
+func Check(it Item) Checked {
+	v := ioc.Refang(strings.TrimSpace(it.Value))
+	t := ioc.Type(strings.ToLower(string(it.Type)))
+	if v == "" {
+		return Checked{Item{v, t}, StatusBadFormat, "empty value"}
+	}
+	if t == "" {
+		var ok bool
+		if t, ok = ioc.TypeOf(v); !ok {
+			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("cannot tell the IoC type of %q", v)}
+		}
+	}
+	switch t {
+	case ioc.MD5, ioc.SHA1, ioc.SHA256, ioc.DNS, ioc.Email:
+		v = strings.ToLower(v)
+	}
+	if !ioc.Validate(v, t) {
+		return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("%q is not a valid %s", v, t)}
+	}
+	switch t {
+	case ioc.IPv4, ioc.IPv6:
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("%q is not an IP address", v)}
+		}
+		if why := nonPublic(a); why != "" {
+			return Checked{Item{a.String(), t}, StatusNotPublic, why + ": not sent to TI providers"}
+		}
+		v = a.String()
+	case ioc.MD5, ioc.SHA1, ioc.SHA256:
+		if e := entropy(v); e < MinHashEntropy {
+			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("hash entropy %.2f bits/char is below %.1f: looks like a placeholder", e, MinHashEntropy)}
+		}
+	}
+	return Checked{Item: Item{v, t}, Status: StatusOK}
+}
+
+var reserved = []struct {
+	p   netip.Prefix
+	why string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), "reserved address (\"this network\", RFC 1122)"},
+	{netip.MustParsePrefix("100.64.0.0/10"), "shared address space (carrier-grade NAT, RFC 6598)"},
+	{netip.MustParsePrefix("192.0.0.0/24"), "reserved address (IETF protocol assignments, RFC 6890)"},
+	{netip.MustParsePrefix("192.0.2.0/24"), "documentation address (TEST-NET-1, RFC 5737)"},
+	{netip.MustParsePrefix("198.18.0.0/15"), "benchmarking address (RFC 2544)"},
+	{netip.MustParsePrefix("198.51.100.0/24"), "documentation address (TEST-NET-2, RFC 5737)"},
+	{netip.MustParsePrefix("203.0.113.0/24"), "documentation address (TEST-NET-3, RFC 5737)"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "reserved address (class E, RFC 1112)"},
+	{netip.MustParsePrefix("2001:db8::/32"), "documentation address (RFC 3849)"},
+	{netip.MustParsePrefix("100::/64"), "discard-only address (RFC 6666)"},
+	{netip.MustParsePrefix("64:ff9b:1::/48"), "local-use NAT64 address (RFC 8215)"},
+}
+
+// nonPublic returns why a is not a public address, or "".
+func nonPublic(a netip.Addr) string {
+	a = a.Unmap()
+	switch {
+	case a.IsUnspecified():
+		return "unspecified address"
+	case a.IsLoopback():
+		return "loopback address"
+	case a.IsPrivate():
+		if a.Is4() {
+			return "private address (RFC 1918)"
+		}
+		return "unique local address (RFC 4193)"
+	case a.IsLinkLocalUnicast():
+		return "link-local address"
+	case a.IsMulticast():
+		return "multicast address"
+	case a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+		return "broadcast address"
+	}
+	for _, r := range reserved {
+		if r.p.Contains(a) {
+			return r.why
+		}
+	}
+	if !a.IsGlobalUnicast() {
+		return "not a global unicast address"
+	}
+	return ""
+}
+
+// IsPublicIP reports whether s is an IP address that may be sent to TI services.
+func IsPublicIP(s string) bool {
+	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	return err == nil && nonPublic(a) == ""
+}
+
+// entropy returns the Shannon entropy of s in bits per character.
+func entropy(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	var h float64
+	n := float64(len(s))
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}
