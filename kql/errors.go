@@ -1,0 +1,130 @@
+package kql
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrUnsupported is wrapped by errors for KQL operators and functions that the compiler
+// does not translate yet. Test with errors.Is.
+var ErrUnsupported = errors.New("not supported")
+
+// ErrUnknownName is wrapped by errors for unknown tables, columns and functions.
+var ErrUnknownName = errors.New("unknown name")
+
+// Error is a syntax or semantic error at a position of the query text.
+type Error struct {
+	Line, Col int    // 1-based position of the offending token
+	Msg       string // what is wrong
+	Offset    int    // byte offset into the source
+	Src       string // the query text (for Context); may be empty
+	Err       error  // optional wrapped cause (ErrUnsupported, ErrUnknownName)
+}
+
+// Error formats the error as "line:col: msg".
+func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
+
+// Unwrap returns the wrapped cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Context returns the source line of the error followed by a caret line pointing at the
+// column, or "" when the source is unknown.
+func (e *Error) Context() string {
+	if e.Src == "" || e.Line < 1 {
+		return ""
+	}
+	lines := strings.Split(e.Src, "\n")
+	if e.Line > len(lines) {
+		return ""
+	}
+	line := strings.TrimRight(lines[e.Line-1], "\r")
+	pad := make([]byte, 0, e.Col)
+	for i := 0; i < e.Col-1 && i < len(line); i++ {
+		if line[i] == '\t' {
+			pad = append(pad, '\t')
+		} else {
+			pad = append(pad, ' ')
+		}
+	}
+	return line + "\n" + string(pad) + "^"
+}
+
+// Detailed returns the error message followed by its source context.
+func (e *Error) Detailed() string {
+	if c := e.Context(); c != "" {
+		return e.Error() + "\n" + c
+	}
+	return e.Error()
+}
+
+// position converts a byte offset into a 1-based line and column (columns count runes).
+func position(src string, off int) (line, col int) {
+	if off > len(src) {
+		off = len(src)
+	}
+	line, col = 1, 1
+	for _, r := range src[:off] {
+		if r == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+func newError(src string, off int, cause error, format string, args ...any) *Error {
+	l, c := position(src, off)
+	return &Error{Line: l, Col: c, Msg: fmt.Sprintf(format, args...), Offset: off, Src: src, Err: cause}
+}
+
+// closest returns the candidate nearest to name by edit distance (case-insensitive), or ""
+// when none is reasonably close.
+func closest(name string, candidates []string) string {
+	best, bestD := "", 1<<30
+	ln := strings.ToLower(name)
+	for _, c := range candidates {
+		d := editDistance(ln, strings.ToLower(c))
+		if d < bestD {
+			best, bestD = c, d
+		}
+	}
+	limit := len(name)/3 + 1
+	if limit > 4 {
+		limit = 4
+	}
+	if bestD <= limit || (best != "" && strings.EqualFold(best, name)) {
+		return best
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+func suggest(name string, candidates []string) string {
+	if c := closest(name, candidates); c != "" && c != name {
+		return fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	return ""
+}
