@@ -428,7 +428,7 @@ func TestConfigSelection(t *testing.T) {
 		t.Fatalf("rows %+v err %v", rows, err)
 	}
 	// A secondary provider is used when named.
-	c, err = ti.New(context.Background(), ti.WithConfig(cfg), ti.WithProviders("Secondary", "fake"))
+	c, err = ti.New(context.Background(), ti.WithConfig(cfg), ti.WithProviders("Secondary", "myfake"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -132,3 +132,6 @@ func entropy(s string) float64 {
 	}
 	return h
 }
+
+// IocType converts a type name (e.g. from a CSV column) to an IoC type.
+func IocType(s string) ioc.Type { return ioc.Type(strings.ToLower(strings.TrimSpace(s))) }

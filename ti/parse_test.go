@@ -1,0 +1,160 @@
+package ti
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+func TestParseRate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Rate
+		err  bool
+	}{
+		{"4/min", PerMinute(4), false},
+		{"1000/day", PerDay(1000), false},
+		{"10/s", PerSecond(10), false},
+		{"500/hour", PerHour(500), false},
+		{"5/10s", Rate{5, 10 * time.Second}, false},
+		{"25", PerSecond(25), false},
+		{"0.5", PerHour(1800), false},
+		{"unlimited", Rate{}, false},
+		{"", Rate{}, false},
+		{"fast", Rate{}, true},
+		{"x/min", Rate{}, true},
+		{"3/fortnight", Rate{}, true},
+		{"-1/min", Rate{}, true},
+	}
+	for _, tc := range tests {
+		got, err := ParseRate(tc.in)
+		if (err != nil) != tc.err || got != tc.want {
+			t.Errorf("ParseRate(%q) = %v, %v; want %v, err %v", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+	if l := PerMinute(4).Limiter(0); l.Burst() != 4 || float64(l.Limit()) != 4.0/60 {
+		t.Errorf("limiter %v %v", l.Limit(), l.Burst())
+	}
+	if (Rate{}).Limiter(0) != nil {
+		t.Error("unlimited rate built a limiter")
+	}
+}
+
+func FuzzParseRate(f *testing.F) {
+	for _, s := range []string{"4/min", "1000/day", "5/10s", "25", "0.5", "unlimited", "x/y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRate(s)
+		if err == nil && !r.Unlimited() {
+			if r.N < 0 || r.Per <= 0 {
+				t.Fatalf("%q => %+v", s, r)
+			}
+			back, err := ParseRate(r.String())
+			if err != nil || back != r {
+				t.Fatalf("%q => %v => %v %v", s, r, back, err)
+			}
+		}
+	})
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"120", 2 * time.Minute, true},
+		{"0", 0, true},
+		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
+		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
+		{"Wed, 21 Oct 2015 07:28:00 GMT", 0, true},
+		{"", 0, false},
+		{"-5", 0, false},
+		{"soon", 0, false},
+	}
+	for _, tc := range tests {
+		got, ok := parseRetryAfter(tc.in, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("parseRetryAfter(%q) = %v %v, want %v %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func FuzzParseRetryAfter(f *testing.F) {
+	for _, s := range []string{"120", "0", "Wed, 21 Oct 2015 07:28:00 GMT", "", "-5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, ok := parseRetryAfter(s, time.Now()); ok && d < 0 {
+			t.Fatalf("%q => negative %v", s, d)
+		}
+	})
+}
+
+func TestBackoffBounds(t *testing.T) {
+	for a := 0; a < 30; a++ {
+		d := backoff(100*time.Millisecond, 5*time.Second, a)
+		hi := min(100*time.Millisecond<<min(a, 20), 5*time.Second)
+		if d < hi/2 || d > hi {
+			t.Errorf("attempt %d: %v outside [%v, %v]", a, d, hi/2, hi)
+		}
+	}
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		in, typ, wantVal string
+		want             Status
+	}{
+		{"8.8.8.8", "", "8.8.8.8", StatusOK},
+		{"8[.]8[.]8[.]8", "", "8.8.8.8", StatusOK},
+		{"hxxp://evil[.]example[.]com/a", "", "http://evil.example.com/a", StatusOK},
+		{"EVIL.Example.COM", "", "evil.example.com", StatusOK},
+		{"D41D8CD98F00B204E9800998ECF8427E", "", "d41d8cd98f00b204e9800998ecf8427e", StatusOK},
+		{"0000000000000000000000000000000000000000", "", "0000000000000000000000000000000000000000", StatusBadFormat},
+		{"abababababababababababababababab", "", "abababababababababababababababab", StatusBadFormat},
+		{"10.0.0.1", "", "10.0.0.1", StatusNotPublic},
+		{"172.16.5.4", "ipv4", "172.16.5.4", StatusNotPublic},
+		{"100.64.1.1", "", "100.64.1.1", StatusNotPublic},
+		{"169.254.1.1", "", "169.254.1.1", StatusNotPublic},
+		{"224.0.0.1", "", "224.0.0.1", StatusNotPublic},
+		{"255.255.255.255", "", "255.255.255.255", StatusNotPublic},
+		{"fe80::1", "", "fe80::1", StatusNotPublic},
+		{"fd00::1", "", "fd00::1", StatusNotPublic},
+		{"::1", "", "::1", StatusNotPublic},
+		{"2606:4700:4700::1111", "", "2606:4700:4700::1111", StatusOK},
+		{"8.8.8.8", "dns", "8.8.8.8", StatusBadFormat},
+		{"", "", "", StatusBadFormat},
+		{"what is this", "", "what is this", StatusBadFormat},
+	}
+	for _, tc := range tests {
+		c := Check(Item{Value: tc.in, Type: IocType(tc.typ)})
+		if c.Status != tc.want || c.Item.Value != tc.wantVal {
+			t.Errorf("Check(%q, %q) = %q %v (%s); want %q %v", tc.in, tc.typ, c.Item.Value, c.Status, c.Reason, tc.wantVal, tc.want)
+		}
+		if c.Status != StatusOK && c.Reason == "" {
+			t.Errorf("Check(%q): no reason", tc.in)
+		}
+	}
+}
+
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{"8.8.8.8", "hxxp://a[.]b/c", "10.0.0.1", "d41d8cd98f00b204e9800998ecf8427e", "fe80::1%eth0", "x@y.z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c := Check(Item{Value: s})
+		if c.Status == StatusOK {
+			if c.Item.Type == "" {
+				t.Fatalf("%q: ok without a type", s)
+			}
+			if again := Check(c.Item); again.Status != StatusOK || again.Item != c.Item {
+				t.Fatalf("%q: not idempotent: %+v then %+v", s, c, again)
+			}
+		} else if c.Reason == "" {
+			t.Fatalf("%q: status %v without a reason", s, c.Status)
+		}
+	})
+}
