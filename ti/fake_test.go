@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/huntkit/huntkit/ti"
-	"github.com/huntkit/huntkit/ti/internal/ioc"
+	"github.com/huntkit/huntkit/ioc"
 )
 
 // The test providers speak a tiny JSON API: GET {base}/lookup/{value} => {"score": n}

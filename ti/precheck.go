@@ -6,7 +6,7 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/huntkit/huntkit/ti/internal/ioc"
+	"github.com/huntkit/huntkit/ioc"
 )
 
 // MinHashEntropy is the Shannon entropy (bits per character) below which a hash is
@@ -24,13 +24,25 @@ type Checked struct {
 // and refuses private or reserved IP addresses and low-entropy hashes.
 func Check(it Item) Checked {
 	v := ioc.Refang(strings.TrimSpace(it.Value))
-	t := ioc.Type(strings.ToLower(string(it.Type)))
+	t := it.Type
+	if t != "" {
+		pt, err := ioc.ParseType(string(t))
+		if err != nil {
+			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("unknown IoC type %q", string(t))}
+		}
+		t = pt
+	}
 	if v == "" {
 		return Checked{Item{v, t}, StatusBadFormat, "empty value"}
 	}
 	if t == "" {
 		var ok bool
-		if t, ok = ioc.TypeOf(v); !ok {
+		if a, err := netip.ParseAddr(v); err == nil {
+			t = ioc.IPv6
+			if a.Is4() {
+				t = ioc.IPv4
+			}
+		} else if t, ok = ioc.TypeOf(v); !ok {
 			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("cannot tell the IoC type of %q", v)}
 		}
 	}
@@ -38,19 +50,23 @@ func Check(it Item) Checked {
 	case ioc.MD5, ioc.SHA1, ioc.SHA256, ioc.DNS, ioc.Email:
 		v = strings.ToLower(v)
 	}
-	if !ioc.Validate(v, t) {
-		return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("%q is not a valid %s", v, t)}
-	}
 	switch t {
 	case ioc.IPv4, ioc.IPv6:
+		// Parsed here rather than by ioc.Validate so private addresses get their own status.
 		a, err := netip.ParseAddr(v)
-		if err != nil {
-			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("%q is not an IP address", v)}
+		if err != nil || a.Zone() != "" || (t == ioc.IPv4) != a.Is4() {
+			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("%q is not a valid %s address", v, t)}
 		}
 		if why := nonPublic(a); why != "" {
 			return Checked{Item{a.String(), t}, StatusNotPublic, why + ": not sent to TI providers"}
 		}
 		v = a.String()
+	default:
+		if !ioc.Validate(v, t) {
+			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("%q is not a valid %s", v, t)}
+		}
+	}
+	switch t {
 	case ioc.MD5, ioc.SHA1, ioc.SHA256:
 		if e := entropy(v); e < MinHashEntropy {
 			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("hash entropy %.2f bits/char is below %.1f: looks like a placeholder", e, MinHashEntropy)}
@@ -133,5 +149,12 @@ func entropy(s string) float64 {
 	return h
 }
 
-// IocType converts a type name (e.g. from a CSV column) to an IoC type.
-func IocType(s string) ioc.Type { return ioc.Type(strings.ToLower(strings.TrimSpace(s))) }
+// IocType converts a type name or alias (e.g. from a CSV column: "ip", "domain", "md5") to
+// an IoC type; an unknown name is returned lower-cased and fails the pre-checks.
+func IocType(s string) ioc.Type {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if t, err := ioc.ParseType(s); err == nil {
+		return t
+	}
+	return ioc.Type(s)
+}

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/huntkit/huntkit/ti/internal/ioc"
+	"github.com/huntkit/huntkit/ioc"
 )
 
 // Registration describes a provider package to the framework. Provider packages call

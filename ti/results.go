@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/huntkit/huntkit/frame"
-	"github.com/huntkit/huntkit/ti/internal/ioc"
+	"github.com/huntkit/huntkit/ioc"
 )
 
 // Result-frame column names, msticpy's plus Message (why a row failed) and Cached.

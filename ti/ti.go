@@ -15,7 +15,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/huntkit/huntkit/ti/internal/ioc"
+	"github.com/huntkit/huntkit/ioc"
 )
 
 // Item is one indicator to look up. Type may be empty, in which case it is inferred from

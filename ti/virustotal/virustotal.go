@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/huntkit/huntkit/ti"
-	"github.com/huntkit/huntkit/ti/internal/ioc"
+	"github.com/huntkit/huntkit/ioc"
 )
 
 // DefaultURL is the public API v3 root.
