@@ -203,11 +203,8 @@ func closest(name string, candidates []string, max int) []string {
 		seen[c] = true
 		lc := strings.ToLower(c)
 		d := levenshtein(ln, lc)
-		if ln != "" && (strings.Contains(lc, ln) || strings.Contains(ln, lc)) {
-			d = min(d, 1)
-		}
-		limit := max3(2, len(ln)/3)
-		if d <= limit {
+		sub := ln != "" && (strings.Contains(lc, ln) || strings.Contains(ln, lc))
+		if d <= max3(2, len(ln)/3) || sub {
 			out = append(out, scored{c, d})
 		}
 	}

@@ -69,7 +69,14 @@ func (t *Template) contexts(d Dialect) map[string][]Context {
 func (t *Template) WriteHelp(w io.Writer, d Dialect) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "Query: %s\n", strings.Join(t.QualifiedNames(), ", "))
-	fmt.Fprintf(ew, "Environments: %s\n", strings.Join(t.Environments, ", "))
+	envs := make([]string, len(t.Environments))
+	for i, e := range t.Environments {
+		envs[i] = e
+		if c := CanonicalEnv(e); c != e {
+			envs[i] = e + " (" + c + ")"
+		}
+	}
+	fmt.Fprintf(ew, "Environments: %s\n", strings.Join(envs, ", "))
 	if d != nil {
 		fmt.Fprintf(ew, "Language: %s\n", d.Name())
 	}

@@ -211,6 +211,47 @@ func (s *Store) Lookup(env, name string) (*Template, error) {
 		name, strings.Join(envs, ", "), ErrAmbiguous)
 }
 
+// LookupAll returns every distinct template called name (Family.name, case-insensitive) in
+// any environment, as entries listing the environments of each. An unknown name gives a
+// *NotFoundError suggesting the closest names.
+func (s *Store) LookupAll(name string) ([]Entry, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ln := strings.ToLower(strings.TrimSpace(name))
+	var out []Entry
+	var cands []string
+	idx := map[*Template]int{}
+	keys := make([]string, 0, len(s.byEnv))
+	for k := range s.byEnv {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		m := s.byEnv[key]
+		if t := m[ln]; t != nil {
+			if i, ok := idx[t]; ok {
+				out[i].Env += ", " + s.envName[key]
+			} else {
+				idx[t] = len(out)
+				qn := name
+				for _, q := range t.QualifiedNames() {
+					if strings.EqualFold(q, name) {
+						qn = q
+					}
+				}
+				out = append(out, Entry{Env: s.envName[key], Name: qn, Template: t})
+			}
+		}
+		for _, t := range m {
+			cands = append(cands, t.QualifiedNames()...)
+		}
+	}
+	if len(out) == 0 {
+		return nil, &NotFoundError{Kind: kindTemplate, Name: name, Suggestions: suggestNames(name, cands)}
+	}
+	return out, nil
+}
+
 // otherEnvs returns "Env" suggestions where the name exists in another environment.
 func (s *Store) otherEnvs(ln string) []string {
 	var out []string

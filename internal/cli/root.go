@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit/internal/cli/querycmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
 )
 
@@ -53,6 +54,7 @@ failed; the rows that worked are still printed), 2 usage, 3 configuration.`,
 // returns []*cobra.Command.
 var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(newWorkspaceCmd),
+	querycmd.New,
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {
