@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/huntkit/huntkit/ti"
 	"github.com/huntkit/huntkit/ioc"
+	"github.com/huntkit/huntkit/ti"
 )
 
 // The test providers speak a tiny JSON API: GET {base}/lookup/{value} => {"score": n}

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/huntkit/huntkit/ti"
 	"github.com/huntkit/huntkit/ioc"
+	"github.com/huntkit/huntkit/ti"
 )
 
 // DefaultURL is the AbuseIPDB root.

@@ -4,14 +4,15 @@ package otx
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/huntkit/huntkit/ti"
 	"github.com/huntkit/huntkit/ioc"
+	"github.com/huntkit/huntkit/ti"
 )
 
 // DefaultURL is the public OTX root.
@@ -80,7 +81,7 @@ type general struct {
 		Count  int `json:"count"`
 		Pulses []struct {
 			ID         string   `json:"id"`
-			Name       string   `json:"name"`
+			Name       text     `json:"name"`
 			Tags       []string `json:"tags"`
 			References []string `json:"references"`
 			Created    string   `json:"created"`
@@ -130,7 +131,7 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 	var names, tags, refs []string
 	seenTag := map[string]bool{}
 	for _, pl := range pi.Pulses {
-		names = append(names, pl.Name)
+		names = append(names, string(pl.Name))
 		for _, t := range pl.Tags {
 			if !seenTag[t] {
 				seenTag[t] = true
@@ -152,4 +153,22 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 	}
 	return ti.Result{QuerySubtype: "general", Found: count > 0, Severity: sev, Details: d,
 		Raw: ti.RawJSON(resp.Body), Reference: ref}, nil
+}
+
+// text decodes a JSON string, or an array of strings joined with "; " (some OTX mirrors
+// and msticpy's fixtures send names as arrays).
+type text string
+
+func (t *text) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*t = text(s)
+		return nil
+	}
+	var ss []string
+	if err := json.Unmarshal(b, &ss); err != nil {
+		return err
+	}
+	*t = text(strings.Join(ss, "; "))
+	return nil
 }

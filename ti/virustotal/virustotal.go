@@ -12,8 +12,8 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/huntkit/huntkit/ti"
 	"github.com/huntkit/huntkit/ioc"
+	"github.com/huntkit/huntkit/ti"
 )
 
 // DefaultURL is the public API v3 root.
