@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -208,5 +209,59 @@ func TestTableName(t *testing.T) {
 		if got := TableName(in); got != want {
 			t.Errorf("TableName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestImportLateTypeChange(t *testing.T) {
+	// DuckDB samples the first rows to pick types; a value far below must still import.
+	var b strings.Builder
+	b.WriteString("id,code\n")
+	for i := 0; i < 50000; i++ {
+		fmt.Fprintf(&b, "%d,%d\n", i, i%7)
+	}
+	b.WriteString("50000,0xc000006d\n")
+	path := filepath.Join(t.TempDir(), "late.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := open(t)
+	ctx := context.Background()
+	if err := w.Import(ctx, "late", path); err != nil {
+		t.Fatal(err)
+	}
+	f, err := w.Query(ctx, `SELECT code FROM late WHERE id = 50000`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Col("code").Type() != frame.String || f.Col("code").Str(0) != "0xc000006d" {
+		t.Errorf("late value = %v (%v)", f.Row(0), f.Fields())
+	}
+}
+
+func BenchmarkImportAndGroupBy(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("TimeGenerated,Computer,EventID,Account\n")
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 200000; i++ {
+		fmt.Fprintf(&sb, "%s,WKS-%03d,%d,user%04d\n", t0.Add(time.Duration(i)*time.Second).Format(time.RFC3339), i%300, []int{4624, 4625, 4634, 4688}[i%4], i%2000)
+	}
+	path := filepath.Join(b.TempDir(), "events.csv")
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.SetBytes(int64(sb.Len()))
+	for b.Loop() {
+		w, err := Open(ctx, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := w.Import(ctx, "events", path); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := w.Query(ctx, `SELECT Computer, count(*) FROM events WHERE EventID = 4625 GROUP BY Computer`); err != nil {
+			b.Fatal(err)
+		}
+		w.Close()
 	}
 }

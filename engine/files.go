@@ -89,14 +89,14 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
-	var src string
+	var src func(full bool) string
 	switch kind {
 	case "csv":
-		src = csvSource([]string{path})
+		src = func(full bool) string { return csvSource([]string{path}, full) }
 	case "json":
-		src = jsonSource([]string{path})
+		src = func(full bool) string { return jsonSource([]string{path}, full) }
 	case "parquet":
-		src = "read_parquet(" + QuoteString(path) + ")"
+		src = func(bool) string { return "read_parquet(" + QuoteString(path) + ")" }
 	case "zip":
 		dir, files, err := unzipMembers(path)
 		if err != nil {
@@ -113,17 +113,23 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 		}
 		switch {
 		case len(js) > 0:
-			src = jsonSource(js)
+			src = func(full bool) string { return jsonSource(js, full) }
 		case len(cs) > 0:
-			src = csvSource(cs)
+			src = func(full bool) string { return csvSource(cs, full) }
 		default:
 			return fmt.Errorf("import %s: %w: the archive holds no JSON or CSV files", path, ErrFormat)
 		}
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	stmt := "CREATE OR REPLACE TABLE " + QuoteIdent(table) + " AS SELECT * FROM " + src
-	if _, err := w.db.ExecContext(ctx, stmt); err != nil {
+	create := "CREATE OR REPLACE TABLE " + QuoteIdent(table) + " AS SELECT * FROM "
+	_, err = w.db.ExecContext(ctx, create+src(false))
+	if err != nil && ctx.Err() == nil && kind != "parquet" {
+		// A value past DuckDB's type-detection sample may not fit the type it chose:
+		// detect again over every row before giving up.
+		_, err = w.db.ExecContext(ctx, create+src(true))
+	}
+	if err != nil {
 		if kind == "csv" {
 			if perr := locateCSVProblem(path); perr != nil {
 				return fmt.Errorf("import %w", perr)
@@ -181,17 +187,38 @@ func listLiteral(paths []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-func csvSource(paths []string) string {
+func csvSource(paths []string, full bool) string {
 	delim := ","
 	if k := strings.ToLower(paths[0]); strings.Contains(k, ".tsv") {
 		delim = `\t`
 	}
-	return "read_csv(" + listLiteral(paths) + ", header=true, delim=" + QuoteString(delim) +
-		", quote='\"', escape='\"', union_by_name=true, sample_size=-1)"
+	return "read_csv(" + pathsArg(paths) + ", header=true, delim=" + QuoteString(delim) +
+		", quote='\"', escape='\"'" + sampling(paths, full) + ")"
 }
 
-func jsonSource(paths []string) string {
-	return "read_json(" + listLiteral(paths) + ", format='auto', union_by_name=true, sample_size=-1, maximum_object_size=67108864)"
+func jsonSource(paths []string, full bool) string {
+	return "read_json(" + pathsArg(paths) + ", format='auto', maximum_object_size=67108864" + sampling(paths, full) + ")"
+}
+
+// sampling returns the reader options for type detection: DuckDB's default sample first
+// (fast: one pass over the file), or every row when full is set (the retry after a value
+// later in the file did not fit the sampled type).
+func sampling(paths []string, full bool) string {
+	s := ""
+	if len(paths) > 1 {
+		s = ", union_by_name=true"
+	}
+	if full {
+		s += ", sample_size=-1"
+	}
+	return s
+}
+
+func pathsArg(paths []string) string {
+	if len(paths) == 1 {
+		return QuoteString(paths[0])
+	}
+	return listLiteral(paths)
 }
 
 var lineRE = regexp.MustCompile(`\bline:? (\d+)`)
