@@ -1,0 +1,304 @@
+package ioc
+
+import (
+	"net/netip"
+	"strings"
+	"sync/atomic"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Public Suffix List answers are cached in fixed-size, direct-mapped tables of atomic
+// pointers: lookups are lock-free and allocation-free, memory is bounded whatever the input.
+type psEntry struct {
+	key string
+	val bool
+}
+
+type psCacheTable [1 << 14]atomic.Pointer[psEntry]
+
+var tldCache, suffixCache psCacheTable
+
+func cacheSlot(s string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return int(h & (1<<14 - 1))
+}
+
+func (t *psCacheTable) lookup(s string, compute func(string) bool) bool {
+	slot := &t[cacheSlot(s)]
+	if e := slot.Load(); e != nil && e.key == s {
+		return e.val
+	}
+	v := compute(s)
+	slot.Store(&psEntry{key: strings.Clone(s), val: v})
+	return v
+}
+
+func computeTLD(label string) bool {
+	ps, icann := publicsuffix.PublicSuffix(label)
+	return icann && ps == label
+}
+
+func computeSuffix(d string) bool {
+	ps, _ := publicsuffix.PublicSuffix(d)
+	return ps == d
+}
+
+// isICANNTLD reports whether label (lower case) is a top-level domain in the ICANN section of
+// the Public Suffix List.
+func isICANNTLD(label string) bool { return tldCache.lookup(label, computeTLD) }
+
+// isPublicSuffix reports whether d (lower case) is itself a public suffix such as "co.uk".
+func isPublicSuffix(d string) bool { return suffixCache.lookup(d, computeSuffix) }
+
+// fileExtTLDs are top-level domains that are also common file extensions; a two-label name
+// ending in one of them ("backup.py", "run.sh", "invoice.zip") is taken for a file name.
+var fileExtTLDs = map[string]bool{
+	"py": true, "sh": true, "pl": true, "pm": true, "ps": true, "md": true, "rs": true,
+	"so": true, "cc": true, "ml": true, "mk": true, "am": true, "zip": true, "mov": true,
+}
+
+// domainSyntax checks host-name syntax: labels of letters, digits, '-' and '_' (1-63 bytes,
+// no leading or trailing '-'), at least two labels, an alphabetic (or xn--) last label.
+// It returns the number of labels and the start of the last label, or 0 when invalid.
+func domainSyntax(d string) (labels, lastStart int) {
+	if len(d) < 4 || len(d) > 253 {
+		return 0, 0
+	}
+	start := 0
+	for i := 0; i <= len(d); i++ {
+		if i < len(d) && d[i] != '.' {
+			k := cls[d[i]]
+			if k&(cLower|cUpper|cDigit|cDash) == 0 {
+				return 0, 0
+			}
+			continue
+		}
+		n := i - start
+		if n == 0 || n > 63 || d[start] == '-' || d[i-1] == '-' {
+			return 0, 0
+		}
+		labels++
+		lastStart = start
+		start = i + 1
+	}
+	if labels < 2 {
+		return 0, 0
+	}
+	tld := d[lastStart:]
+	if len(tld) < 2 {
+		return 0, 0
+	}
+	if strings.HasPrefix(tld, "xn--") || strings.HasPrefix(tld, "XN--") {
+		return labels, lastStart
+	}
+	for i := 0; i < len(tld); i++ {
+		if cls[tld[i]]&(cLower|cUpper) == 0 {
+			return 0, 0
+		}
+	}
+	return labels, lastStart
+}
+
+// checkDomain validates d as a registrable host name and returns it in lower case.
+func (c *config) checkDomain(d string) (string, bool) {
+	labels, ls := domainSyntax(d)
+	if labels == 0 {
+		return "", false
+	}
+	low := d
+	for i := 0; i < len(d); i++ {
+		if cls[d[i]]&cUpper != 0 {
+			low = strings.ToLower(d)
+			break
+		}
+	}
+	tld := low[ls:]
+	if c != nil {
+		for _, s := range c.allowSuffix {
+			if strings.HasSuffix(low, s) && len(low) > len(s) && low[len(low)-len(s)-1] == '.' {
+				return low, true
+			}
+		}
+		if c.ignoreTLDs[tld] {
+			return "", false
+		}
+		if c.fileExtTLDs && labels == 2 && fileExtTLDs[tld] {
+			return "", false
+		}
+	}
+	if !isICANNTLD(tld) {
+		return "", false
+	}
+	if strings.IndexByte(low, '_') >= 0 && strings.IndexByte(tld, '_') >= 0 {
+		return "", false
+	}
+	if isPublicSuffix(low) {
+		return "", false
+	}
+	return low, true
+}
+
+// ValidDomain reports whether d is a host name under an ICANN public suffix ("evil.com",
+// "a.b.co.uk"; not "file.exe", "readme.txt", "co.uk" or "a.b.c").
+func ValidDomain(d string) bool {
+	_, ok := (&config{}).checkDomain(Refang(d))
+	return ok
+}
+
+// parseIPv4 parses a strict dotted quad (four decimal octets 0-255, no leading zeros).
+func parseIPv4(s string) (netip.Addr, bool) {
+	var b [4]byte
+	part, digits, val := 0, 0, 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			if digits == 0 || val > 255 || part > 3 {
+				return netip.Addr{}, false
+			}
+			b[part] = byte(val)
+			part++
+			digits, val = 0, 0
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return netip.Addr{}, false
+		}
+		if digits > 0 && val == 0 { // leading zero
+			return netip.Addr{}, false
+		}
+		digits++
+		if digits > 3 {
+			return netip.Addr{}, false
+		}
+		val = val*10 + int(c-'0')
+	}
+	if part != 4 {
+		return netip.Addr{}, false
+	}
+	return netip.AddrFrom4(b), true
+}
+
+var (
+	pfxShared    = netip.MustParsePrefix("100.64.0.0/10")
+	pfxThisNet   = netip.MustParsePrefix("0.0.0.0/8")
+	pfxTest1     = netip.MustParsePrefix("192.0.2.0/24")
+	pfxTest2     = netip.MustParsePrefix("198.51.100.0/24")
+	pfxTest3     = netip.MustParsePrefix("203.0.113.0/24")
+	pfxBench     = netip.MustParsePrefix("198.18.0.0/15")
+	pfxClassE    = netip.MustParsePrefix("240.0.0.0/4")
+	pfxProto     = netip.MustParsePrefix("192.0.0.0/24")
+	pfxDoc6      = netip.MustParsePrefix("2001:db8::/32")
+	pfxDiscard6  = netip.MustParsePrefix("100::/64")
+	reservedPfxs = []netip.Prefix{pfxShared, pfxThisNet, pfxTest1, pfxTest2, pfxTest3, pfxBench, pfxClassE, pfxProto, pfxDoc6, pfxDiscard6}
+)
+
+// Scope values for IP addresses.
+const (
+	ScopePublic      = "public"
+	ScopePrivate     = "private"
+	ScopeLoopback    = "loopback"
+	ScopeLinkLocal   = "link-local"
+	ScopeMulticast   = "multicast"
+	ScopeUnspecified = "unspecified"
+	ScopeReserved    = "reserved"
+)
+
+// IPScope classifies an address: public, private (RFC 1918, fc00::/7), loopback,
+// link-local, multicast, unspecified or reserved (shared, documentation, benchmarking,
+// class E, ...).
+func IPScope(a netip.Addr) string {
+	if a.Is4() {
+		return ipv4Scope(a.As4())
+	}
+	a = a.Unmap()
+	switch {
+	case a.IsUnspecified():
+		return ScopeUnspecified
+	case a.IsLoopback():
+		return ScopeLoopback
+	case a.IsPrivate():
+		return ScopePrivate
+	case a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast():
+		return ScopeLinkLocal
+	case a.IsMulticast():
+		return ScopeMulticast
+	}
+	if a.Is4() && a.As4() == [4]byte{255, 255, 255, 255} {
+		return ScopeReserved
+	}
+	for _, p := range reservedPfxs {
+		if p.Contains(a) {
+			return ScopeReserved
+		}
+	}
+	return ScopePublic
+}
+
+// Validate reports whether value, as written (defanged forms accepted), is a valid indicator
+// of type t, using the same rules as Extract: the whole value must be one indicator.
+func Validate(value string, t Type) bool {
+	if typeIndex(t) < 0 {
+		if tt, err := ParseType(string(t)); err == nil {
+			t = tt
+		} else {
+			return false
+		}
+	}
+	ms := Extract(value, WithTypes(t), WithURLHosts(false), WithFileExtensionTLDs(false))
+	for _, m := range ms {
+		if m.Type == t && m.Start == 0 && m.End == len(value) {
+			return true
+		}
+	}
+	// Allow surrounding whitespace.
+	tv := strings.TrimSpace(value)
+	if tv != value && tv != "" {
+		return Validate(tv, t)
+	}
+	return false
+}
+
+// TypeOf returns the type of value when the whole value is one indicator. The most specific
+// type wins (a URL before its host, an e-mail before its domain).
+func TypeOf(value string) (Type, bool) {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return "", false
+	}
+	ms := Extract(v, WithURLHosts(false), WithFileExtensionTLDs(false))
+	for _, m := range ms {
+		if m.Start == 0 && m.End == len(v) {
+			return m.Type, true
+		}
+	}
+	return "", false
+}
+
+// ipv4Scope is IPScope for IPv4 without the prefix loop.
+func ipv4Scope(b [4]byte) string {
+	switch {
+	case b[0] == 10, b[0] == 172 && b[1]&0xf0 == 16, b[0] == 192 && b[1] == 168:
+		return ScopePrivate
+	case b[0] == 127:
+		return ScopeLoopback
+	case b[0] == 169 && b[1] == 254:
+		return ScopeLinkLocal
+	case b[0] >= 224 && b[0] < 240:
+		return ScopeMulticast
+	case b == [4]byte{}:
+		return ScopeUnspecified
+	case b[0] == 0, b[0] >= 240,
+		b[0] == 100 && b[1]&0xc0 == 64,
+		b[0] == 192 && b[1] == 0 && (b[2] == 0 || b[2] == 2),
+		b[0] == 198 && (b[1] == 18 || b[1] == 19),
+		b[0] == 198 && b[1] == 51 && b[2] == 100,
+		b[0] == 203 && b[1] == 0 && b[2] == 113:
+		return ScopeReserved
+	}
+	return ScopePublic
+}
