@@ -215,11 +215,11 @@ func TestTableName(t *testing.T) {
 func TestImportLateTypeChange(t *testing.T) {
 	// DuckDB samples the first rows to pick types; a value far below must still import.
 	var b strings.Builder
-	b.WriteString("id,code\n")
+	b.WriteString("id,code,status\n")
 	for i := 0; i < 50000; i++ {
-		fmt.Fprintf(&b, "%d,%d\n", i, i%7)
+		fmt.Fprintf(&b, "%d,%d,0x%x\n", i, i%7, i%3)
 	}
-	b.WriteString("50000,0xc000006d\n")
+	b.WriteString("50000,x-late,0xc000006d\n")
 	path := filepath.Join(t.TempDir(), "late.csv")
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -229,12 +229,16 @@ func TestImportLateTypeChange(t *testing.T) {
 	if err := w.Import(ctx, "late", path); err != nil {
 		t.Fatal(err)
 	}
-	f, err := w.Query(ctx, `SELECT code FROM late WHERE id = 50000`)
+	f, err := w.Query(ctx, `SELECT code, status FROM late WHERE id = 50000`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Col("code").Type() != frame.String || f.Col("code").Str(0) != "0xc000006d" {
+	if f.Col("code").Type() != frame.String || f.Col("code").Str(0) != "x-late" {
 		t.Errorf("late value = %v (%v)", f.Row(0), f.Fields())
+	}
+	// Hexadecimal status codes stay text, as analysts search them.
+	if f.Col("status").Type() != frame.String || f.Col("status").Str(0) != "0xc000006d" {
+		t.Errorf("hex status = %v (%v)", f.Row(0), f.Fields())
 	}
 }
 

@@ -92,7 +92,8 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 	var src func(full bool) string
 	switch kind {
 	case "csv":
-		src = func(full bool) string { return csvSource([]string{path}, full) }
+		text := w.hexColumns(ctx, []string{path})
+		src = func(full bool) string { return csvSource([]string{path}, full, text) }
 	case "json":
 		src = func(full bool) string { return jsonSource([]string{path}, full) }
 	case "parquet":
@@ -115,7 +116,8 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 		case len(js) > 0:
 			src = func(full bool) string { return jsonSource(js, full) }
 		case len(cs) > 0:
-			src = func(full bool) string { return csvSource(cs, full) }
+			text := w.hexColumns(ctx, cs)
+			src = func(full bool) string { return csvSource(cs, full, text) }
 		default:
 			return fmt.Errorf("import %s: %w: the archive holds no JSON or CSV files", path, ErrFormat)
 		}
@@ -187,13 +189,50 @@ func listLiteral(paths []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-func csvSource(paths []string, full bool) string {
+func csvSource(paths []string, full bool, textCols []string) string {
+	return "read_csv(" + pathsArg(paths) + csvDialect(paths) + sampling(paths, full) + typesArg(textCols) + ")"
+}
+
+func csvDialect(paths []string) string {
 	delim := ","
 	if k := strings.ToLower(paths[0]); strings.Contains(k, ".tsv") {
 		delim = `\t`
 	}
-	return "read_csv(" + pathsArg(paths) + ", header=true, delim=" + QuoteString(delim) +
-		", quote='\"', escape='\"'" + sampling(paths, full) + ")"
+	return ", header=true, delim=" + QuoteString(delim) + ", quote='\"', escape='\"'"
+}
+
+func typesArg(textCols []string) string {
+	if len(textCols) == 0 {
+		return ""
+	}
+	parts := make([]string, len(textCols))
+	for i, c := range textCols {
+		parts[i] = QuoteString(c) + ": 'VARCHAR'"
+	}
+	return ", types={" + strings.Join(parts, ", ") + "}"
+}
+
+var hexRE = regexp.MustCompile(`^[+-]?0[xX][0-9a-fA-F]+$`)
+
+// hexColumns finds the columns whose sampled values include hexadecimal numbers such as
+// Windows status codes (0xc000006d) and logon ids (0x3e7). DuckDB would read such a column as
+// integers and lose the text analysts search for, so these columns are imported as text.
+func (w *Workspace) hexColumns(ctx context.Context, paths []string) []string {
+	src := "read_csv(" + pathsArg(paths) + csvDialect(paths) + ", all_varchar=true" + sampling(paths, false) + ")"
+	f, err := w.Query(ctx, "SELECT * FROM "+src+" LIMIT 20480")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, c := range f.Columns() {
+		for i := 0; i < c.Len(); i++ {
+			if v := c.Str(i); len(v) > 2 && hexRE.MatchString(v) {
+				out = append(out, c.Name())
+				break
+			}
+		}
+	}
+	return out
 }
 
 func jsonSource(paths []string, full bool) string {
