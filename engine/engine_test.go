@@ -269,3 +269,33 @@ func BenchmarkImportAndGroupBy(b *testing.B) {
 		w.Close()
 	}
 }
+
+func TestFrameParquetReadsInDuckDB(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "frame.parquet")
+	if err := frame.WriteFile(path, sample(), ""); err != nil {
+		t.Fatal(err)
+	}
+	w := open(t)
+	if err := w.Import(ctx, "pq", path); err != nil {
+		t.Fatal(err)
+	}
+	f, err := w.Query(ctx, `SELECT * FROM pq ORDER BY TimeGenerated, Computer`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sample()
+	if f.Len() != want.Len() {
+		t.Fatalf("rows %d", f.Len())
+	}
+	for i := 0; i < f.Len(); i++ {
+		for _, name := range []string{"Computer", "EventID", "Score", "Ok", "TimeGenerated"} {
+			if got, exp := f.Col(name).Text(i), want.Col(name).Text(i); got != exp {
+				t.Errorf("row %d %s = %q, want %q", i, name, got, exp)
+			}
+		}
+	}
+	if f.Col("Extra").Text(0) != `{"a":1}` {
+		t.Errorf("json column = %q", f.Col("Extra").Text(0))
+	}
+}
