@@ -1,0 +1,128 @@
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/huntkit/huntkit/frame"
+)
+
+// GeneratorVersion changes whenever the generator's output changes, so cached demo
+// folders from older versions are regenerated.
+const GeneratorVersion = 1
+
+// Files written into a demo folder besides one <Table>.parquet per table.
+const (
+	TruthFile    = "ground_truth.json"
+	ManifestFile = "manifest.json"
+)
+
+// Manifest records what a demo folder holds.
+type Manifest struct {
+	Version int            `json:"generator_version"`
+	Seed    uint64         `json:"seed"`
+	Days    int            `json:"days"`
+	Size    Size           `json:"size"`
+	Start   string         `json:"start"`
+	Tables  map[string]int `json:"tables"` // table name -> rows
+}
+
+// TablePath returns the Parquet file of table in dir.
+func TablePath(dir, table string) string { return filepath.Join(dir, table+".parquet") }
+
+// Write writes every table as Parquet, the ground truth and the manifest into dir.
+// The manifest is written last, so a folder with a manifest is complete.
+func Write(ctx context.Context, dir string, ds *Dataset) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("demo: create %s: %w", dir, err)
+	}
+	_ = os.Remove(filepath.Join(dir, ManifestFile))
+	m := Manifest{Version: GeneratorVersion, Seed: ds.Options.Seed, Days: ds.Options.Days, Size: ds.Options.Size,
+		Start: ds.Options.Start.Format("2006-01-02"), Tables: map[string]int{}}
+	for _, name := range TableNames {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f := ds.Tables[name]
+		if err := frame.WriteFile(TablePath(dir, name), f, "parquet"); err != nil {
+			return fmt.Errorf("demo: write %s: %w", name, err)
+		}
+		m.Tables[name] = f.Len()
+	}
+	if err := writeJSON(filepath.Join(dir, TruthFile), ds.Truth); err != nil {
+		return err
+	}
+	return writeJSON(filepath.Join(dir, ManifestFile), m)
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("demo: encode %s: %w", filepath.Base(path), err)
+	}
+	return frame.AtomicWrite(path, 0o644, func(w io.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
+}
+
+// ReadManifest reads dir's manifest; an error wrapping os.ErrNotExist when there is none.
+func ReadManifest(dir string) (*Manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("demo: %s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	return &m, nil
+}
+
+// Matches reports whether the manifest describes data generated with opt.
+func (m *Manifest) Matches(opt Options) bool {
+	opt, err := opt.normalized()
+	if err != nil {
+		return false
+	}
+	return m.Version == GeneratorVersion && m.Seed == opt.Seed && m.Days == opt.Days && m.Size == opt.Size &&
+		m.Start == opt.Start.Format("2006-01-02")
+}
+
+// Ensure makes dir hold the demo data for opt: when dir already has a complete set made
+// with the same options it is reused (reused == true), otherwise the data is generated
+// and written. It returns the ground truth either way.
+func Ensure(ctx context.Context, dir string, opt Options) (truth *GroundTruth, reused bool, err error) {
+	if m, err := ReadManifest(dir); err == nil && m.Matches(opt) && complete(dir) {
+		t, err := ReadGroundTruth(filepath.Join(dir, TruthFile))
+		if err == nil {
+			return t, true, nil
+		}
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		// unreadable manifest: regenerate
+		_ = err
+	}
+	ds, err := Generate(opt)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := Write(ctx, dir, ds); err != nil {
+		return nil, false, err
+	}
+	return ds.Truth, false, nil
+}
+
+func complete(dir string) bool {
+	for _, name := range TableNames {
+		if _, err := os.Stat(TablePath(dir, name)); err != nil {
+			return false
+		}
+	}
+	_, err := os.Stat(filepath.Join(dir, TruthFile))
+	return err == nil
+}
