@@ -430,7 +430,9 @@ func TestBootstrapFallbacks(t *testing.T) {
 
 	// A malformed download is rejected and not cached.
 	s.bootstrapStatus = 0
-	s.hook("/iana/ipv6.json", func(n int, w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `{"services": [[["not-a-prefix"], ["x"]]]}`) })
+	s.hook("/iana/ipv6.json", func(n int, w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"services": [[["not-a-prefix"], ["x"]]]}`)
+	})
 	dir2 := t.TempDir()
 	warnings = nil
 	b5 := &Bootstrap{BaseURL: s.srv.URL + "/iana/", CacheDir: dir2, Client: s.srv.Client(), Warn: func(m string) { warnings = append(warnings, m) }}
@@ -552,7 +554,6 @@ func FuzzBootstrap(f *testing.F) {
 		_, _ = parseRegistry(name, data)
 	})
 }
-
 
 func TestPickURLPrefersHTTPS(t *testing.T) {
 	if got := pickURL([]string{"http://a.example/", "https://b.example/"}); got != "https://b.example/" {
