@@ -299,3 +299,11 @@ func TestFrameParquetReadsInDuckDB(t *testing.T) {
 		t.Errorf("json column = %q", f.Col("Extra").Text(0))
 	}
 }
+
+func TestImportBadJSONLines(t *testing.T) {
+	w := open(t)
+	err := w.Import(context.Background(), "bad", "testdata/bad.jsonl")
+	if !errors.Is(err, frame.ErrMalformed) || !strings.Contains(err.Error(), "testdata/bad.jsonl:3:") {
+		t.Errorf("err = %v, want file:line of the broken record", err)
+	}
+}

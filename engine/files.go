@@ -2,9 +2,12 @@ package engine
 
 import (
 	"archive/zip"
+	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -132,12 +135,57 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 		_, err = w.db.ExecContext(ctx, create+src(true))
 	}
 	if err != nil {
-		if kind == "csv" {
+		switch kind {
+		case "csv":
 			if perr := locateCSVProblem(path); perr != nil {
+				return fmt.Errorf("import %w", perr)
+			}
+		case "json":
+			if perr := locateJSONLinesProblem(path); perr != nil {
 				return fmt.Errorf("import %w", perr)
 			}
 		}
 		return importError(ctx, path, err)
+	}
+	return nil
+}
+
+// locateJSONLinesProblem finds the first line of a JSON-lines file that is not a JSON value.
+// Files holding one JSON array (first byte '[') are left to DuckDB's message.
+func locateJSONLinesProblem(path string) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer fh.Close()
+	var r io.Reader = fh
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		gz, err := gzip.NewReader(fh)
+		if err != nil {
+			return nil
+		}
+		r = gz
+	}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		if line == 1 && b[0] == '[' {
+			return nil
+		}
+		if !json.Valid(b) {
+			var v any
+			msg := "not valid JSON"
+			if err := json.Unmarshal(b, &v); err != nil {
+				msg = err.Error()
+			}
+			return fmt.Errorf("%s:%d: %w: %s", path, line, frame.ErrMalformed, msg)
+		}
 	}
 	return nil
 }
