@@ -219,7 +219,7 @@ func ParseFile(file string, data []byte) ([]*Template, error) {
 			}
 		}
 		if dp := mapGet(defaultsNode, "parameters"); dp != nil && !isNull(dp) {
-			defParams = decodeParams(dp, "defaults.parameters", fail)
+			defParams, _ = decodeParams(dp, "defaults.parameters", fail)
 		}
 	}
 
@@ -282,7 +282,10 @@ func buildTemplate(file, name string, line int, srcN *yaml.Node, fileMeta, defMe
 
 	srcParams := map[string]map[string]any{}
 	if pN := mapGet(srcN, "parameters"); pN != nil && !isNull(pN) {
-		srcParams = decodeParams(pN, "source "+name+": parameters", fail)
+		var ok bool
+		if srcParams, ok = decodeParams(pN, "source "+name+": parameters", fail); !ok {
+			return nil, bad
+		}
 	}
 	params, perr := mergeParams(defParams, srcParams)
 	if perr != "" {
@@ -351,12 +354,18 @@ func expandMacros(q string, macros []Macro) string {
 }
 
 // decodeParams reads a parameters mapping into name -> property map, reporting bad entries.
-func decodeParams(n *yaml.Node, where string, fail func(*yaml.Node, string, ...any)) map[string]map[string]any {
+func decodeParams(n *yaml.Node, where string, fail func(*yaml.Node, string, ...any)) (map[string]map[string]any, bool) {
 	out := map[string]map[string]any{}
+	ok := true
+	fail0 := fail
+	fail = func(n *yaml.Node, format string, args ...any) {
+		ok = false
+		fail0(n, format, args...)
+	}
 	n = resolve(n)
 	if n.Kind != yaml.MappingNode {
 		fail(n, "%s must be a mapping", where)
-		return out
+		return out, false
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolve(n.Content[i+1])
@@ -380,10 +389,9 @@ func decodeParams(n *yaml.Node, where string, fail func(*yaml.Node, string, ...a
 				continue
 			}
 		}
-		props["_line"] = k.Line
 		out[k.Value] = props
 	}
-	return out
+	return out, ok
 }
 
 // mergeParams combines default and source parameters (source properties override) in a stable
@@ -602,4 +610,30 @@ func loadFS(fsys fs.FS, dir string, display func(string) string) ([]*Template, e
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// NewTemplate builds a template from query text and parameter definitions (for programs that
+// make templates without a YAML file). The query uses the same {name} placeholders.
+func NewTemplate(family, name, queryText string, params ...*Param) (*Template, error) {
+	t := &Template{Name: name, Query: queryText, RawQuery: queryText, Params: params, Metadata: map[string]any{}}
+	if family != "" {
+		t.Families = []string{family}
+	}
+	for _, p := range params {
+		if p.Type == "" {
+			p.Type = TypeStr
+		}
+		if _, ok := parseParamType(string(p.Type)); !ok {
+			return nil, &SyntaxError{Template: t.QualifiedName(), Msg: fmt.Sprintf("parameter %s: unknown type %q", p.Name, p.Type)}
+		}
+	}
+	t.segs, t.parseErr = parseFormat(queryText)
+	if t.parseErr != nil {
+		var se *SyntaxError
+		if errors.As(t.parseErr, &se) {
+			se.Template = t.QualifiedName()
+		}
+		return nil, t.parseErr
+	}
+	return t, nil
 }

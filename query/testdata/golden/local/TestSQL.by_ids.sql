@@ -1,0 +1,1 @@
+SELECT * FROM events WHERE id IN ('x" | union SecurityEvent | where "1"=="1', '''; DROP TABLE t; --') AND ratio > 0.5 AND flag = true /* ids: x" | union SecurityEvent | where "1"=="1, '; DROP TABLE t; -- */

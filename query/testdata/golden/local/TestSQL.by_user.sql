@@ -1,0 +1,1 @@
+SELECT * FROM events WHERE ts >= TIMESTAMP '2024-03-12 10:37:42.5' AND ts < TIMESTAMP '2024-03-13 10:37:42.5' AND user_name = 'x" | union SecurityEvent | where "1"=="1''; DROP TABLE t; --' AND n >= 1 -- user x" | union SecurityEvent | where "1"=="1'; DROP TABLE t; --
