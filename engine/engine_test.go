@@ -307,3 +307,30 @@ func TestImportBadJSONLines(t *testing.T) {
 		t.Errorf("err = %v, want file:line of the broken record", err)
 	}
 }
+
+func TestImportLenientKeepsGoodRows(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	rej, err := w.ImportLenient(ctx, "bad", "testdata/bad.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rej) != 1 || rej[0].Line != 3 {
+		t.Fatalf("rejects = %+v, want line 3", rej)
+	}
+	f, err := w.Query(ctx, `SELECT count(*) AS n FROM bad`)
+	if err != nil || f.Col("n").Int(0) != 2 {
+		t.Fatalf("kept rows: %v %v", f, err)
+	}
+	rej, err = w.ImportLenient(ctx, "badj", "testdata/bad.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rej) != 1 || rej[0].Line != 3 || !strings.HasPrefix(rej[0].String(), "testdata/bad.jsonl:3: ") {
+		t.Fatalf("json rejects = %+v", rej)
+	}
+	f, err = w.Query(ctx, `SELECT count(*) AS n FROM badj`)
+	if err != nil || f.Col("n").Int(0) != 3 {
+		t.Fatalf("kept json rows: %v %v", f, err)
+	}
+}

@@ -190,6 +190,62 @@ func locateJSONLinesProblem(path string) error {
 	return nil
 }
 
+// filterJSONLines copies the valid lines of a JSON-lines file to a temporary file and
+// reports the others.
+func filterJSONLines(path string) (string, []Reject, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", nil, err
+	}
+	defer fh.Close()
+	var r io.Reader = fh
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		gz, err := gzip.NewReader(fh)
+		if err != nil {
+			return "", nil, fmt.Errorf("import %s: %w", path, err)
+		}
+		r = gz
+	}
+	out, err := os.CreateTemp("", "huntkit-good-*.jsonl")
+	if err != nil {
+		return "", nil, err
+	}
+	bw := bufio.NewWriter(out)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	var rejects []Reject
+	line := int64(0)
+	for sc.Scan() {
+		line++
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		if !json.Valid(b) {
+			var v any
+			msg := "not valid JSON"
+			if err := json.Unmarshal(b, &v); err != nil {
+				msg = err.Error()
+			}
+			rejects = append(rejects, Reject{File: path, Line: line, Message: msg})
+			continue
+		}
+		bw.Write(b)
+		bw.WriteByte('\n')
+	}
+	if err := sc.Err(); err != nil {
+		out.Close()
+		os.Remove(out.Name())
+		return "", nil, fmt.Errorf("import %s:%d: %w", path, line+1, err)
+	}
+	if err := bw.Flush(); err != nil {
+		out.Close()
+		os.Remove(out.Name())
+		return "", nil, err
+	}
+	return out.Name(), rejects, out.Close()
+}
+
 // locateCSVProblem re-reads a CSV file that DuckDB refused to find the first malformed
 // record, so the error can say file:line.
 func locateCSVProblem(path string) error {
@@ -266,6 +322,11 @@ var hexRE = regexp.MustCompile(`^[+-]?0[xX][0-9a-fA-F]+$`)
 // Windows status codes (0xc000006d) and logon ids (0x3e7). DuckDB would read such a column as
 // integers and lose the text analysts search for, so these columns are imported as text.
 func (w *Workspace) hexColumns(ctx context.Context, paths []string) []string {
+	return w.hexColumnsLocked(ctx, paths)
+}
+
+// hexColumnsLocked is hexColumns for callers holding w.mu (it takes no lock itself).
+func (w *Workspace) hexColumnsLocked(ctx context.Context, paths []string) []string {
 	src := "read_csv(" + pathsArg(paths) + csvDialect(paths) + ", all_varchar=true" + sampling(paths, false) + ")"
 	f, err := w.Query(ctx, "SELECT * FROM "+src+" LIMIT 20480")
 	if err != nil {
