@@ -21,6 +21,7 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 		Short:   "Manage the DuckDB investigation workspace (--workspace FILE): import, tables, sql, export",
 	}
 	var table string
+	var lenient bool
 	imp := &cobra.Command{
 		Use:   "import FILE|DIR...",
 		Short: "Import CSV, JSON lines, Parquet or zipped JSON files as tables (named after each file)",
@@ -55,7 +56,7 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var failed []string
+			var failed, partial []string
 			p := app.Progress("importing", len(files))
 			defer p.Done()
 			for _, f := range files {
@@ -63,7 +64,24 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 				if name == "" {
 					name = engine.TableName(f)
 				}
-				if err := ws.Import(ctx, name, f); err != nil {
+				if lenient {
+					rejects, err := ws.ImportLenient(ctx, name, f)
+					if err != nil {
+						app.Warnf("%s", cliapp.Message(err))
+						failed = append(failed, f)
+						continue
+					}
+					for i, r := range rejects {
+						if i == 10 {
+							app.Warnf("%s: %d more rejected records not listed", f, len(rejects)-10)
+							break
+						}
+						app.Warnf("skipped %s", r)
+					}
+					if len(rejects) > 0 {
+						partial = append(partial, fmt.Sprintf("%s (%d records skipped)", f, len(rejects)))
+					}
+				} else if err := ws.Import(ctx, name, f); err != nil {
 					app.Warnf("%s", cliapp.Message(err))
 					failed = append(failed, f)
 					continue
@@ -74,6 +92,9 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 			if len(failed) > 0 {
 				return fmt.Errorf("%d of %d files failed to import: %s", len(failed), len(files), strings.Join(failed, ", "))
 			}
+			if len(partial) > 0 {
+				return fmt.Errorf("imported with malformed records left out: %s", strings.Join(partial, ", "))
+			}
 			if app.WorkspacePath == "" {
 				app.Infof("note: the workspace is in memory; pass --workspace FILE to keep the tables")
 			}
@@ -81,6 +102,7 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 		},
 	}
 	imp.Flags().StringVar(&table, "table", "", "table name (default: the file's base name)")
+	imp.Flags().BoolVar(&lenient, "skip-bad-rows", false, "import the good records of a malformed CSV or JSON-lines file and list the bad ones (exit code 1)")
 
 	var out cliapp.Output
 	tables := &cobra.Command{
