@@ -14,10 +14,10 @@ import (
 type scanner struct {
 	cfg  *config
 	out  []Match
-	line string  // text being scanned (refanged when omap != nil)
-	off  int     // offset of the original line in the whole text
-	orig string  // original line when refanged
-	omap []int32 // refanged offset -> original offset (len(line)+1 entries)
+	line string               // text being scanned (refanged when omap != nil)
+	off  int                  // offset of the original line in the whole text
+	orig string               // original line when refanged
+	omap []int32              // refanged offset -> original offset (len(line)+1 entries)
 	uniq map[uniqKey]struct{} // when set, only the first match of each (type, value) is kept
 	done [][]Match            // full blocks of earlier matches (see rotate)
 }

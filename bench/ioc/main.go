@@ -17,7 +17,7 @@ import (
 	"syscall"
 	"time"
 
-	
+	"github.com/huntkit/huntkit/decode"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/ioc"
 )
@@ -165,7 +165,7 @@ func benchDecode(path string, runs int) {
 	var out *frame.Frame
 	d := best(runs, func() {
 		var err error
-		_ = fr; err = nil; out = fr
+		out, err = decode.DecodeFrame(fr, "CommandLine")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
