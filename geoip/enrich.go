@@ -207,4 +207,3 @@ func Failed(locs []Location) (int, error) {
 	}
 	return n, first
 }
-

@@ -69,8 +69,8 @@ func buildMMDB(t testing.TB, dbType string, recs map[string]mmdbtype.DataType) [
 func fixtureCity(t testing.TB, dbType string) []byte {
 	return buildMMDB(t, dbType, map[string]mmdbtype.DataType{
 		"203.0.114.0/24": cityRec("NZ", "New Zealand", "AUK", "Auckland", "Auckland", "Pacific/Auckland", &[2]float64{-36.85, 174.76}),
-		"45.10.0.0/16":   cityRec("GH", "Ghana", "", "", "", "Africa/Accra", &[2]float64{0, 0}),        // real 0,0 location
-		"45.11.0.0/16":   cityRec("FR", "France", "", "", "", "", nil),                                  // country only
+		"45.10.0.0/16":   cityRec("GH", "Ghana", "", "", "", "Africa/Accra", &[2]float64{0, 0}), // real 0,0 location
+		"45.11.0.0/16":   cityRec("FR", "France", "", "", "", "", nil),                          // country only
 		"2a0b:1::/32":    cityRec("DE", "Germany", "BE", "Land Berlin", "Berlin", "Europe/Berlin", &[2]float64{52.52, 13.40}),
 	})
 }

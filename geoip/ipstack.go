@@ -34,6 +34,8 @@ type IPStack struct {
 	// Backoff is the first wait before a retry without Retry-After, doubled each time;
 	// 500 ms when zero.
 	Backoff time.Duration
+	// OnItem, when set, is called after each address sent is answered or fails (progress).
+	OnItem func()
 }
 
 // ipstackResponse holds the fields of IPStack's standard lookup response that geoip uses,
@@ -169,7 +171,11 @@ func (s *IPStack) LookupIPs(ctx context.Context, ips []string) ([]Location, erro
 					out[i].Err, out[i].Note = stop, "not looked up: "+stop.Error()
 					continue
 				}
-				if err := s.lookupOne(ctx, &out[i]); err != nil {
+				err := s.lookupOne(ctx, &out[i])
+				if s.OnItem != nil {
+					s.OnItem()
+				}
+				if err != nil {
 					out[i].Err, out[i].Note = err, err.Error()
 					if errors.Is(err, ErrAuth) || (errors.Is(err, ErrRateLimited) && isQuota(err)) {
 						mu.Lock()

@@ -177,6 +177,7 @@ type Client struct {
 	MaxRetryWait time.Duration // cap on one wait; 60 s when zero
 	Concurrency  int           // parallel lookups in LookupAll; 4 when zero
 	KeepRaw      bool          // keep the raw JSON in Result.Raw
+	OnItem       func()        // called after each lookup of LookupAll (progress), when set
 
 	once sync.Once
 	bs   *Bootstrap
@@ -428,6 +429,9 @@ func (c *Client) LookupAll(ctx context.Context, values []string) ([]Result, erro
 			for i := range jobs {
 				out[i] = Result{Query: values[i]}
 				out[i].Err = c.lookup(ctx, values[i], &out[i])
+				if c.OnItem != nil {
+					c.OnItem()
+				}
 			}
 		}()
 	}

@@ -11,7 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit/internal/cli/geoipcmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
+	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
 )
 
@@ -55,6 +57,8 @@ failed; the rows that worked are still printed), 2 usage, 3 configuration.`,
 var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(newWorkspaceCmd),
 	querycmd.New,
+	one(geoipcmd.New),
+	one(whoiscmd.New),
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {
