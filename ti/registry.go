@@ -24,7 +24,8 @@ type Registration struct {
 	Rate Rate
 	// Limits is a human summary of the free tier (for `huntkit ti providers`).
 	Limits string
-	// TTL and NegativeTTL are the default cache lifetimes for found and not-found answers.
+	// TTL and NegativeTTL are the default cache lifetimes for found and not-found answers
+	// (0 => 24h and TTL/4; negative => never cached).
 	TTL, NegativeTTL time.Duration
 	// Concurrency is the default number of requests in flight (Args.Concurrency overrides).
 	Concurrency int

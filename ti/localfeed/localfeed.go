@@ -34,7 +34,7 @@ func init() {
 		Description: "local feeds: CSV, text lists, MISP feed folders and STIX 2.1 bundles (offline)",
 		Types:       types,
 		Limits:      "none (offline)",
-		TTL:         time.Nanosecond, NegativeTTL: time.Nanosecond, // answers are local: not worth caching
+		TTL:         -1, NegativeTTL: -1, // answers are local: never cached
 		Concurrency: 1,
 		New:         New,
 	})
