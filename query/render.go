@@ -139,8 +139,11 @@ func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption
 	if len(missing) > 0 {
 		return Request{}, &MissingParamsError{Template: name, Names: missing}
 	}
-	if len(typeErrs) > 0 {
-		return Request{}, errors.Join(typeErrs...)
+	if len(typeErrs) == 1 {
+		return Request{}, typeErrs[0]
+	}
+	if len(typeErrs) > 1 {
+		return Request{}, paramErrors(typeErrs)
 	}
 	req := Request{Language: d.Name()}
 	if b := bound["start"]; b != nil && b.p.Type == TypeDatetime {
@@ -440,3 +443,17 @@ func toList(v any) ([]any, error) {
 	}
 	return nil, fmt.Errorf("cannot use %T as list", v)
 }
+
+// paramErrors joins several parameter errors on one line.
+type paramErrors []error
+
+func (p paramErrors) Error() string {
+	parts := make([]string, len(p))
+	for i, e := range p {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Unwrap returns the individual errors (for errors.Is and errors.As).
+func (p paramErrors) Unwrap() []error { return p }

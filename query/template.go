@@ -151,6 +151,38 @@ func (t *Template) Tables() []string {
 	return out
 }
 
+// Language returns the query language the template declares in its metadata ("language" or
+// "query_language", a huntkit extension: "kql", "sql", "spl", ...), or "" when it declares none
+// and the environment's language applies. Environments such as LocalData run both KQL and SQL,
+// so templates written in SQL for them should declare it: the language decides how values are
+// escaped.
+func (t *Template) Language() string {
+	for _, k := range []string{"language", "query_language"} {
+		if s, ok := t.Metadata[k].(string); ok && s != "" {
+			return strings.ToLower(s)
+		}
+	}
+	return ""
+}
+
+// DialectIn returns the dialect to render the template with in env: the template's declared
+// language if any, else the environment's dialect, else KQL. An unknown declared language is
+// an error.
+func (t *Template) DialectIn(env Environment) (Dialect, error) {
+	if l := t.Language(); l != "" {
+		d := DialectFor(l)
+		if d == nil {
+			return nil, &SyntaxError{File: t.File, Line: t.Line, Template: t.QualifiedName(),
+				Msg: fmt.Sprintf("unknown query language %q (want kql, sql, spl, lucene, sumo, odata or json)", l)}
+		}
+		return d, nil
+	}
+	if env.Dialect != nil {
+		return env.Dialect, nil
+	}
+	return KQL, nil
+}
+
 // Placeholders returns the distinct placeholder names of the query in order of first use.
 func (t *Template) Placeholders() ([]string, error) {
 	if t.parseErr != nil {

@@ -92,6 +92,9 @@ func parseRelative(expr, s string, pos int, now time.Time) (time.Time, error) {
 	}
 	unitText := strings.ToLower(offset[unitStart:i])
 	skipSpace()
+	if numText == "" && unitText != "" {
+		return fail(pos+lead(offset), "not a time: want an ISO-8601 time, now, or an offset such as -3d@d")
+	}
 	if i < len(offset) {
 		return fail(pos+i, "unexpected %q; want an ISO-8601 time, now, or an offset such as -3d@d", offset[i:])
 	}
@@ -125,6 +128,9 @@ func parseRelative(expr, s string, pos int, now time.Time) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// lead counts the leading blanks of s.
+func lead(s string) int { return len(s) - len(strings.TrimLeft(s, " \t")) }
 
 func addOffset(now time.Time, numText, unit string, negative bool) (time.Time, error) {
 	if strings.Count(numText, ".") > 1 || numText == "." {

@@ -236,6 +236,9 @@ names.`,
 // dialectFor picks the dialect to explain a template in: the named environment's, else that
 // of the template's first registered environment, else KQL.
 func dialectFor(env string, t *query.Template) query.Dialect {
+	if d := query.DialectFor(t.Language()); d != nil {
+		return d
+	}
 	names := append([]string{env}, t.Environments...)
 	for _, n := range names {
 		if n == "" {
@@ -426,6 +429,9 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 			} else {
 				app.Warnf("template %s has no %s parameter; --%s ignored", t.QualifiedName(), name, name)
 			}
+		}
+		if dialect, err = t.DialectIn(env); err != nil {
+			return cliapp.UsageError(err)
 		}
 		req, err = t.Render(dialect, values, query.WithNow(now()))
 		if err != nil {
