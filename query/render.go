@@ -171,12 +171,11 @@ func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption
 			return Request{}, &SyntaxError{File: t.File, Line: t.Line, Template: name, QueryLine: l, QueryCol: c,
 				Msg: fmt.Sprintf("placeholder {%s} has no parameter definition", s.field)}
 		}
-		text, err := bind(d, sc, b, name)
+		text, err := bindFormatted(d, sc, b, name)
 		if err != nil {
 			return Request{}, err
 		}
 		out.WriteString(text)
-		sc.Feed(text)
 	}
 	// msticpy removes the blank lines left by empty clause parameters.
 	req.Text = blankLines.ReplaceAllString(out.String(), "\n")
@@ -184,6 +183,70 @@ func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption
 }
 
 var blankLines = regexp.MustCompile(`\n\s*\n`)
+
+// bindFormatted binds one value, wrapped in the parameter's msticpy "format" template when it
+// has one (the value goes where the format has {} or {0}; the rest is template text), and
+// advances the scanner over the result.
+func bindFormatted(d Dialect, sc Scanner, b *boundValue, tmpl string) (string, error) {
+	if b.p.Format == "" {
+		text, err := bind(d, sc, b, tmpl)
+		if err == nil {
+			sc.Feed(text)
+		}
+		return text, err
+	}
+	pre, post, err := splitFormat(b.p.Format)
+	if err != nil {
+		return "", &SyntaxError{Template: tmpl, Msg: fmt.Sprintf("parameter %s: format %q: %v", b.p.Name, b.p.Format, err)}
+	}
+	sc.Feed(pre)
+	text, err := bind(d, sc, b, tmpl)
+	if err != nil {
+		return "", err
+	}
+	sc.Feed(text)
+	sc.Feed(post)
+	return pre + text + post, nil
+}
+
+// splitFormat splits a Python format string with one positional field ({} or {0}) into the
+// text before and after it, unescaping {{ and }}.
+func splitFormat(f string) (string, string, error) {
+	var pre, post strings.Builder
+	cur := &pre
+	seen := false
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		switch {
+		case c == '{' && strings.HasPrefix(f[i:], "{{"), c == '}' && strings.HasPrefix(f[i:], "}}"):
+			cur.WriteByte(c)
+			i++
+		case c == '{':
+			end := strings.IndexByte(f[i:], '}')
+			if end < 0 {
+				return "", "", errors.New("unclosed '{'")
+			}
+			field := f[i+1 : i+end]
+			if field != "" && field != "0" {
+				return "", "", fmt.Errorf("field {%s}: want {} or {0}", field)
+			}
+			if seen {
+				return "", "", errors.New("more than one field")
+			}
+			seen = true
+			cur = &post
+			i += end
+		case c == '}':
+			return "", "", errors.New("single '}'")
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	if !seen {
+		return "", "", errors.New("no {} field")
+	}
+	return pre.String(), post.String(), nil
+}
 
 // bind writes one value for the scanner's current context.
 func bind(d Dialect, sc Scanner, b *boundValue, tmpl string) (string, error) {

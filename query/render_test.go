@@ -434,3 +434,22 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatParam(t *testing.T) {
+	ts := loadRel(t, filepath.Join("testdata", "templates"))
+	tm := findTemplate(t, ts, "kql_misc.yaml", "formatted")
+	req, err := tm.Render(KQL, map[string]any{"host_clause": hostile[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `T | where Computer == "x\" | union SecurityEvent | where \"1\"==\"1" and Tag == "{x}" | take 1`
+	if req.Text != want {
+		t.Errorf("got  %s\nwant %s", req.Text, want)
+	}
+	for _, bad := range []string{"no field", "{a}", "{} {}", "{", "}"} {
+		tm2, _ := NewTemplate("F", "f", "{p}", &Param{Name: "p", Type: TypeStr, Format: bad})
+		if _, err := tm2.Render(KQL, map[string]any{"p": "v"}); !errors.Is(err, ErrTemplateSyntax) {
+			t.Errorf("format %q: %v", bad, err)
+		}
+	}
+}
