@@ -1,0 +1,25 @@
+// huntkit matrix: two columns against each other, dot size by count (Apache ECharts).
+(function () {
+  'use strict';
+  var cfg = HK.json('hk-config');
+  var maxSize = Math.max(8, Math.min(46, 900 / Math.max(cfg.xcats.length, cfg.ycats.length)));
+  var chart = echarts.init(document.getElementById('hk-chart'));
+  window.hkChart = chart;
+  chart.setOption({
+    grid: { left: 160, right: 40, top: 30, bottom: 140 },
+    tooltip: { trigger: 'item', formatter: function (p) {
+      return '<b>' + HK.esc(cfg.x) + '</b>: ' + HK.esc(cfg.xcats[p.data[0]]) + '<br><b>' + HK.esc(cfg.y) + '</b>: ' +
+        HK.esc(cfg.ycats[p.data[1]]) + '<br><b>count</b>: ' + p.data[2];
+    } },
+    toolbox: { feature: { dataZoom: {}, restore: {}, saveAsImage: {} } },
+    xAxis: { type: 'category', data: cfg.xcats, name: cfg.x, nameLocation: 'middle', nameGap: 110,
+      axisLabel: { rotate: 45, interval: 0, formatter: function (v) { return HK.tail(v, 20); } }, splitLine: { show: true } },
+    yAxis: { type: 'category', data: cfg.ycats, name: cfg.y, axisLabel: { interval: 0, formatter: function (v) { return HK.tail(v, 26); } }, splitLine: { show: true } },
+    dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'inside', yAxisIndex: 0 }],
+    visualMap: { show: false, dimension: 2, min: 1, max: Math.max(cfg.max, 2), inRange: { color: ['#9ecae1', '#08519c'] } },
+    series: [{ type: 'scatter', data: cfg.cells, symbolSize: function (v) { return 4 + maxSize * Math.sqrt(v[2] / cfg.max); },
+      label: { show: cfg.cells.length < 400, formatter: function (p) { return p.data[2]; }, fontSize: 10 } }]
+  });
+  chart.on('finished', function () { window.hkRendered = { points: cfg.cells.length }; });
+  window.addEventListener('resize', function () { chart.resize(); });
+})();
