@@ -168,7 +168,8 @@ func yamlError(name string, data []byte, err error) error {
 	lines := bytes.Split(data, []byte("\n"))
 	for i := max(0, pe.Line-1); i < len(lines) && i <= pe.Line; i++ {
 		if bytes.HasPrefix(bytes.TrimLeft(lines[i], " "), []byte("\t")) {
-			pe.Msg += " (a tab in the indentation of line " + strconv.Itoa(i+1) + ": YAML indents with spaces)"
+			pe.Line, pe.Col = i+1, 0
+			pe.Msg += " (a tab in the indentation: YAML indents with spaces)"
 			return pe
 		}
 	}
