@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit/internal/cli/configcmd"
 	"github.com/huntkit/huntkit/internal/cli/geoipcmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
 	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
@@ -57,6 +58,7 @@ failed; the rows that worked are still printed), 2 usage, 3 configuration.`,
 var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(newWorkspaceCmd),
 	querycmd.New,
+	one(configcmd.New),
 	one(geoipcmd.New),
 	one(whoiscmd.New),
 }
