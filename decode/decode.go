@@ -133,12 +133,12 @@ func WithHex(on bool) Option { return func(o *options) { o.hexOn = on } }
 
 // decoder holds the state for one input.
 type decoder struct {
-	o      options
-	items  []Item
-	errs   []error
-	total  int
-	seen   map[[32]byte]string
-	stop   bool
+	o     options
+	items []Item
+	errs  []error
+	total int
+	seen  map[[32]byte]string
+	stop  bool
 }
 
 // Decode finds encoded payloads in input and unpacks them recursively. The error is nil, or
@@ -236,6 +236,7 @@ func (d *decoder) decodeText(s, prefix string, depth int) string {
 		j := i
 		var agg uint8
 		chars := 0
+		seg := i // start of the run's part on the current line
 		for j < n {
 			k := kcls[s[j]]
 			if k&kB64 != 0 {
@@ -244,14 +245,10 @@ func (d *decoder) decodeText(s, prefix string, depth int) string {
 				j++
 				continue
 			}
-			if k&kWS != 0 && j+1 < n && kcls[s[j+1]]&(kB64|kWS) != 0 {
-				// line break inside a wrapped block: only when the block continues
-				w := j
-				for w < n && kcls[s[w]]&kWS != 0 {
-					w++
-				}
-				if w < n && kcls[s[w]]&kB64 != 0 && chars >= 16 {
-					j = w
+			if k&kWS != 0 {
+				if w := wrapContinues(s, seg, j); w > 0 {
+					agg |= kWS
+					j, seg = w, w
 					continue
 				}
 			}
@@ -294,6 +291,38 @@ func (d *decoder) decodeText(s, prefix string, depth int) string {
 	}
 	out.WriteString(s[last:])
 	return out.String()
+}
+
+// wrapContinues decides whether a base64 run that reaches a line break at j (its part on this
+// line starting at seg) continues on the next line, as in PEM or MIME blocks: the line part is
+// at least 40 characters and a multiple of 4, and the next line's run is as long, or shorter
+// and ends the block (with padding, or a multiple of 4 long at the end of its line or text).
+// It returns where the next line's run starts, or 0.
+func wrapContinues(s string, seg, j int) int {
+	l := j - seg
+	if l < 40 || l%4 != 0 {
+		return 0
+	}
+	w := j
+	for w < len(s) && w-j < 2 && kcls[s[w]]&kWS != 0 {
+		w++
+	}
+	r := w
+	for r < len(s) && kcls[s[r]]&kB64 != 0 {
+		r++
+	}
+	m := r - w
+	switch {
+	case m == 0:
+		return 0
+	case m == l:
+		return w
+	case m < l && r < len(s) && s[r] == '=':
+		return w
+	case m < l && m%4 == 0 && (r == len(s) || strings.IndexByte("\r\n-<'\"", s[r]) >= 0):
+		return w
+	}
+	return 0
 }
 
 func isWordish(c byte) bool {

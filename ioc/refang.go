@@ -211,3 +211,27 @@ func Defang(value string, t Type) string {
 	}
 	return v
 }
+
+// DefangText returns text with every URL, domain, IP address and e-mail address replaced by
+// its SafeIoc form (see Defang); hashes and paths are left as they are. Already defanged
+// indicators are defanged consistently.
+func DefangText(text string, opts ...Option) string {
+	opts = append(opts, WithURLHosts(false), WithTypes(URL, DNS, IPv4, IPv6, Email))
+	ms := Extract(text, opts...)
+	if len(ms) == 0 {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text) + len(ms)*8)
+	last := 0
+	for _, m := range ms {
+		if m.Start < last {
+			continue
+		}
+		b.WriteString(text[last:m.Start])
+		b.WriteString(Defang(m.Value, m.Type))
+		last = m.End
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
