@@ -65,20 +65,20 @@ type answer struct {
 	// /ipr
 	IP     string         `json:"ip"`
 	Score  *float64       `json:"score"`
-	Cats   map[string]any `json:"cats"`
+	Cats   any            `json:"cats"` // an object of category => score (lists tolerated)
 	Reason string         `json:"reason"`
 	Geo    map[string]any `json:"geo"`
 	// /url
 	Result *struct {
-		URL   string         `json:"url"`
-		Score *float64       `json:"score"`
-		Cats  map[string]any `json:"cats"`
+		URL   string   `json:"url"`
+		Score *float64 `json:"score"`
+		Cats  any      `json:"cats"`
 	} `json:"result"`
 	// /malware
 	Malware *struct {
-		Risk   string   `json:"risk"`
-		Type   string   `json:"type"`
-		Family []string `json:"family"`
+		Risk   string `json:"risk"`
+		Type   string `json:"type"`
+		Family any    `json:"family"` // a list of names (objects tolerated)
 	} `json:"malware"`
 	Tags []any `json:"tags"`
 }

@@ -3,9 +3,12 @@ package titest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sort"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -71,4 +74,47 @@ func JSON(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+// Config is a flat ti.ConfigSource: keys are full dotted paths
+// ("TIProviders.XForce.Args.ApiID"); secrets are the literal values.
+type Config map[string]string
+
+// Lookup returns the value at key, or an empty map for a key that has children.
+func (c Config) Lookup(k string) (any, bool) {
+	if v, ok := c[k]; ok {
+		return v, true
+	}
+	for key := range c {
+		if strings.HasPrefix(key, k+".") {
+			return map[string]any{}, true
+		}
+	}
+	return nil, false
+}
+
+// Names lists the children of section, sorted.
+func (c Config) Names(section string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for k := range c {
+		if rest, ok := strings.CutPrefix(k, section+"."); ok {
+			n, _, _ := strings.Cut(rest, ".")
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Secret returns the literal value.
+func (c Config) Secret(_ context.Context, k string) (string, error) {
+	v, ok := c[k]
+	if !ok {
+		return "", fmt.Errorf("%s: not set", k)
+	}
+	return v, nil
 }
