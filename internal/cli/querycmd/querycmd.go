@@ -136,13 +136,11 @@ func newQueries(app *cliapp.App) *cobra.Command {
 				return cliapp.UsageError(fmt.Errorf("bad search pattern %q: %w", pattern, err))
 			}
 		}
-		if env != "" {
-			if _, err := query.LookupEnv(env); err != nil {
-				return cliapp.UsageError(err)
-			}
-		}
 		st, err := sf.load(app)
 		if err != nil {
+			return err
+		}
+		if err := checkEnv(st, env); err != nil {
 			return err
 		}
 		var entries []query.Entry
@@ -200,6 +198,9 @@ names.`,
 			if err != nil {
 				return err
 			}
+			if err := checkEnv(st, env); err != nil {
+				return err
+			}
 			if env != "" {
 				t, err := st.Lookup(env, args[0])
 				if err != nil {
@@ -231,6 +232,24 @@ names.`,
 	}
 	cmd.AddCommand(listCmd, searchCmd, helpCmd)
 	return cmd
+}
+
+// checkEnv accepts a registered environment name or alias, or an environment named only by
+// templates in the store (msticpy files may name environments huntkit has no driver for).
+func checkEnv(st *query.Store, env string) error {
+	if env == "" {
+		return nil
+	}
+	_, err := query.LookupEnv(env)
+	if err == nil {
+		return nil
+	}
+	for _, n := range st.EnvNames() {
+		if strings.EqualFold(n, env) {
+			return nil
+		}
+	}
+	return cliapp.UsageError(err)
 }
 
 // dialectFor picks the dialect to explain a template in: the named environment's, else that

@@ -100,7 +100,15 @@ func TestQueriesSearchAndHelp(t *testing.T) {
 	if !strings.Contains(out, "ThreatIntelligence.list_indicators_by_ip") {
 		t.Errorf("positional regex: %s", out)
 	}
-	_, errOut, code := run(t, "queries", "search", "(", "--queries", dir)
+	out, _, code = run(t, "queries", "--env", "MyEnvironment", "--queries", dir, "-o", "csv")
+	if code != 0 || !strings.Contains(out, "MyEnvironment,SecurityAlert.query1,") {
+		t.Errorf("environment named only by templates: %d\n%s", code, out)
+	}
+	_, errOut, code := run(t, "queries", "--env", "Splnk", "--queries", dir)
+	if code != cliapp.ExitUsage || !strings.Contains(errOut, "did you mean Splunk") {
+		t.Errorf("unknown env: %d %s", code, errOut)
+	}
+	_, errOut, code = run(t, "queries", "search", "(", "--queries", dir)
 	if code != cliapp.ExitUsage || !strings.Contains(errOut, "bad search pattern") {
 		t.Errorf("bad regex: %d %s", code, errOut)
 	}
