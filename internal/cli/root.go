@@ -13,9 +13,12 @@ import (
 
 	"github.com/huntkit/huntkit/internal/cli/configcmd"
 	"github.com/huntkit/huntkit/internal/cli/geoipcmd"
+	"github.com/huntkit/huntkit/internal/cli/ioccmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
 	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
+	// Every built data environment registers itself with package query.
+	_ "github.com/huntkit/huntkit/provider/all"
 )
 
 // Version is set at build time with -ldflags "-X github.com/huntkit/huntkit/internal/cli.Version=...".
@@ -58,6 +61,7 @@ failed; the rows that worked are still printed), 2 usage, 3 configuration.`,
 var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(newWorkspaceCmd),
 	querycmd.New,
+	ioccmd.New,
 	one(configcmd.New),
 	one(geoipcmd.New),
 	one(whoiscmd.New),

@@ -1,0 +1,10 @@
+// Package all links every built data-environment driver into a program: importing it for its
+// side effects registers each provider with package query (telegraf's registry pattern).
+package all
+
+import (
+	// Local files on the embedded DuckDB engine.
+	_ "github.com/huntkit/huntkit/provider/localdata"
+	// OTRF Security-Datasets (msticpy's Mordor).
+	_ "github.com/huntkit/huntkit/provider/otrf"
+)

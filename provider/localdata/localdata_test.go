@@ -1,0 +1,108 @@
+package localdata_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/huntkit/huntkit/engine"
+	"github.com/huntkit/huntkit/kql"
+	"github.com/huntkit/huntkit/provider/localdata"
+	"github.com/huntkit/huntkit/query"
+)
+
+func newDriver(t *testing.T) query.Driver {
+	t.Helper()
+	ctx := context.Background()
+	ws, err := engine.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	env, err := query.LookupEnv("localdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !env.Built() {
+		t.Fatal("LocalData should be a built environment")
+	}
+	d, err := env.New(ctx, query.Settings{DataPaths: []string{"testdata"}, Workspace: ws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestSQL(t *testing.T) {
+	d := newDriver(t)
+	f, err := d.Query(context.Background(), query.Request{Language: "sql",
+		Text: `SELECT Account, count(*) AS n FROM SecurityEvent WHERE EventID = 4625 GROUP BY Account`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Len() != 1 || f.Col("Account").Str(0) != `CONTOSO\bob` || f.Col("n").Int(0) != 2 {
+		t.Errorf("got %v", f.Row(0))
+	}
+}
+
+func TestKQL(t *testing.T) {
+	d := newDriver(t)
+	f, err := d.Query(context.Background(), query.Request{Language: "kql",
+		Text: "SecurityEvent\n| where EventID == 4625 and Status == \"0xc000006d\"\n| summarize Failures = count() by Account, IpAddress"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Len() != 1 || f.Col("Failures").Int(0) != 2 || f.Col("IpAddress").Str(0) != "203.0.113.7" {
+		t.Errorf("got %v %v", f.Fields(), f.Row(0))
+	}
+	// A join across two files' tables.
+	f, err = d.Query(context.Background(), query.Request{Language: "kql",
+		Text: "SecurityAlert | join kind=inner (SecurityEvent | where EventID == 4625) on Computer | count"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Col("Count").Int(0) != 2 {
+		t.Errorf("join count = %v", f.Row(0))
+	}
+}
+
+func TestKQLErrorsCarryPosition(t *testing.T) {
+	d := newDriver(t)
+	_, err := d.Query(context.Background(), query.Request{Language: "kql", Text: "SecurityEvent\n| where EventID =="})
+	var ke *kql.Error
+	if !errors.As(err, &ke) || ke.Line != 2 {
+		t.Errorf("err = %v, want a kql.Error on line 2", err)
+	}
+}
+
+func TestFileNameQuery(t *testing.T) {
+	d := newDriver(t)
+	f, err := d.Query(context.Background(), query.Request{Language: "kql", Text: "SecurityAlert.jsonl"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Len() != 1 || f.Col("AlertName").Str(0) != "Suspicious logon" {
+		t.Errorf("got %v", f.Row(0))
+	}
+	// msticpy's templates name pickles; a table file of the same base name answers.
+	f, err = d.Query(context.Background(), query.Request{Text: "SecurityEvent.pkl"})
+	if err != nil || f.Len() != 4 {
+		t.Errorf("pkl name: %v rows, %v", f, err)
+	}
+}
+
+func TestBadDataPath(t *testing.T) {
+	ws, err := engine.Open(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	_, err = localdata.New(context.Background(), query.Settings{DataPaths: []string{filepath.Join(t.TempDir(), "missing")}, Workspace: ws})
+	if err == nil {
+		t.Error("a missing data folder must be an error")
+	}
+	if _, err := localdata.New(context.Background(), query.Settings{}); !errors.Is(err, localdata.ErrNoWorkspace) {
+		t.Errorf("no workspace: %v", err)
+	}
+}
