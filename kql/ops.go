@@ -1,0 +1,982 @@
+package kql
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// aggregate function names and the prefix of their default result column.
+var aggregatePrefix = map[string]string{
+	"count": "count_", "countif": "countif_", "dcount": "dcount_", "dcountif": "dcountif_", "count_distinct": "count_distinct_",
+	"sum": "sum_", "sumif": "sumif_", "avg": "avg_", "avgif": "avgif_", "min": "min_", "max": "max_", "minif": "minif_", "maxif": "maxif_",
+	"make_set": "set_", "makeset": "set_", "make_set_if": "set_", "make_list": "list_", "makelist": "list_", "make_list_if": "list_",
+	"make_list_with_nulls": "list_", "make_bag": "bag_", "make_bag_if": "bag_", "any": "any_", "take_any": "any_", "anyif": "anyif_", "take_anyif": "anyif_",
+	"stdev": "stdev_", "stdevif": "stdevif_", "stdevp": "stdevp_", "variance": "variance_", "varianceif": "varianceif_", "variancep": "variancep_",
+	"percentile": "percentile_", "percentiles": "percentile_", "arg_max": "max_", "arg_min": "min_", "hll": "hll_", "tdigest": "tdigest_",
+	"binary_all_or": "binary_all_or_", "binary_all_and": "binary_all_and_",
+}
+
+func isAggregate(n string) bool { _, ok := aggregatePrefix[n]; return ok }
+
+func aggregateNames() []string {
+	out := make([]string, 0, len(aggregatePrefix))
+	for k := range aggregatePrefix {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// aggCollector marks a scope where aggregate calls are allowed.
+type aggCollector struct{}
+
+func (a *aggCollector) aggregate(c *compiler, v *Call, sc *scope) sqlExpr {
+	inner := &scope{rel: sc.rel, env: sc.env}
+	arg := func(i int) sqlExpr {
+		x := c.scalar(v.Args[i], inner)
+		if x.agg {
+			c.failAt(v.Args[i], nil, "aggregate functions cannot be nested")
+		}
+		return x
+	}
+	res := func(s string, t ktype) sqlExpr { return sqlExpr{sql: s, t: t, agg: true} }
+	cond := func(i int) string { return c.toBool(arg(i)).sql }
+	name := v.Fn.Name
+	switch name {
+	case "count":
+		c.nargs(v, 0, 1)
+		if len(v.Args) == 1 {
+			if _, ok := v.Args[0].(*Star); !ok {
+				return res("count("+arg(0).sql+")", kLong)
+			}
+		}
+		return res("count(*)", kLong)
+	case "countif":
+		c.nargs(v, 1, 1)
+		return res("count(*) FILTER (WHERE "+cond(0)+")", kLong)
+	case "dcount", "count_distinct":
+		c.nargs(v, 1, 2)
+		return res("count(DISTINCT "+arg(0).sql+")", kLong)
+	case "dcountif":
+		c.nargs(v, 2, 3)
+		return res("count(DISTINCT "+arg(0).sql+") FILTER (WHERE "+cond(1)+")", kLong)
+	case "sum", "sumif":
+		if name == "sum" {
+			c.nargs(v, 1, 1)
+		} else {
+			c.nargs(v, 2, 2)
+		}
+		x := arg(0)
+		if x.t == kDynamic {
+			x = c.convert(x, kReal)
+		}
+		s := "sum(" + x.sql + ")"
+		if x.t == kTimespan {
+			s = "to_microseconds(CAST(sum(epoch_us(" + x.sql + ")) AS BIGINT))"
+		}
+		if name == "sumif" {
+			s += " FILTER (WHERE " + cond(1) + ")"
+		}
+		t := x.t
+		switch t {
+		case kInt, kLong, kBool:
+			s, t = "CAST("+s+" AS BIGINT)", kLong
+		case kTimespan:
+		default:
+			s, t = "CAST("+s+" AS DOUBLE)", kReal
+		}
+		return res(s, t)
+	case "avg", "avgif":
+		x := arg(0)
+		if x.t == kDynamic || x.t == kBool {
+			x = c.convert(x, kReal)
+		}
+		s := "avg(" + x.sql + ")"
+		if name == "avgif" {
+			c.nargs(v, 2, 2)
+			s += " FILTER (WHERE " + cond(1) + ")"
+		} else {
+			c.nargs(v, 1, 1)
+		}
+		if x.t == kTimespan || x.t == kDatetime {
+			return res(s, x.t)
+		}
+		return res(s, kReal)
+	case "min", "max", "minif", "maxif":
+		x := arg(0)
+		if x.t == kDynamic {
+			x = c.convert(x, kReal)
+		}
+		fn := strings.TrimSuffix(name, "if")
+		s := fn + "(" + x.sql + ")"
+		if strings.HasSuffix(name, "if") {
+			c.nargs(v, 2, 2)
+			s += " FILTER (WHERE " + cond(1) + ")"
+		} else {
+			c.nargs(v, 1, 1)
+		}
+		return res(s, x.t)
+	case "make_set", "makeset", "make_list", "makelist", "make_set_if", "make_list_if", "make_list_with_nulls":
+		x := arg(0)
+		isIf := strings.HasSuffix(name, "_if")
+		maxArg := 1
+		if isIf {
+			maxArg = 2
+		}
+		c.nargs(v, maxArg, maxArg+1)
+		distinct := ""
+		if strings.Contains(name, "set") {
+			distinct = "DISTINCT "
+		}
+		val := x.sql
+		if x.t == kDatetime {
+			val = "strftime(" + x.sql + ", '%Y-%m-%dT%H:%M:%S.%fZ')"
+		} else if x.t == kTimespan {
+			val = "CAST(" + x.sql + " AS VARCHAR)"
+		}
+		filter := x.sql + " IS NOT NULL"
+		if name == "make_list_with_nulls" {
+			filter = "true"
+		}
+		if isIf {
+			filter += " AND " + cond(1)
+		}
+		s := "list(" + distinct + val + ") FILTER (WHERE " + filter + ")"
+		if len(v.Args) > maxArg {
+			s = "list_slice(" + s + ", 1, " + arg(maxArg).sql + ")"
+		}
+		return res("coalesce(to_json("+s+"), CAST('[]' AS JSON))", kDynamic)
+	case "make_bag", "make_bag_if":
+		x := c.dyn(arg(0))
+		filter := "json_type(" + x.sql + ") = 'OBJECT'"
+		if name == "make_bag_if" {
+			filter += " AND " + cond(1)
+		}
+		return res("coalesce(list_reduce(list("+x.sql+") FILTER (WHERE "+filter+"), lambda a, b: json_merge_patch(a, b)), CAST('{}' AS JSON))", kDynamic)
+	case "any", "take_any":
+		if len(v.Args) == 1 {
+			if _, ok := v.Args[0].(*Star); ok {
+				c.unsupported(v, name+"(*)")
+			}
+		}
+		c.nargs(v, 1, 1)
+		x := arg(0)
+		return res("any_value("+x.sql+")", x.t)
+	case "anyif", "take_anyif":
+		c.nargs(v, 2, 2)
+		x := arg(0)
+		return res("any_value("+x.sql+") FILTER (WHERE "+cond(1)+")", x.t)
+	case "stdev", "stdevp", "variance", "variancep", "stdevif", "varianceif":
+		fn := map[string]string{"stdev": "stddev_samp", "stdevp": "stddev_pop", "variance": "var_samp", "variancep": "var_pop", "stdevif": "stddev_samp", "varianceif": "var_samp"}[name]
+		x := c.convert(arg(0), kReal)
+		s := fn + "(" + x.sql + ")"
+		if strings.HasSuffix(name, "if") {
+			c.nargs(v, 2, 2)
+			s += " FILTER (WHERE " + cond(1) + ")"
+		}
+		return res(s, kReal)
+	case "percentile":
+		c.nargs(v, 2, 2)
+		x := arg(0)
+		if x.t == kDynamic {
+			x = c.convert(x, kReal)
+		}
+		return res("quantile_disc("+x.sql+", "+arg(1).sql+" / 100.0)", x.t)
+	case "binary_all_or", "binary_all_and":
+		c.nargs(v, 1, 1)
+		fn := "bit_or"
+		if name == "binary_all_and" {
+			fn = "bit_and"
+		}
+		return res(fn+"("+arg(0).sql+")", kLong)
+	case "arg_max", "arg_min", "percentiles":
+		c.failAt(v, ErrUnsupported, "%s() must be a top-level summarize aggregate", name)
+	}
+	c.unsupported(v, "aggregate function "+name+"()")
+	return sqlExpr{}
+}
+
+// aggName is the default result name of an unnamed aggregate.
+func aggName(call *Call) string {
+	p := aggregatePrefix[call.Fn.Name]
+	switch call.Fn.Name {
+	case "count", "countif":
+		return p
+	}
+	if len(call.Args) > 0 {
+		if n := derivedName(call.Args[0]); n != "" {
+			return p + n
+		}
+	}
+	return p
+}
+
+func (c *compiler) summarize(r *rel, o *SummarizeOp, e *env) *rel {
+	var keyCols, aggCols []outCol // inner select
+	type unpack struct {
+		name, sql string
+		t         ktype
+	}
+	var outer []unpack
+	used := map[string]bool{}
+	auto := 0
+	uniq := func(n string) string {
+		if !used[n] {
+			used[n] = true
+			return n
+		}
+		for i := 1; ; i++ {
+			m := n + strconv.Itoa(i)
+			if !used[m] {
+				used[m] = true
+				return m
+			}
+		}
+	}
+	byNames := map[string]bool{}
+	for i, a := range o.By {
+		x := c.scalar(a.X, &scope{rel: r, env: e})
+		if x.agg {
+			c.failAt(a, nil, "aggregates are not allowed in summarize by")
+		}
+		names := c.assignNames(a, x, &auto, nil)
+		n := uniq(names[0])
+		byNames[n] = true
+		tmp := "__k" + strconv.Itoa(i)
+		keyCols = append(keyCols, outCol{tmp, x.sql, x.t})
+		outer = append(outer, unpack{n, qi(tmp), x.t})
+	}
+	for i, a := range o.Aggs {
+		tmp := "__a" + strconv.Itoa(i)
+		if call, ok := unparen(a.X).(*Call); ok && (call.Fn.Name == "arg_max" || call.Fn.Name == "arg_min") {
+			if len(call.Args) < 1 {
+				c.failAt(call, nil, "%s() expects an expression and columns", call.Fn.Name)
+			}
+			sc := &scope{rel: r, env: e}
+			key := c.scalar(call.Args[0], sc)
+			keyName := derivedName(call.Args[0])
+			if len(a.Names) > 0 {
+				keyName = a.Names[0].Name
+			}
+			if keyName == "" {
+				keyName = aggName(call)
+			}
+			type fld struct {
+				name string
+				x    sqlExpr
+			}
+			var flds []fld
+			seen := map[string]bool{keyName: true}
+			for j, arg := range call.Args[1:] {
+				if _, ok := arg.(*Star); ok {
+					for _, col := range r.cols {
+						if seen[col.name] || byNames[col.name] {
+							continue
+						}
+						seen[col.name] = true
+						flds = append(flds, fld{col.name, sqlExpr{sql: qi(col.name), t: col.t}})
+					}
+					continue
+				}
+				n := ""
+				ax := arg
+				if na, ok := arg.(*NamedArg); ok {
+					n, ax = na.Name, na.Value
+				}
+				x := c.scalar(ax, sc)
+				if n == "" {
+					n = derivedName(ax)
+				}
+				if n == "" {
+					n = "Column" + strconv.Itoa(j+1)
+				}
+				if seen[n] {
+					continue
+				}
+				seen[n] = true
+				flds = append(flds, fld{n, x})
+			}
+			fn := "arg_max"
+			mx := "max"
+			if call.Fn.Name == "arg_min" {
+				fn, mx = "arg_min", "min"
+			}
+			aggCols = append(aggCols, outCol{tmp + "v", mx + "(" + key.sql + ")", key.t})
+			outer = append(outer, unpack{uniq(keyName), qi(tmp + "v"), key.t})
+			if len(flds) > 0 {
+				parts := make([]string, len(flds))
+				for j, f := range flds {
+					parts[j] = qs("f"+strconv.Itoa(j)) + ": " + f.x.sql
+				}
+				aggCols = append(aggCols, outCol{tmp, fn + "({" + strings.Join(parts, ", ") + "}, " + key.sql + ")", kUnknown})
+				for j, f := range flds {
+					outer = append(outer, unpack{uniq(f.name), qi(tmp) + "." + qi("f"+strconv.Itoa(j)), f.x.t})
+				}
+			}
+			continue
+		}
+		if call, ok := unparen(a.X).(*Call); ok && call.Fn.Name == "percentiles" {
+			c.nargs(call, 2, 64)
+			sc := &scope{rel: r, env: e}
+			x := c.scalar(call.Args[0], sc)
+			base := derivedName(call.Args[0])
+			for j, pa := range call.Args[1:] {
+				p := c.scalar(pa, sc)
+				pn := strings.TrimSuffix(strings.TrimSuffix(strings.ReplaceAll(strings.TrimSuffix(p.sql, "::DOUBLE"), ".", "_"), "_0"), ")")
+				if p.num != nil {
+					pn = strconv.FormatFloat(*p.num, 'f', -1, 64)
+					pn = strings.ReplaceAll(pn, ".", "_")
+				}
+				n := "percentile_" + base + "_" + pn
+				if len(a.Names) > j {
+					n = a.Names[j].Name
+				}
+				t := tmp + "_" + strconv.Itoa(j)
+				aggCols = append(aggCols, outCol{t, "quantile_disc(" + x.sql + ", " + p.sql + " / 100.0)", x.t})
+				outer = append(outer, unpack{uniq(n), qi(t), x.t})
+			}
+			continue
+		}
+		x := c.scalar(a.X, &scope{rel: r, env: e, agg: &aggCollector{}})
+		if !x.agg {
+			c.failAt(a, nil, "summarize expects an aggregate function such as count() or sum()")
+		}
+		var n string
+		switch {
+		case len(a.Names) == 1:
+			n = a.Names[0].Name
+		case len(a.Names) > 1:
+			c.unsupported(a, "several names for one aggregate")
+		default:
+			if call, ok := unparen(a.X).(*Call); ok && isAggregate(call.Fn.Name) {
+				n = aggName(call)
+			} else {
+				auto++
+				n = "Column" + strconv.Itoa(auto)
+			}
+		}
+		aggCols = append(aggCols, outCol{tmp, x.sql, x.t})
+		outer = append(outer, unpack{uniq(n), qi(tmp), x.t})
+	}
+	var parts []string
+	for _, k := range keyCols {
+		parts = append(parts, k.sql+" AS "+qi(k.name))
+	}
+	for _, a := range aggCols {
+		parts = append(parts, a.sql+" AS "+qi(a.name))
+	}
+	inner := "SELECT " + strings.Join(parts, ", ") + " FROM " + r.sql + " AS " + c.newAlias()
+	if len(keyCols) > 0 {
+		var gb []string
+		for i := range keyCols {
+			gb = append(gb, strconv.Itoa(i+1))
+		}
+		inner += " GROUP BY " + strings.Join(gb, ", ")
+	}
+	out := &rel{}
+	var op []string
+	for _, u := range outer {
+		op = append(op, u.sql+" AS "+qi(u.name))
+		out.cols = append(out.cols, column{u.name, u.t})
+	}
+	out.sql = "(SELECT " + strings.Join(op, ", ") + " FROM (" + inner + ") AS " + c.newAlias() + ")"
+	return out
+}
+
+func paramValue(ps []*NamedArg, name string) (string, bool) {
+	for _, p := range ps {
+		if strings.EqualFold(p.Name, name) {
+			return exprText(p.Value), true
+		}
+	}
+	return "", false
+}
+
+func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
+	kind := "innerunique"
+	if lookup {
+		kind = "leftouter"
+	}
+	if k, ok := paramValue(o.Params, "kind"); ok {
+		kind = strings.ToLower(k)
+	}
+	right := c.tabular(o.Right, e)
+	if len(o.On) == 0 {
+		c.failAt(o, nil, "%s needs an on clause", o.Name)
+	}
+	var conds, leftKeys []string
+	rightKeyCols := map[string]bool{}
+	var onExprs []Expr
+	for _, x := range o.On {
+		var split func(Expr)
+		split = func(x Expr) {
+			if b, ok := x.(*Binary); ok && b.Op == "and" {
+				split(b.L)
+				split(b.R)
+				return
+			}
+			onExprs = append(onExprs, x)
+		}
+		split(x)
+	}
+	sc := &scope{env: e, left: l, right: right}
+	for _, x := range onExprs {
+		switch v := x.(type) {
+		case *Ident:
+			lc, ok := l.col(v.Name)
+			if !ok {
+				c.failAt(v, ErrUnknownName, "join key %q is not a column of the left table%s", v.Name, suggest(v.Name, l.names()))
+			}
+			rc, ok := right.col(v.Name)
+			if !ok {
+				c.failAt(v, ErrUnknownName, "join key %q is not a column of the right table%s", v.Name, suggest(v.Name, right.names()))
+			}
+			ls, rs := c.unify(sqlExpr{sql: "l." + qi(lc.name), t: lc.t}, sqlExpr{sql: "r." + qi(rc.name), t: rc.t})
+			conds = append(conds, ls.sql+" = "+rs.sql)
+			leftKeys = append(leftKeys, qi(lc.name))
+			rightKeyCols[rc.name] = true
+		case *Binary:
+			if v.Op != "==" {
+				c.failAt(v, nil, "join conditions must be equalities ($left.a == $right.b)")
+			}
+			a := c.scalar(v.L, sc)
+			b := c.scalar(v.R, sc)
+			if strings.HasPrefix(a.sql, "r.") && strings.HasPrefix(b.sql, "l.") {
+				a, b = b, a
+			}
+			a, b = c.unify(a, b)
+			conds = append(conds, a.sql+" = "+b.sql)
+			if strings.HasPrefix(a.sql, "l.") {
+				leftKeys = append(leftKeys, strings.TrimPrefix(a.sql, "l."))
+			}
+			if lookup {
+				if m, ok := v.R.(*Member); ok {
+					rightKeyCols[m.Name.Name] = true
+				}
+			}
+		default:
+			c.failAt(x, nil, "join conditions must be column names or $left.a == $right.b")
+		}
+	}
+	on := strings.Join(conds, " AND ")
+	lsql := l.sql
+	if kind == "innerunique" {
+		lsql = "(SELECT * FROM " + l.sql + " AS " + c.newAlias() + " QUALIFY row_number() OVER (PARTITION BY " + strings.Join(leftKeys, ", ") + ") = 1)"
+		kind = "inner"
+	}
+	lcols := func(alias string, r *rel) ([]string, []column) {
+		var p []string
+		for _, col := range r.cols {
+			p = append(p, alias+"."+qi(col.name))
+		}
+		return p, r.cols
+	}
+	switch kind {
+	case "leftanti", "anti", "leftantisemi", "leftsemi":
+		neg := "NOT "
+		if kind == "leftsemi" {
+			neg = ""
+		}
+		p, cols := lcols("l", l)
+		return &rel{sql: "(SELECT " + strings.Join(p, ", ") + " FROM " + lsql + " AS l WHERE " + neg + "EXISTS (SELECT 1 FROM " + right.sql + " AS r WHERE " + on + "))", cols: cols}
+	case "rightanti", "rightantisemi", "rightsemi":
+		neg := "NOT "
+		if kind == "rightsemi" {
+			neg = ""
+		}
+		p, cols := lcols("r", right)
+		return &rel{sql: "(SELECT " + strings.Join(p, ", ") + " FROM " + right.sql + " AS r WHERE " + neg + "EXISTS (SELECT 1 FROM " + lsql + " AS l WHERE " + on + "))", cols: cols}
+	}
+	jt := map[string]string{"inner": "INNER JOIN", "leftouter": "LEFT JOIN", "rightouter": "RIGHT JOIN", "fullouter": "FULL JOIN"}[kind]
+	if jt == "" {
+		c.failAt(o, ErrUnsupported, "join kind %q is not supported", kind)
+	}
+	used := map[string]bool{}
+	var parts []string
+	out := &rel{}
+	for _, col := range l.cols {
+		used[col.name] = true
+		parts = append(parts, "l."+qi(col.name)+" AS "+qi(col.name))
+		out.cols = append(out.cols, col)
+	}
+	for _, col := range right.cols {
+		if lookup && rightKeyCols[col.name] {
+			continue
+		}
+		n := col.name
+		for i := 1; used[n]; i++ {
+			n = col.name + strconv.Itoa(i)
+		}
+		used[n] = true
+		parts = append(parts, "r."+qi(col.name)+" AS "+qi(n))
+		out.cols = append(out.cols, column{n, col.t})
+	}
+	out.sql = "(SELECT " + strings.Join(parts, ", ") + " FROM " + lsql + " AS l " + jt + " " + right.sql + " AS r ON " + on + ")"
+	return out
+}
+
+func (c *compiler) union(input *rel, params []*NamedArg, tables []Expr, e *env, n Node) *rel {
+	fuzzy := false
+	if v, ok := paramValue(params, "isfuzzy"); ok && strings.EqualFold(v, "true") {
+		fuzzy = true
+	}
+	withSource, _ := paramValue(params, "withsource")
+	kind, _ := paramValue(params, "kind")
+	var rels []*rel
+	var names []string
+	if input != nil {
+		rels = append(rels, input)
+		names = append(names, input.name)
+	}
+	for i, t := range tables {
+		switch v := t.(type) {
+		case *Wildcard, *Star:
+			pat := "*"
+			if w, ok := v.(*Wildcard); ok {
+				pat = w.Pattern
+			}
+			l, ok := c.cat.(TableLister)
+			if !ok {
+				c.failAt(t, ErrUnsupported, "wildcard table names need a catalogue that lists its tables")
+			}
+			for _, tn := range l.Tables() {
+				if matchWildcard(pat, tn) {
+					rels = append(rels, c.tableRef(&Ident{Loc: Loc(t.Span()), Name: tn}, e))
+					names = append(names, tn)
+				}
+			}
+			continue
+		}
+		if fuzzy {
+			if id, ok := unparen(t).(*Ident); ok {
+				if _, known := c.cat.Columns(id.Name); !known && e.lookup(id.Name) == nil {
+					continue
+				}
+			}
+		}
+		r := c.tabular(t, e)
+		rels = append(rels, r)
+		nm := r.name
+		if nm == "" {
+			nm = "union_arg" + strconv.Itoa(i)
+		}
+		names = append(names, nm)
+	}
+	if len(rels) == 0 {
+		c.failAt(n, nil, "union has no tables")
+	}
+	// the output schema: columns by name in order of appearance; a name with several
+	// types becomes one column per type, suffixed with the type name
+	types := map[string]map[ktype]bool{}
+	var order []string
+	for _, r := range rels {
+		for _, col := range r.cols {
+			if types[col.name] == nil {
+				types[col.name] = map[ktype]bool{}
+				order = append(order, col.name)
+			}
+			types[col.name][col.t] = true
+		}
+	}
+	type oc struct {
+		name, src string
+		t         ktype
+	}
+	var outCols []oc
+	for _, nm := range order {
+		ts := types[nm]
+		if len(ts) == 1 {
+			for t := range ts {
+				outCols = append(outCols, oc{nm, nm, t})
+			}
+			continue
+		}
+		var tl []ktype
+		for t := range ts {
+			tl = append(tl, t)
+		}
+		sort.Slice(tl, func(a, b int) bool { return tl[a] < tl[b] })
+		for _, t := range tl {
+			outCols = append(outCols, oc{nm + "_" + t.String(), nm, t})
+		}
+	}
+	if strings.EqualFold(kind, "inner") {
+		var keep []oc
+		for _, o := range outCols {
+			all := true
+			for _, r := range rels {
+				col, ok := r.col(o.src)
+				if !ok || col.t != o.t {
+					all = false
+				}
+			}
+			if all {
+				keep = append(keep, o)
+			}
+		}
+		outCols = keep
+	}
+	out := &rel{}
+	if withSource != "" {
+		out.cols = append(out.cols, column{withSource, kString})
+	}
+	for _, o := range outCols {
+		out.cols = append(out.cols, column{o.name, o.t})
+	}
+	var branches []string
+	for i, r := range rels {
+		var parts []string
+		if withSource != "" {
+			parts = append(parts, qs(names[i])+" AS "+qi(withSource))
+		}
+		for _, o := range outCols {
+			col, ok := r.col(o.src)
+			if ok && col.t == o.t {
+				parts = append(parts, qi(o.src)+" AS "+qi(o.name))
+			} else {
+				parts = append(parts, "CAST(NULL AS "+o.t.sqlType()+") AS "+qi(o.name))
+			}
+		}
+		if len(parts) == 0 {
+			parts = append(parts, "NULL AS "+qi("__empty"))
+		}
+		branches = append(branches, "SELECT "+strings.Join(parts, ", ")+" FROM "+r.sql+" AS "+c.newAlias())
+	}
+	out.sql = "(" + strings.Join(branches, " UNION ALL ") + ")"
+	return out
+}
+
+func (c *compiler) mvExpand(r *rel, o *MvExpandOp, e *env) *rel {
+	bagArray := false
+	if v, ok := paramValue(o.Params, "bagexpansion"); ok && strings.EqualFold(v, "array") {
+		bagArray = true
+	}
+	if v, ok := paramValue(o.Params, "kind"); ok && strings.EqualFold(v, "array") {
+		bagArray = true
+	}
+	idxName, _ := paramValue(o.Params, "with_itemindex")
+	cols := passCols(r)
+	var limit string
+	if o.Limit != nil {
+		limit = c.scalar(o.Limit, &scope{env: e}).sql
+	}
+	var firstList string
+	auto := 0
+	for _, it := range o.Items {
+		x := c.scalar(it.Assign.X, &scope{rel: r, env: e})
+		x = c.dyn(x)
+		names := c.assignNames(it.Assign, x, &auto, r)
+		elem := "json_object(k, json_extract(" + x.sql + `, '$."' || replace(k, '"', '\"') || '"'))`
+		if bagArray {
+			elem = "json_array(k, json_extract(" + x.sql + `, '$."' || replace(k, '"', '\"') || '"'))`
+		}
+		list := "CASE json_type(" + x.sql + ") WHEN 'ARRAY' THEN CAST(" + x.sql + " AS JSON[]) WHEN 'OBJECT' THEN list_transform(json_keys(" + x.sql + "), lambda k: " + elem + ") WHEN 'NULL' THEN CAST([] AS JSON[]) ELSE [" + x.sql + "] END"
+		if limit != "" {
+			list = "list_slice(" + list + ", 1, " + limit + ")"
+		}
+		t := kDynamic
+		if it.Type != "" {
+			tt, ok := parseKType(it.Type)
+			if !ok {
+				c.failAt(it, nil, "unknown type %q", it.Type)
+			}
+			if tt != kDynamic {
+				conv := c.convert(sqlExpr{sql: "x", t: kDynamic}, tt)
+				list = "list_transform(" + list + ", lambda x: " + conv.sql + ")"
+				t = tt
+			}
+		}
+		if firstList == "" {
+			firstList = list
+		}
+		cols = setCol(cols, outCol{names[0], "unnest(" + list + ")", t})
+	}
+	if idxName != "" {
+		cols = append(cols, outCol{idxName, "unnest(range(0, len(" + firstList + ")))", kLong})
+	}
+	out := c.buildSelect(r, cols, false, "")
+	return out
+}
+
+func (c *compiler) parse(r *rel, o *ParseOp, e *env) *rel {
+	src := c.strOf(c.scalar(o.Source, &scope{rel: r, env: e}))
+	kind := strings.ToLower(o.Kind)
+	if kind == "" {
+		kind = "simple"
+	}
+	var b strings.Builder
+	flags := ""
+	if kind == "regex" && o.Flags != "" {
+		for _, f := range o.Flags {
+			switch f {
+			case 'i', 'm', 's', 'U':
+				flags += string(f)
+			default:
+				c.failAt(o, nil, "unknown parse regex flag %q", string(f))
+			}
+		}
+	}
+	if flags != "" {
+		b.WriteString("(?" + flags + ")")
+	}
+	if kind != "regex" {
+		b.WriteString("^")
+	}
+	type pc struct {
+		name string
+		t    ktype
+	}
+	var pcols []pc
+	lastCol := -1
+	for i, it := range o.Pattern {
+		if it.Col != nil {
+			lastCol = i
+		}
+	}
+	for i, it := range o.Pattern {
+		switch {
+		case it.Star:
+			b.WriteString("(?:.*?)")
+		case it.Lit != nil:
+			s := it.Lit.Value.(string)
+			if kind == "regex" {
+				if _, err := regexp.Compile(s); err != nil {
+					c.failAt(it, nil, "invalid regular expression in parse: %v", err)
+				}
+				b.WriteString("(?:" + s + ")")
+			} else {
+				b.WriteString(regexp.QuoteMeta(s))
+			}
+		case it.Col != nil:
+			t := kString
+			if it.Type != "" {
+				tt, ok := parseKType(it.Type)
+				if !ok {
+					c.failAt(it, nil, "unknown type %q", it.Type)
+				}
+				t = tt
+			}
+			g := "(.*?)"
+			if i == lastCol && i == len(o.Pattern)-1 {
+				g = "(.*)"
+			}
+			switch t {
+			case kInt, kLong:
+				g = `(-?\d+)`
+			case kReal:
+				g = `(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)`
+			case kBool:
+				g = `(?i)(true|false)`
+				g = `((?i:true|false))`
+			}
+			b.WriteString(g)
+			pcols = append(pcols, pc{it.Col.Name, t})
+		}
+	}
+	if kind == "simple" && len(o.Pattern) > 0 && o.Pattern[len(o.Pattern)-1].Col == nil {
+		// literal or * last: nothing more to anchor
+	}
+	pat := b.String()
+	if _, err := regexp.Compile(pat); err != nil {
+		c.failAt(o, nil, "invalid parse pattern: %v", err)
+	}
+	cols := passCols(r)
+	for i, p := range pcols {
+		x := sqlExpr{sql: "regexp_extract(" + nz(src) + ", " + qs(pat) + ", " + strconv.Itoa(i+1) + ")", t: kString}
+		if p.t != kString {
+			x = c.convert(sqlExpr{sql: "nullif(" + x.sql + ", '')", t: kString}, p.t)
+		}
+		cols = setCol(cols, outCol{p.name, x.sql, p.t})
+	}
+	where := ""
+	if strings.EqualFold(o.Name, "parse-where") {
+		where = "regexp_matches(" + nz(src) + ", " + qs(pat) + ")"
+	}
+	return c.buildSelect(r, cols, true, where)
+}
+
+func (c *compiler) makeSeries(r *rel, o *MakeSeriesOp, e *env) *rel {
+	sc := &scope{rel: r, env: e}
+	axis := c.scalar(o.On, sc)
+	step := c.scalar(o.Step, &scope{env: e})
+	if axis.t != kDatetime && !axis.t.numeric() {
+		c.failAt(o.On, nil, "make-series axis must be a datetime or a number")
+	}
+	var from, to string
+	src := r.sql
+	binOf := func(origin string) string {
+		if axis.t == kDatetime {
+			return "time_bucket(" + step.sql + ", " + axis.sql + ", " + origin + ")"
+		}
+		return "(floor((" + axis.sql + " - " + origin + ") / " + step.sql + ") * " + step.sql + " + " + origin + ")"
+	}
+	if o.From != nil {
+		from = c.convert(c.scalar(o.From, &scope{env: e}), axis.t).sql
+	} else {
+		zero := "TIMESTAMP '1970-01-01 00:00:00'"
+		if axis.t != kDatetime {
+			zero = "0"
+		}
+		from = "(SELECT min(" + binOf(zero) + ") FROM " + src + " AS " + c.newAlias() + ")"
+	}
+	if o.To != nil {
+		to = c.convert(c.scalar(o.To, &scope{env: e}), axis.t).sql
+	} else {
+		zero := "TIMESTAMP '1970-01-01 00:00:00'"
+		if axis.t != kDatetime {
+			zero = "0"
+		}
+		to = "(SELECT max(" + binOf(zero) + ") + " + step.sql + " FROM " + src + " AS " + c.newAlias() + ")"
+	}
+	var keys []outCol
+	auto := 0
+	for i, a := range o.By {
+		x := c.scalar(a.X, sc)
+		names := c.assignNames(a, x, &auto, nil)
+		keys = append(keys, outCol{names[0], x.sql, x.t})
+		_ = i
+	}
+	type agg struct {
+		name, sql, def string
+		t              ktype
+	}
+	var aggs []agg
+	for _, sa := range o.Aggs {
+		x := c.scalar(sa.Assign.X, &scope{rel: r, env: e, agg: &aggCollector{}})
+		if !x.agg {
+			c.failAt(sa, nil, "make-series expects an aggregate function")
+		}
+		n := ""
+		if len(sa.Assign.Names) > 0 {
+			n = sa.Assign.Names[0].Name
+		} else if call, ok := unparen(sa.Assign.X).(*Call); ok {
+			n = aggName(call)
+		}
+		def := "0"
+		if sa.Default != nil {
+			def = c.scalar(sa.Default, &scope{env: e}).sql
+		}
+		if x.t == kDatetime || x.t == kTimespan || x.t == kString || x.t == kDynamic {
+			if sa.Default == nil {
+				def = "NULL"
+			}
+		}
+		aggs = append(aggs, agg{n, x.sql, def, x.t})
+	}
+	axisName := derivedName(o.On)
+	if axisName == "" {
+		axisName = "Column1"
+	}
+	al := c.newAlias()
+	var b strings.Builder
+	b.WriteString("(WITH " + al + "_b AS (SELECT " + from + " AS f, " + to + " AS t), ")
+	// bins [from, to)
+	if axis.t == kDatetime {
+		b.WriteString(al + "_bins AS (SELECT unnest(generate_series(f, t - INTERVAL '1 microseconds', " + step.sql + ")) AS __b FROM " + al + "_b), ")
+	} else {
+		b.WriteString(al + "_bins AS (SELECT unnest(generate_series(f, t - 1e-9, " + step.sql + ")) AS __b FROM " + al + "_b), ")
+	}
+	var kp, gk []string
+	for i, k := range keys {
+		kp = append(kp, k.sql+" AS "+qi("__k"+strconv.Itoa(i)))
+		gk = append(gk, strconv.Itoa(i+1))
+	}
+	inRange := axis.sql + " >= (SELECT f FROM " + al + "_b) AND " + axis.sql + " < (SELECT t FROM " + al + "_b)"
+	keySel := "SELECT DISTINCT " + strings.Join(append(kp, "1 AS __one"), ", ") + " FROM " + src + " AS " + c.newAlias() + " WHERE " + inRange
+	b.WriteString(al + "_k AS (" + keySel + "), ")
+	ap := append([]string{}, kp...)
+	ap = append(ap, binOf("(SELECT f FROM "+al+"_b)")+" AS __b")
+	for i, a := range aggs {
+		ap = append(ap, a.sql+" AS "+qi("__v"+strconv.Itoa(i)))
+	}
+	gk = append(gk, strconv.Itoa(len(keys)+1))
+	b.WriteString(al + "_a AS (SELECT " + strings.Join(ap, ", ") + " FROM " + src + " AS " + c.newAlias() + " WHERE " + inRange + " GROUP BY " + strings.Join(gk, ", ") + ") ")
+	var sel []string
+	var grp []string
+	out := &rel{}
+	for i, k := range keys {
+		kn := qi("__k" + strconv.Itoa(i))
+		sel = append(sel, "k."+kn+" AS "+qi(k.name))
+		grp = append(grp, "k."+kn)
+		out.cols = append(out.cols, column{k.name, k.t})
+	}
+	for i, a := range aggs {
+		v := "a." + qi("__v"+strconv.Itoa(i))
+		sel = append(sel, "to_json(list(coalesce("+v+", "+a.def+") ORDER BY bins.__b)) AS "+qi(a.name))
+		out.cols = append(out.cols, column{a.name, kDynamic})
+	}
+	axisVal := "bins.__b"
+	if axis.t == kDatetime {
+		axisVal = "strftime(bins.__b, '%Y-%m-%dT%H:%M:%S.%fZ')"
+	}
+	sel = append(sel, "to_json(list("+axisVal+" ORDER BY bins.__b)) AS "+qi(axisName))
+	out.cols = append(out.cols, column{axisName, kDynamic})
+	var jc []string
+	for i := range keys {
+		kn := qi("__k" + strconv.Itoa(i))
+		jc = append(jc, "a."+kn+" IS NOT DISTINCT FROM k."+kn)
+	}
+	jc = append(jc, "a.__b = bins.__b")
+	b.WriteString("SELECT " + strings.Join(sel, ", ") + " FROM " + al + "_k AS k CROSS JOIN " + al + "_bins AS bins LEFT JOIN " + al + "_a AS a ON " + strings.Join(jc, " AND "))
+	if len(grp) > 0 {
+		b.WriteString(" GROUP BY " + strings.Join(grp, ", "))
+	} else {
+		b.WriteString(" GROUP BY k.__one")
+	}
+	b.WriteString(")")
+	out.sql = b.String()
+	return out
+}
+
+func (c *compiler) evaluate(r *rel, o *EvaluateOp, e *env) *rel {
+	switch o.Call.Fn.Name {
+	case "bag_unpack":
+		if len(o.Call.Args) < 1 {
+			c.failAt(o.Call, nil, "bag_unpack() expects a column")
+		}
+		if len(o.Schema) == 0 {
+			c.failAt(o.Call, ErrUnsupported, "evaluate bag_unpack without an output schema is not supported (the keys are only known at run time); write bag_unpack(col) : (Key1:type, ...)")
+		}
+		src := c.dyn(c.scalar(o.Call.Args[0], &scope{rel: r, env: e}))
+		prefix := ""
+		if len(o.Call.Args) > 1 {
+			p := c.scalar(o.Call.Args[1], &scope{env: e})
+			if p.str != nil {
+				prefix = *p.str
+			}
+		}
+		srcName := derivedName(o.Call.Args[0])
+		var cols []outCol
+		have := map[string]bool{}
+		for _, p := range o.Schema {
+			have[p.Name] = true
+		}
+		for _, col := range r.cols {
+			if col.name == srcName {
+				continue
+			}
+			if have[col.name] {
+				continue
+			}
+			cols = append(cols, outCol{col.name, qi(col.name), col.t})
+		}
+		for _, p := range o.Schema {
+			t, ok := parseKType(p.Type)
+			if !ok {
+				c.failAt(p, nil, "unknown type %q", p.Type)
+			}
+			if col, ok := r.col(p.Name); ok && col.name != srcName {
+				cols = append(cols, outCol{p.Name, qi(col.name), col.t})
+				continue
+			}
+			key := strings.TrimPrefix(p.Name, prefix)
+			x := sqlExpr{sql: "json_extract(" + src.sql + ", " + qs("$"+pathKey(key)) + ")", t: kDynamic}
+			cols = append(cols, outCol{p.Name, c.convert(x, t).sql, t})
+		}
+		return c.buildSelect(r, cols, true, "")
+	}
+	c.unsupported(o.Call, "evaluate "+o.Call.Fn.Name+"()")
+	return nil
+}
