@@ -14,7 +14,9 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/configcmd"
 	"github.com/huntkit/huntkit/internal/cli/geoipcmd"
 	"github.com/huntkit/huntkit/internal/cli/ioccmd"
+	"github.com/huntkit/huntkit/internal/cli/otrfcmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
+	"github.com/huntkit/huntkit/internal/cli/ticmd"
 	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	// Every built data environment registers itself with package query.
@@ -60,11 +62,13 @@ failed; the rows that worked are still printed), 2 usage, 3 configuration.`,
 // returns []*cobra.Command.
 var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(newWorkspaceCmd),
+	one(otrfcmd.New),
 	querycmd.New,
 	ioccmd.New,
 	one(configcmd.New),
 	one(geoipcmd.New),
 	one(whoiscmd.New),
+	one(ticmd.New),
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {
