@@ -435,6 +435,28 @@ func entries(n *yaml.Node) []entry {
 	return entriesBudget(n, 0, &work)
 }
 
+// entryCache memoises entries for walks over a whole document, where an anchored mapping
+// may be reached through many aliases, and totals the expansion work.
+type entryCache struct {
+	m    map[*yaml.Node][]entry
+	work int
+}
+
+func (ec *entryCache) entries(n *yaml.Node) []entry {
+	n = resolve(n)
+	if e, ok := ec.m[n]; ok {
+		return e
+	}
+	if ec.m == nil {
+		ec.m = map[*yaml.Node][]entry{}
+	}
+	work := 0
+	e := entriesBudget(n, 0, &work)
+	ec.work += work + 1
+	ec.m[n] = e
+	return e
+}
+
 func entriesBudget(n *yaml.Node, depth int, work *int) []entry {
 	n = resolve(n)
 	if n == nil || n.Kind != yaml.MappingNode || depth > 16 {
@@ -443,6 +465,7 @@ func entriesBudget(n *yaml.Node, depth int, work *int) []entry {
 	var out []entry
 	idx := map[string]int{}
 	var merged []entry
+	var mergedSeen map[string]bool // earlier merge sources win
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		*work++
 		if *work > maxMergeWork {
@@ -454,12 +477,22 @@ func entriesBudget(n *yaml.Node, depth int, work *int) []entry {
 			if mv == nil {
 				continue
 			}
+			var srcs []*yaml.Node
 			switch mv.Kind {
 			case yaml.MappingNode:
-				merged = append(merged, entriesBudget(mv, depth+1, work)...)
+				srcs = []*yaml.Node{mv}
 			case yaml.SequenceNode:
-				for _, it := range mv.Content {
-					merged = append(merged, entriesBudget(it, depth+1, work)...)
+				srcs = mv.Content
+			}
+			for _, src := range srcs {
+				for _, e := range entriesBudget(src, depth+1, work) {
+					if !mergedSeen[e.name] {
+						if mergedSeen == nil {
+							mergedSeen = map[string]bool{}
+						}
+						mergedSeen[e.name] = true
+						merged = append(merged, e)
+					}
 				}
 			}
 			continue

@@ -138,7 +138,11 @@ type masker struct {
 	nodes   int
 	err     error
 	tainted map[*yaml.Node]bool // nodes printed in a secret place (shared ones stay masked everywhere)
+	ents    entryCache          // merge-key expansion, bounded by maxShowWork
 }
+
+// maxShowWork bounds the merge-key expansion work of one WriteMasked pass.
+const maxShowWork = 2000000
 
 var errTooBig = errors.New("config: the expanded configuration is too large to print (aliases nest too deeply)")
 
@@ -164,7 +168,12 @@ func (m *masker) copy(path string, n *yaml.Node, secret bool, depth int) *yaml.N
 			return m.ref(path, r)
 		}
 		out := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: r.Style & yaml.FlowStyle}
-		for _, e := range entries(r) {
+		ents := m.ents.entries(r)
+		if m.ents.work > maxShowWork {
+			m.err = errTooBig
+			return out
+		}
+		for _, e := range ents {
 			k := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: e.name}
 			if sk := resolve(e.key); sk != nil {
 				k.Tag, k.Style = sk.ShortTag(), sk.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle)

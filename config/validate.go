@@ -133,6 +133,7 @@ type validator struct {
 	probs []Problem
 	work  int
 	seen  map[[3]any]bool
+	ents  entryCache // merge-key expansion, memoised and bounded
 }
 
 func (v *validator) add(sev Severity, at *yaml.Node, path, format string, args ...any) {
@@ -297,7 +298,11 @@ func hintOf(s *spec) string {
 func (v *validator) checkMap(path string, key, r *yaml.Node, s *spec, inArgs bool, depth int) {
 	present := map[string]bool{}
 	names := sortedKeys(s.fields)
-	for _, e := range entries(r) {
+	ents := v.ents.entries(r)
+	if v.ents.work > maxValidateWork*10 {
+		return
+	}
+	for _, e := range ents {
 		present[e.name] = true
 		cp := join(path, e.name)
 		if f, ok := s.fields[e.name]; ok {
