@@ -189,7 +189,9 @@ func LoadStore(customDirs ...string) (*Store, error) {
 	libs := append([]builtinLib(nil), builtins.libs...)
 	builtins.mu.Unlock()
 	for _, l := range libs {
-		if err := s.LoadFS(l.fsys, l.dir); err != nil {
+		ts, err := loadFS(l.fsys, l.dir, func(p string) string { return "builtin:" + p })
+		s.Add(ts...)
+		if err != nil {
 			errs = append(errs, err)
 		}
 	}

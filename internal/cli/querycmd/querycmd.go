@@ -18,6 +18,8 @@ import (
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/query"
+	// the built-in template library registers itself with package query
+	_ "github.com/huntkit/huntkit/queries"
 )
 
 // New returns the providers, queries and query commands.
