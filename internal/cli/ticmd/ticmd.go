@@ -1,0 +1,365 @@
+// Package ticmd holds the ti command group: look indicators up in threat-intelligence
+// providers, list the providers, and manage the on-disk answer cache.
+package ticmd
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/ti"
+	_ "github.com/huntkit/huntkit/ti/all" // register every provider
+)
+
+// New returns the ti command with its lookup, providers and cache subcommands.
+func New(app *cliapp.App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "ti",
+		Short: "Threat intelligence: look indicators up in TI providers",
+		Long: `Look IPs, domains, URLs, e-mail addresses and file hashes up in threat-intelligence
+services (VirusTotal, OTX, GreyNoise, AbuseIPDB, X-Force, ...) and local feeds.
+
+Providers are configured in the TIProviders section of msticpyconfig.yaml (Args.AuthKey,
+Args.ApiID, Primary, Provider; huntkit adds Args.BaseURL, Args.RateLimit, Args.Burst,
+Args.Concurrency, Args.Timeout, Args.MaxRetries, Args.CacheTTL, Args.NegativeCacheTTL).
+'huntkit ti providers' lists them with their limits.`,
+	}
+	cmd.AddCommand(newLookup(app), newProviders(app), newCache(app))
+	return cmd
+}
+
+type lookupOpts struct {
+	in, column, typeColumn string
+	providers              []string
+	minSeverity            string
+	summary                bool
+	noCache                bool
+	cacheDir               string
+	timeout                time.Duration
+	retries                int
+	out                    cliapp.Output
+}
+
+func newLookup(app *cliapp.App) *cobra.Command {
+	var o lookupOpts
+	cmd := &cobra.Command{
+		Use:   "lookup [IOC... | -] [--in FILE --column C]",
+		Short: "Look indicators up in the configured (or named) TI providers",
+		Long: `Look indicators up in every selected provider that supports their type.
+
+Indicators come as arguments, one per line on stdin ("-"), or from a column of a table file
+(--in FILE --column C, optionally --type-column T). Values are refanged ("hxxp", "[.]"),
+their type inferred and validated; private and reserved IPs and placeholder hashes are
+reported with their reason and never sent out.
+
+Providers: the TIProviders entries with Primary not false, or those named with --providers.
+Each provider runs under its rate limit (its free tier by default) with retries on 429/5xx;
+answers are cached on disk (--no-cache to skip). The result has msticpy's columns (Ioc,
+IocType, SafeIoc, QuerySubtype, Provider, Result, Severity, Details, RawResult, Reference,
+Status) plus Message and Cached; --summary folds it to one row per indicator.
+
+The exit code is 1 when any lookup failed; the rows that worked are printed all the same.`,
+		Example: `  huntkit ti lookup 185.220.101.4 evil[.]example[.]com --providers VirusTotal,OTX
+  huntkit ti lookup --in iocs.csv --column observable --min-severity high -o csv --out hits.csv
+  huntkit ti lookup --providers Tor,LocalFeed --summary 185.220.101.4`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLookup(cmd.Context(), app, &o, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.in, "in", "", "table file (CSV, TSV, JSON lines, Parquet) whose --column holds the indicators")
+	f.StringVar(&o.column, "column", "", "column of --in with the indicators")
+	f.StringVar(&o.typeColumn, "type-column", "", "column of --in with the indicator types (default: inferred)")
+	f.StringSliceVar(&o.providers, "providers", nil, "providers to use, by name or alias (default: the configured primary providers)")
+	f.StringVar(&o.minSeverity, "min-severity", "", "keep rows at or above this severity: information, warning, high (failed rows are always kept)")
+	f.BoolVar(&o.summary, "summary", false, "print one row per indicator with its highest severity across providers")
+	f.BoolVar(&o.noCache, "no-cache", false, "do not read or write the answer cache")
+	f.StringVar(&o.cacheDir, "cache-dir", "", "answer cache folder (default: the user cache dir/huntkit/ti)")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "timeout of each request (Args.Timeout overrides per provider)")
+	f.IntVar(&o.retries, "retries", 3, "retries of a request answered 429/5xx or failing in transit")
+	cliapp.AddOutputFlags(cmd, &o.out)
+	return cmd
+}
+
+func runLookup(ctx context.Context, app *cliapp.App, o *lookupOpts, args []string) error {
+	if err := o.out.Validate(); err != nil {
+		return err
+	}
+	var minSev ti.Severity
+	if o.minSeverity != "" {
+		var err error
+		if minSev, err = ti.ParseSeverity(o.minSeverity); err != nil {
+			return cliapp.UsageError(fmt.Errorf("--min-severity: %w", err))
+		}
+	}
+	items, err := readItems(ctx, app, o, args)
+	if err != nil {
+		return err
+	}
+	cfg, err := app.Config()
+	if err != nil {
+		return err
+	}
+	opts := []ti.Option{ti.WithConfig(cfg), ti.WithProviders(o.providers...), ti.WithTimeout(o.timeout),
+		ti.WithRetries(o.retries, 500*time.Millisecond, time.Minute)}
+	if !o.noCache {
+		cache, err := ti.OpenDiskCache(o.cacheDir)
+		if err != nil {
+			app.Warnf("TI cache disabled: %v", err)
+		} else {
+			opts = append(opts, ti.WithCache(cache))
+		}
+	}
+	var once sync.Once
+	var prog *cliapp.Progress
+	opts = append(opts, ti.WithProgress(func(done, total int) {
+		once.Do(func() { prog = app.Progress("ti lookup", total) })
+		prog.Add(1)
+	}))
+	c, err := ti.New(ctx, opts...)
+	if err != nil {
+		if errors.Is(err, ti.ErrUnknownProvider) {
+			return cliapp.UsageError(err)
+		}
+		return cliapp.ConfigError(err)
+	}
+	for _, w := range c.Warnings() {
+		app.Warnf("%s", w)
+	}
+	f, lerr := c.Lookup(ctx, items)
+	if prog != nil {
+		prog.Done()
+	}
+	if f == nil {
+		return lerr
+	}
+	if o.summary {
+		s, err := ti.Summary(f)
+		if err != nil {
+			return err
+		}
+		if lerr != nil {
+			s.SetPartial(lerr)
+		}
+		f = s
+	}
+	if o.minSeverity != "" {
+		kept := ti.FilterSeverity(f, minSev)
+		if p := f.Partial(); p != nil {
+			kept.SetPartial(p)
+		}
+		f = kept
+	}
+	return app.WriteFrame(&o.out, f)
+}
+
+func readItems(ctx context.Context, app *cliapp.App, o *lookupOpts, args []string) ([]ti.Item, error) {
+	switch {
+	case o.in != "" && o.column == "":
+		return nil, cliapp.UsageError(errors.New("--in needs --column naming the column with the indicators"))
+	case o.in == "" && (o.column != "" || o.typeColumn != ""):
+		return nil, cliapp.UsageError(errors.New("--column and --type-column need --in FILE"))
+	case o.in != "" && len(args) > 0:
+		return nil, cliapp.UsageError(errors.New("give indicators as arguments or --in FILE, not both"))
+	case o.in == "" && len(args) == 0:
+		return nil, cliapp.UsageError(errors.New("no indicators: give them as arguments, '-' to read stdin, or --in FILE --column C"))
+	}
+	var items []ti.Item
+	if o.in != "" {
+		t, err := app.ReadTable(ctx, o.in)
+		if err != nil {
+			return nil, err
+		}
+		col := t.Col(o.column)
+		if col == nil {
+			return nil, cliapp.UsageError(fmt.Errorf("%s: no column %q (columns: %s)", o.in, o.column, strings.Join(t.Names(), ", ")))
+		}
+		var tc *frame.Column
+		if o.typeColumn != "" {
+			if tc = t.Col(o.typeColumn); tc == nil {
+				return nil, cliapp.UsageError(fmt.Errorf("%s: no column %q (columns: %s)", o.in, o.typeColumn, strings.Join(t.Names(), ", ")))
+			}
+		}
+		for i := 0; i < t.Len(); i++ {
+			if col.IsNull(i) || strings.TrimSpace(col.Str(i)) == "" {
+				continue
+			}
+			it := ti.Item{Value: col.Str(i)}
+			if tc != nil && !tc.IsNull(i) {
+				it.Type = ti.IocType(tc.Str(i))
+			}
+			items = append(items, it)
+		}
+		return items, nil
+	}
+	for _, a := range args {
+		if a != "-" {
+			items = append(items, ti.Item{Value: a})
+			continue
+		}
+		sc := bufio.NewScanner(app.In)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
+				items = append(items, ti.Item{Value: line})
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("reading stdin: %w", err)
+		}
+	}
+	return items, nil
+}
+
+func newProviders(app *cliapp.App) *cobra.Command {
+	var out cliapp.Output
+	cmd := &cobra.Command{
+		Use:   "providers",
+		Short: "List TI providers: IoC types, whether configured, rate limits",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := app.Config()
+			if err != nil {
+				return err
+			}
+			return app.WriteFrame(&out, providersFrame(cfg))
+		},
+	}
+	cliapp.AddOutputFlags(cmd, &out)
+	return cmd
+}
+
+// providersFrame describes every registered provider against the configuration.
+func providersFrame(cfg ti.ConfigSource) *frame.Frame {
+	type entry struct{ name, provider string }
+	var entries []entry
+	if cfg != nil {
+		for _, n := range cfg.Names(ti.Section) {
+			p := n
+			if v, ok := cfg.Lookup(ti.Section + "." + n + ".Provider"); ok && fmt.Sprint(v) != "" {
+				p = fmt.Sprint(v)
+			}
+			entries = append(entries, entry{n, p})
+		}
+	}
+	regs := ti.Registered()
+	n := len(regs)
+	names, aliases, types, configured, entryCol, rates, limits, desc := make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, r := range regs {
+		names[i], aliases[i], types[i], limits[i], desc[i] = r.Name, strings.Join(r.Aliases, ","), ti.TypeNames(r.Types), r.Limits, r.Description
+		rates[i] = r.Rate.String()
+		configured[i] = "no"
+		if !r.NeedsKey {
+			configured[i] = "no key needed"
+		}
+		var found []string
+		for _, e := range entries {
+			reg, err := ti.LookupProvider(e.provider)
+			if err != nil || reg.Name != r.Name {
+				continue
+			}
+			found = append(found, e.name)
+			key := ti.Section + "." + e.name + ".Args."
+			_, hasKey := cfg.Lookup(key + "AuthKey")
+			_, hasID := cfg.Lookup(key + "ApiID")
+			switch {
+			case r.NeedsKey && !hasKey:
+				configured[i] = "missing " + key + "AuthKey"
+			case r.NeedsAPIID && !hasID:
+				configured[i] = "missing " + key + "ApiID"
+			default:
+				configured[i] = "yes"
+				if prim, ok := cfg.Lookup(ti.Section + "." + e.name + ".Primary"); ok && strings.EqualFold(fmt.Sprint(prim), "false") {
+					configured[i] = "yes (secondary)"
+				}
+			}
+			if v, ok := cfg.Lookup(key + "RateLimit"); ok {
+				if rt, err := ti.ParseRate(fmt.Sprint(v)); err == nil {
+					rates[i] = rt.String() + " (configured)"
+				}
+			}
+		}
+		sort.Strings(found)
+		entryCol[i] = strings.Join(found, ",")
+	}
+	return frame.MustNew(frame.NewStrings("Provider", names), frame.NewStrings("Aliases", aliases),
+		frame.NewStrings("IocTypes", types), frame.NewStrings("Configured", configured), frame.NewStrings("ConfigEntry", entryCol),
+		frame.NewStrings("RateLimit", rates), frame.NewStrings("FreeTier", limits), frame.NewStrings("Description", desc))
+}
+
+func newCache(app *cliapp.App) *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "cache",
+		Short: "Show or clear the TI answer cache",
+	}
+	cmd.PersistentFlags().StringVar(&dir, "cache-dir", "", "answer cache folder (default: the user cache dir/huntkit/ti)")
+	var out cliapp.Output
+	stats := &cobra.Command{
+		Use:   "stats",
+		Short: "Count cached answers per provider",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := ti.OpenDiskCache(dir)
+			if err != nil {
+				return err
+			}
+			st, err := c.Stats()
+			if err != nil {
+				return err
+			}
+			provs := make([]string, 0, len(st.ByProvider))
+			for p := range st.ByProvider {
+				provs = append(provs, p)
+			}
+			sort.Strings(provs)
+			var names []string
+			var counts []int64
+			for _, p := range provs {
+				names = append(names, p)
+				counts = append(counts, int64(st.ByProvider[p]))
+			}
+			names = append(names, "(total)")
+			counts = append(counts, int64(st.Entries))
+			app.Infof("cache %s: %d answers (%d expired), %d bytes", st.Dir, st.Entries, st.Expired, st.Bytes)
+			return app.WriteFrame(&out, frame.MustNew(frame.NewStrings("Provider", names), frame.NewInts("Answers", counts)))
+		},
+	}
+	cliapp.AddOutputFlags(stats, &out)
+	var provider string
+	var expired bool
+	clear := &cobra.Command{
+		Use:   "clear",
+		Short: "Remove cached answers (all, one provider's, or only expired ones)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := ti.OpenDiskCache(dir)
+			if err != nil {
+				return err
+			}
+			if provider != "" {
+				if r, err := ti.LookupProvider(provider); err == nil {
+					provider = r.Name
+				}
+			}
+			n, err := c.Clear(provider, expired)
+			fmt.Fprintf(app.Err, "removed %d cached answers from %s\n", n, c.Dir())
+			return err
+		},
+	}
+	clear.Flags().StringVar(&provider, "provider", "", "only this provider's answers (the config entry name)")
+	clear.Flags().BoolVar(&expired, "expired", false, "only answers past their expiry")
+	cmd.AddCommand(stats, clear)
+	return cmd
+}
