@@ -78,14 +78,25 @@ func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption
 	}
 	// Resolve names and aliases.
 	given := map[string]any{}
+	givenAs := map[string]string{}
 	var unknown []string
-	for k, v := range values {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
 		p := t.Param(k)
 		if p == nil {
 			unknown = append(unknown, k)
 			continue
 		}
-		given[p.Name] = v
+		if prev, dup := givenAs[p.Name]; dup {
+			return Request{}, &ParamTypeError{Template: name, Param: p.Name, Expected: "one value",
+				Value: fmt.Sprint(values[k]), Err: fmt.Errorf("given twice, as %s and %s", prev, k)}
+		}
+		givenAs[p.Name] = k
+		given[p.Name] = values[k]
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)

@@ -315,6 +315,12 @@ func TestRenderRules(t *testing.T) {
 			t.Errorf("list in comment: %s", req.Text)
 		}
 	})
+	t.Run("name and alias both given", func(t *testing.T) {
+		_, err := ti.Render(KQL, map[string]any{"observables": "a", "ip_address_list": "b"}, now)
+		if !errors.Is(err, ErrParamType) || !strings.Contains(err.Error(), "given twice, as ip_address_list and observables") {
+			t.Fatalf("error = %v", err)
+		}
+	})
 	t.Run("macros braces verbatim", func(t *testing.T) {
 		req, err := misc.Render(KQL, map[string]any{"host": "web01", "observables": "a", "path": `C:\Temp"x`}, now)
 		if err != nil {
