@@ -34,6 +34,10 @@ var publicArgs = map[string]bool{
 	"instance": true, "database": true, "defaultdatabase": true, "connection_str": true,
 	"timeout": true, "cache_file": true, "region": true, "authtype": true, "scopes": true,
 	"resourcegroup": true, "workspacename": true, "certificate": true,
+	// huntkit extensions
+	"baseurl": true, "ratelimit": true, "concurrency": true, "maxageindays": true,
+	"downloadurl": true, "editions": true, "maxagedays": true, "bootstrapurl": true,
+	"cachefolder": true, "catalog": true, "datafolder": true, "apiurl": true, "rawurl": true,
 }
 
 // secretWords mark a key as holding a credential wherever it appears (lower case).

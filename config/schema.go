@@ -83,12 +83,25 @@ func tiProviders() map[string]providerDef {
 		"Pulsedive":      authKeyOnly(),
 		"IPQualityScore": authKeyOnly(),
 		"BinaryEdge":     authKeyOnly(),
-		"AbuseIPDB":      authKeyOnly(),
-		"CrowdSec":       authKeyOnly(),
+		"AbuseIPDB": {args: map[string]*spec{
+			"AuthKey":      req(kSecret, hintKey),
+			"MaxAgeInDays": s(kInt),
+		}},
+		"CrowdSec": authKeyOnly(),
 		"Cyberint": {args: map[string]*spec{
 			"AuthKey":  req(kSecret, hintKey),
 			"Instance": req(kStr, "the Cyberint instance name"),
 		}},
+	}
+}
+
+// tiCommonArgs are huntkit extensions every TI provider accepts.
+func tiCommonArgs() map[string]*spec {
+	return map[string]*spec{
+		"BaseURL":     s(kURL),
+		"Timeout":     s(kTimeout),
+		"RateLimit":   s(kStr),
+		"Concurrency": s(kInt),
 	}
 }
 
@@ -100,11 +113,22 @@ var tiAliases = map[string]string{
 func otherProviders() map[string]providerDef {
 	return map[string]providerDef{
 		"GeoLiteLookup": {args: map[string]*spec{
-			"AuthKey":   req(kSecret, "the MaxMind license key: "+hintSecret),
-			"AccountID": opt(kSecret, "the MaxMind account ID"),
-			"DBFolder":  folder(true),
+			"AuthKey":     req(kSecret, "the MaxMind license key: "+hintSecret),
+			"AccountID":   opt(kSecret, "the MaxMind account ID"),
+			"DBFolder":    folder(true),
+			"DownloadURL": s(kURL),
+			"Editions":    s(kList),
+			"MaxAgeDays":  s(kInt),
 		}},
-		"IPStackLookup": authKeyOnly(),
+		"IPStackLookup": {args: map[string]*spec{
+			"AuthKey": req(kSecret, hintKey),
+			"BaseURL": s(kURL),
+		}},
+		// huntkit's whois (RDAP) lookups
+		"RDAP": {args: map[string]*spec{
+			"BootstrapURL": s(kURL),
+			"CacheFolder":  folder(true),
+		}},
 	}
 }
 
@@ -187,6 +211,18 @@ func dataProviders() map[string]func() *spec {
 	wrap := func(a *spec) func() *spec {
 		return func() *spec { return obj(map[string]*spec{"Args": a}) }
 	}
+	otrf := func() *spec {
+		return obj(map[string]*spec{
+			"save_folder": folder(true),
+			"use_cached":  s(kBool),
+			"Args": args(map[string]*spec{
+				"Catalog":    s(kStr),
+				"DataFolder": s(kFolder),
+				"APIURL":     s(kURL),
+				"RawURL":     s(kURL),
+			}),
+		})
+	}
 	return map[string]func() *spec{
 		"AzureCLI": func() *spec { return obj(map[string]*spec{"Args": azureCLIArgs()}) },
 		"LocalData": func() *spec {
@@ -195,15 +231,19 @@ func dataProviders() map[string]func() *spec {
 				"Args":       openObj(map[string]*spec{"data_paths": s(kFolders)}),
 			})
 		},
-		"Mordor": func() *spec {
-			return obj(map[string]*spec{"save_folder": folder(true), "use_cached": s(kBool)})
-		},
+		"Mordor":            otrf,
+		"OTRF":              otrf,
 		"Browshot":          wrap(args(map[string]*spec{"AuthKey": req(kSecret, hintKey)})),
 		"MicrosoftDefender": wrap(appArgs()),
 		"MDATPApp":          wrap(appArgs()),
 		"MicrosoftGraph":    wrap(appArgs()),
 		"SecurityGraphApp":  wrap(appArgs()),
 		"M365D":             wrap(appArgs()),
+		"M365DGraph":        wrap(appArgs()),
+		"MDE":               wrap(appArgs()),
+		"MDATP":             wrap(appArgs()),
+		"SecurityGraph":     wrap(appArgs()),
+		"ResourceGraph":     func() *spec { return openObj(map[string]*spec{"Args": openObj(nil)}) },
 		"Splunk": wrap(args(map[string]*spec{
 			"host":         req(kStr, "the Splunk server name"),
 			"username":     s(kStr),
@@ -242,6 +282,8 @@ func dataProviders() map[string]func() *spec {
 		"Prismacloud":      func() *spec { return openObj(map[string]*spec{"Args": openObj(nil)}) },
 		"OSQueryLogs":      wrap(openObj(map[string]*spec{"data_paths": s(kFolders), "cache_file": s(kStr)})),
 		"VelociraptorLogs": wrap(openObj(map[string]*spec{"data_paths": s(kFolders)})),
+		"Velociraptor":     wrap(openObj(map[string]*spec{"data_paths": s(kFolders)})),
+		"OSQuery":          wrap(openObj(map[string]*spec{"data_paths": s(kFolders), "cache_file": s(kStr)})),
 	}
 }
 
@@ -282,9 +324,9 @@ func rootSpec() *spec {
 			"Default": s(kList),
 			"Custom":  s(kFolders),
 		}),
-		"TIProviders":      providersSpec("TI provider", tiProviders(), tiAliases),
-		"OtherProviders":   providersSpec("provider", otherProviders(), otherAliases),
-		"ContextProviders": providersSpec("context provider", contextProviders(), nil),
+		"TIProviders":      providersSpec("TI provider", tiProviders(), tiAliases, tiCommonArgs()),
+		"OtherProviders":   providersSpec("provider", otherProviders(), otherAliases, nil),
+		"ContextProviders": providersSpec("context provider", contextProviders(), nil, nil),
 		"DataProviders":    dataProvidersSpec(),
 		"KustoClusters":    kustoClustersSpec(),
 		"KeyVault": obj(map[string]*spec{
@@ -325,7 +367,7 @@ func rootSpec() *spec {
 
 // providersSpec builds the schema of TIProviders, OtherProviders or ContextProviders: named
 // entries whose Provider value (or name) selects the provider class.
-func providersSpec(what string, defs map[string]providerDef, aliases map[string]string) *spec {
+func providersSpec(what string, defs map[string]providerDef, aliases map[string]string, extra map[string]*spec) *spec {
 	known := sortedKeys(defs)
 	for a := range aliases {
 		known = append(known, a)
@@ -361,8 +403,15 @@ func providersSpec(what string, defs map[string]providerDef, aliases map[string]
 		})
 		if !ok {
 			v.warnf(at, join(path, "Provider"), "unknown %s %q%s; it is kept but not checked", what, cls, didYouMean(cls, known))
-		} else if def.args != nil {
-			entry.fields["Args"] = args(def.args)
+		} else if def.args != nil || extra != nil {
+			a := map[string]*spec{}
+			for k, f := range extra {
+				a[k] = f
+			}
+			for k, f := range def.args {
+				a[k] = f
+			}
+			entry.fields["Args"] = args(a)
 		}
 		v.check(path, key, val, entry, false, depth)
 	}

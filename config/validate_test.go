@@ -212,6 +212,14 @@ func TestValidateCases(t *testing.T) {
 		{"duplicate keys",
 			"TIProviders:\n  OTX:\n    Args: {AuthKey: a}\n  OTX:\n    Args: {AuthKey: b}\n",
 			[]want{{4, 3, "TIProviders.OTX", W, "duplicate key \"OTX\" (first on line 2)"}}},
+		{"huntkit extensions of provider Args are known",
+			"TIProviders:\n  AbuseIPDB:\n    Args: {AuthKey: k, BaseURL: 'http://127.0.0.1:8080', MaxAgeInDays: 30, Timeout: 10, Concurrency: 2}\n" +
+				"OtherProviders:\n  GeoIPLite:\n    Args: {AuthKey: k, DownloadURL: 'https://download.example', Editions: [GeoLite2-City], MaxAgeDays: 7}\n" +
+				"  RDAP:\n    Args: {BootstrapURL: 'https://data.iana.org/rdap/', CacheFolder: " + dir + "/rdap}\n" +
+				"DataProviders:\n  OTRF:\n    save_folder: " + dir + "/otrf\n    Args: {APIURL: 'https://api.github.com', Catalog: c.yaml}\n", nil},
+		{"extension of the wrong type",
+			"TIProviders:\n  OTX:\n    Args: {AuthKey: k, BaseURL: localhost}\n",
+			[]want{{3, 33, "TIProviders.OTX.Args.BaseURL", E, `"localhost" is not an http(s) URL`}}},
 		{"user extensions are kept", "Pivots:\n  anything: [1, 2]\nAutogen:\n  config_list: []\n", nil},
 	}
 	for _, tt := range tests {
