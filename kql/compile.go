@@ -707,21 +707,12 @@ func (c *compiler) extend(r *rel, items []*Assign, e *env) *rel {
 	defined := map[string]bool{}
 	auto := 0
 	for _, a := range items {
-		sc := &scope{rel: r, env: e, refs: map[string]bool{}}
-		x := c.scalar(a.X, sc)
-		clash := false
-		for n := range sc.refs {
-			if defined[n] {
-				clash = true
-			}
-		}
-		if clash {
+		if refsAny(a.X, defined) {
 			r = c.buildSelect(r, cols, true, "")
 			cols = passCols(r)
 			defined = map[string]bool{}
-			sc = &scope{rel: r, env: e, refs: map[string]bool{}}
-			x = c.scalar(a.X, sc)
 		}
+		x := c.scalar(a.X, &scope{rel: r, env: e})
 		names := c.assignNames(a, x, &auto, r)
 		if len(names) > 1 {
 			c.unsupported(a, "assigning several columns from "+calleeName(a.X))
@@ -992,3 +983,52 @@ func fmtFloat(f float64) string {
 }
 
 var _ = fmt.Sprintf
+
+// refsAny reports whether x mentions any of names as an identifier.
+func refsAny(x Node, names map[string]bool) bool {
+	if len(names) == 0 || x == nil {
+		return false
+	}
+	found := false
+	var walk func(n Node)
+	walk = func(n Node) {
+		if found || n == nil {
+			return
+		}
+		switch v := n.(type) {
+		case *Ident:
+			if names[v.Name] {
+				found = true
+			}
+		case *Paren:
+			walk(v.X)
+		case *Unary:
+			walk(v.X)
+		case *Binary:
+			walk(v.L)
+			walk(v.R)
+		case *InExpr:
+			walk(v.L)
+			for _, a := range v.List {
+				walk(a)
+			}
+		case *BetweenExpr:
+			walk(v.L)
+			walk(v.Lo)
+			walk(v.Hi)
+		case *Call:
+			for _, a := range v.Args {
+				walk(a)
+			}
+		case *NamedArg:
+			walk(v.Value)
+		case *Member:
+			walk(v.X)
+		case *IndexExpr:
+			walk(v.X)
+			walk(v.Index)
+		}
+	}
+	walk(x)
+	return found
+}

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
 )
 
 // Floors for the corpus rates; raise them as the compiler grows.

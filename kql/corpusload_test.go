@@ -1,7 +1,6 @@
 package kql
 
 import (
-
 	"fmt"
 	"os"
 	"path/filepath"
@@ -51,4 +50,3 @@ func loadCorpus(t testing.TB) []corpusQuery {
 	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out
 }
-

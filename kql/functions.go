@@ -264,7 +264,7 @@ func (c *compiler) call(v *Call, sc *scope) sqlExpr {
 	case "extract":
 		c.nargs(v, 3, 4)
 		g := arg(1)
-		s := "regexp_extract(" + str(2).sql + ", " + str(0).sql + ", " + g.sql + ")"
+		s := "regexp_extract(" + str(2).sql + ", " + str(0).sql + ", CAST(" + g.sql + " AS INTEGER))"
 		out := res("nullif("+s+", '')", kString)
 		out.sql = s
 		if len(v.Args) == 4 {

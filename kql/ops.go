@@ -204,6 +204,12 @@ func aggName(call *Call) string {
 	switch call.Fn.Name {
 	case "count", "countif":
 		return p
+	case "percentile":
+		if len(call.Args) == 2 {
+			if l, ok := call.Args[1].(*Literal); ok {
+				return p + derivedName(call.Args[0]) + "_" + strings.ReplaceAll(strings.TrimPrefix(l.Text, "+"), ".", "_")
+			}
+		}
 	}
 	if len(call.Args) > 0 {
 		if n := derivedName(call.Args[0]); n != "" {
@@ -558,9 +564,9 @@ func (c *compiler) union(input *rel, params []*NamedArg, tables []Expr, e *env, 
 		}
 		r := c.tabular(t, e)
 		rels = append(rels, r)
-		nm := r.name
-		if nm == "" {
-			nm = "union_arg" + strconv.Itoa(i)
+		nm := "union_arg" + strconv.Itoa(i)
+		if id, ok := unparen(t).(*Ident); ok {
+			nm = id.Name
 		}
 		names = append(names, nm)
 	}
@@ -672,7 +678,7 @@ func (c *compiler) mvExpand(r *rel, o *MvExpandOp, e *env) *rel {
 		if bagArray {
 			elem = "json_array(k, json_extract(" + x.sql + `, '$."' || replace(k, '"', '\"') || '"'))`
 		}
-		list := "CASE json_type(" + x.sql + ") WHEN 'ARRAY' THEN CAST(" + x.sql + " AS JSON[]) WHEN 'OBJECT' THEN list_transform(json_keys(" + x.sql + "), lambda k: " + elem + ") WHEN 'NULL' THEN CAST([] AS JSON[]) ELSE [" + x.sql + "] END"
+		list := "CASE coalesce(json_type(" + x.sql + "), 'NULL') WHEN 'ARRAY' THEN CAST(" + x.sql + " AS JSON[]) WHEN 'OBJECT' THEN list_transform(json_keys(" + x.sql + "), lambda k: " + elem + ") WHEN 'NULL' THEN CAST([] AS JSON[]) ELSE [" + x.sql + "] END"
 		if limit != "" {
 			list = "list_slice(" + list + ", 1, " + limit + ")"
 		}

@@ -688,8 +688,8 @@ func (c *compiler) in(v *InExpr, sc *scope) sqlExpr {
 // exprHolder lets already compiled SQL re-enter binary().
 type exprHolder struct{ x sqlExpr }
 
-func (*exprHolder) expr()        {}
-func (*exprHolder) Span() Span   { return Span{} }
+func (*exprHolder) expr()      {}
+func (*exprHolder) Span() Span { return Span{} }
 
 // jsonPath builds a DuckDB JSON path for a chain of member/index accesses on a dynamic
 // base. ok is false when an index is not a constant.

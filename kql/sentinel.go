@@ -132,8 +132,8 @@ var sentinelSpecs = map[string]string{
 		"ruleSetVersion_s details_file_s details_line_s OperationName CallerIpAddress id_s properties_s:d" + common,
 	"Heartbeat": "TimeGenerated:t MG ManagementGroupName SourceComputerId ComputerIP Computer Category OSType OSName OSMajorVersion OSMinorVersion Version SCAgentChannel IsGatewayInstalled:b " +
 		"RemoteIPLongitude:r RemoteIPLatitude:r RemoteIPCountry SubscriptionId ResourceGroup ResourceProvider Resource ResourceId ResourceType ComputerEnvironment Solutions VMUUID ComputerPrivateIPs:d" + common,
-	"Event": "TimeGenerated:t Source EventLog Computer EventLevel:i EventLevelName ParameterXml EventData RenderedDescription AzureDeploymentID Role EventCategory:i UserName Message MG ManagementGroupName EventID:i" + common,
-	"DnsEvents": "TimeGenerated:t EventId:i Computer SubType ClientIP Name IPAddresses QueryType QueryTypeName ResultCode:i ResultCodeName Result Confidence Severity:i Message IndicatorThreatType Description MaliciousIP RemoteIPCountry RemoteIPLongitude:r RemoteIPLatitude:r TaskCategory" + common,
+	"Event":        "TimeGenerated:t Source EventLog Computer EventLevel:i EventLevelName ParameterXml EventData RenderedDescription AzureDeploymentID Role EventCategory:i UserName Message MG ManagementGroupName EventID:i" + common,
+	"DnsEvents":    "TimeGenerated:t EventId:i Computer SubType ClientIP Name IPAddresses QueryType QueryTypeName ResultCode:i ResultCodeName Result Confidence Severity:i Message IndicatorThreatType Description MaliciousIP RemoteIPCountry RemoteIPLongitude:r RemoteIPLatitude:r TaskCategory" + common,
 	"DnsInventory": "TimeGenerated:t Computer SubType DomainName DnsServerIP IPAddresses ZoneName ZoneType" + common,
 	"W3CIISLog": "TimeGenerated:t Computer sSiteName sComputerName sIP csMethod csUriStem csUriQuery sPort:i csUserName cIP csVersion csUserAgent csCookie csReferer csHost scStatus scSubStatus scWin32Status " +
 		"scBytes:l csBytes:l TimeTaken:l FileUri FileOffset:l RemoteIPCountry RemoteIPLatitude:r RemoteIPLongitude:r MaliciousIP IndicatorThreatType Description Confidence Severity:i LogLevel Date Time ManagementGroupName SourceComputerId" + common,
@@ -148,18 +148,18 @@ var sentinelSpecs = map[string]string{
 	"DeviceNetworkEvents": mdeCommon + " RemoteIP RemotePort:i RemoteUrl LocalIP LocalPort:i Protocol LocalIPType RemoteIPType" + mdeInitiating,
 	"DeviceFileEvents": mdeCommon + " FileName FolderPath SHA1 SHA256 MD5 FileOriginUrl FileOriginReferrerUrl FileOriginIP PreviousFolderPath PreviousFileName FileSize:l IsAzureInfoProtectionApplied:b " +
 		"SensitivityLabel SensitivitySubLabel ShareName RequestProtocol RequestSourceIP RequestSourcePort:i RequestAccountName RequestAccountDomain RequestAccountSid" + mdeInitiating,
-	"DeviceLogonEvents": mdeCommon + " LogonType AccountDomain AccountName AccountSid Protocol FailureReason IsLocalAdmin:b LogonId:l RemoteDeviceName RemoteIP RemoteIPType RemotePort:i" + mdeInitiating,
+	"DeviceLogonEvents":    mdeCommon + " LogonType AccountDomain AccountName AccountSid Protocol FailureReason IsLocalAdmin:b LogonId:l RemoteDeviceName RemoteIP RemoteIPType RemotePort:i" + mdeInitiating,
 	"DeviceRegistryEvents": mdeCommon + " RegistryKey RegistryValueType RegistryValueName RegistryValueData PreviousRegistryKey PreviousRegistryValueName PreviousRegistryValueData" + mdeInitiating,
 	"DeviceEvents": mdeCommon + " FileName FolderPath SHA1 SHA256 MD5 FileSize:l AccountDomain AccountName AccountSid RemoteUrl ProcessId:l ProcessCommandLine ProcessCreationTime:t ProcessTokenElevation " +
 		"LogonId:l RegistryKey RegistryValueName RegistryValueData RemoteDeviceName RemoteIP RemotePort:i LocalIP LocalPort:i FileOriginUrl FileOriginIP AdditionalFields:d" + mdeInitiating,
 	"DeviceImageLoadEvents": mdeCommon + " FileName FolderPath SHA1 SHA256 MD5 FileSize:l" + mdeInitiating,
-	"DeviceInfo": mdeCommon + " ClientVersion PublicIP OSArchitecture OSPlatform OSBuild:l IsAzureADJoined:b JoinType AadDeviceId LoggedOnUsers:d RegistryDeviceTag OSVersion MachineGroup OnboardingStatus DeviceCategory DeviceType",
-	"DeviceNetworkInfo": mdeCommon + " NetworkAdapterName MacAddress NetworkAdapterType NetworkAdapterStatus TunnelType ConnectedNetworks:d DnsAddresses:d IPv4Dhcp IPv6Dhcp DefaultGateways:d IPAddresses:d",
+	"DeviceInfo":            mdeCommon + " ClientVersion PublicIP OSArchitecture OSPlatform OSBuild:l IsAzureADJoined:b JoinType AadDeviceId LoggedOnUsers:d RegistryDeviceTag OSVersion MachineGroup OnboardingStatus DeviceCategory DeviceType",
+	"DeviceNetworkInfo":     mdeCommon + " NetworkAdapterName MacAddress NetworkAdapterType NetworkAdapterStatus TunnelType ConnectedNetworks:d DnsAddresses:d IPv4Dhcp IPv6Dhcp DefaultGateways:d IPAddresses:d",
 	"EmailEvents": "TimeGenerated:t Timestamp:t NetworkMessageId InternetMessageId SenderMailFromAddress SenderFromAddress SenderDisplayName SenderObjectId SenderMailFromDomain SenderFromDomain SenderIPv4 SenderIPv6 " +
 		"RecipientEmailAddress RecipientObjectId Subject EmailClusterId:l EmailDirection DeliveryAction DeliveryLocation ThreatTypes ThreatNames DetectionMethods ConfidenceLevel BulkComplaintLevel:i " +
 		"EmailAction EmailActionPolicy EmailActionPolicyGuid AuthenticationDetails AttachmentCount:i UrlCount:i EmailLanguage Connectors OrgLevelAction OrgLevelPolicy UserLevelAction UserLevelPolicy ReportId" + " TenantId Type SourceSystem",
 	"EmailAttachmentInfo": "TimeGenerated:t Timestamp:t NetworkMessageId SenderFromAddress SenderDisplayName SenderObjectId RecipientEmailAddress RecipientObjectId FileName FileType SHA256 FileSize:l ThreatTypes ThreatNames DetectionMethods ReportId" + " TenantId Type SourceSystem",
-	"EmailUrlInfo": "TimeGenerated:t Timestamp:t NetworkMessageId Url UrlDomain UrlLocation ReportId" + " TenantId Type SourceSystem",
+	"EmailUrlInfo":        "TimeGenerated:t Timestamp:t NetworkMessageId Url UrlDomain UrlLocation ReportId" + " TenantId Type SourceSystem",
 	"IdentityLogonEvents": "TimeGenerated:t Timestamp:t ActionType Application LogonType Protocol FailureReason AccountName AccountDomain AccountUpn AccountSid AccountObjectId AccountDisplayName DeviceName DeviceType " +
 		"OSPlatform IPAddress Port:i DestinationDeviceName DestinationIPAddress DestinationPort:i TargetDeviceName TargetAccountDisplayName Location ISP ReportId AdditionalFields:d" + " TenantId Type SourceSystem",
 	"IdentityInfo": "TimeGenerated:t AccountObjectId AccountName AccountDomain AccountUPN AccountDisplayName AccountSID AccountTenantId GivenName Surname Department JobTitle MailAddress Manager City Country " +
@@ -169,8 +169,8 @@ var sentinelSpecs = map[string]string{
 	"VMConnection": "TimeGenerated:t Computer Direction ProcessName SourceIp DestinationIp DestinationPort:i Protocol RemoteIp RemoteCountry RemoteLatitude:r RemoteLongitude:r MaliciousIp IndicatorThreatType " +
 		"Description TLPLevel Confidence:i Severity:i FirstReportedDateTime LastReportedDateTime IsActive ReportReferenceLink AdditionalInformation LinksEstablished:l LinksTerminated:l LinksLive:l LinksFailed:l " +
 		"BytesSent:l BytesReceived:l Responses:l ResponseTimeMax:l ResponseTimeMin:l ResponseTimeSum:l AgentId Machine Process ConnectionId" + common,
-	"SecurityBaseline": "TimeGenerated:t Computer BaselineId BaselineType OSName CceId BaselineRuleId RuleSeverity Description RuleType ActualResult ExpectedResult AnalyzeResult AnalyzeOperation SourceComputerId" + common,
-	"Update": "TimeGenerated:t Computer Title UpdateState Classification KBID Product MSRCSeverity Optional:b ResourceId SourceComputerId" + common,
+	"SecurityBaseline":  "TimeGenerated:t Computer BaselineId BaselineType OSName CceId BaselineRuleId RuleSeverity Description RuleType ActualResult ExpectedResult AnalyzeResult AnalyzeOperation SourceComputerId" + common,
+	"Update":            "TimeGenerated:t Computer Title UpdateState Classification KBID Product MSRCSeverity Optional:b ResourceId SourceComputerId" + common,
 	"SecurityDetection": "TimeGenerated:t Computer AlertSeverity AlertTitle Description AccountsSeen CommandLine ProcessName ParentProcess ServiceName FileHash ExtendedProperties DetectionID" + common,
 	"WindowsFirewall": "TimeGenerated:t Computer FirewallAction Direction SourceIP DestinationIP SourcePort:i DestinationPort:i Protocol FullDestinationAddress CommunicationDirection RemoteIP MaliciousIP " +
 		"IndicatorThreatType Description Confidence Severity:i RemoteIPCountry RemoteIPLatitude:r RemoteIPLongitude:r FirewallActionPolicy" + common,
@@ -181,17 +181,17 @@ var sentinelSpecs = map[string]string{
 		"AdditionalEventData APIVersion ManagementEvent:b ReadOnly:b RecipientAccountId SharedEventId VpcEndpointId AwsEventId AwsRequestId AwsRequestId_ UserIdentityType UserIdentityPrincipalid " +
 		"UserIdentityArn UserIdentityAccountId UserIdentityAccessKeyId UserIdentityUserName UserIdentityInvokedBy SessionMfaAuthenticated:b SessionCreationDate:t SessionIssuerType " +
 		"SessionIssuerPrincipalId SessionIssuerArn SessionIssuerAccountId SessionIssuerUserName Category EventSource" + common,
-	"GitHubAudit": "TimeGenerated:t Organization Action Actor ActorLocation:d Repository Team User UserEmail ImplicitPermissions InvitedUserPermission Visibility OperationType Data:d" + common,
-	"McasShadowItReporting": "TimeGenerated:t StreamName TotalEvents:l BlockedEvents:l UploadedBytes:l TotalBytes:l DownloadedBytes:l IpAddress UserName EnrichedUserName AppName AppId:i AppCategory AppScore:i AppInstance:i AppTags:d" + common,
-	"ProtectionStatus": "TimeGenerated:t Computer ProtectionStatusRank:i ProtectionStatus ProtectionStatusDetails ThreatStatusRank:i ThreatStatus ThreatStatusDetails ScanDate:t SourceComputerId" + common,
+	"GitHubAudit":            "TimeGenerated:t Organization Action Actor ActorLocation:d Repository Team User UserEmail ImplicitPermissions InvitedUserPermission Visibility OperationType Data:d" + common,
+	"McasShadowItReporting":  "TimeGenerated:t StreamName TotalEvents:l BlockedEvents:l UploadedBytes:l TotalBytes:l DownloadedBytes:l IpAddress UserName EnrichedUserName AppName AppId:i AppCategory AppScore:i AppInstance:i AppTags:d" + common,
+	"ProtectionStatus":       "TimeGenerated:t Computer ProtectionStatusRank:i ProtectionStatus ProtectionStatusDetails ThreatStatusRank:i ThreatStatus ThreatStatusDetails ScanDate:t SourceComputerId" + common,
 	"SecurityRecommendation": "TimeGenerated:t Computer RecommendationName RecommendationState RecommendationSeverity Description RecommendationLink" + common,
-	"Watchlist": "TimeGenerated:t WatchlistId WatchlistName WatchlistAlias SearchKey WatchlistItem:d WatchlistItemId CreatedBy:d UpdatedBy:d LastUpdatedTimeUTC:t CreatedTimeUTC:t _DTItemId SearchKey" + common,
+	"Watchlist":              "TimeGenerated:t WatchlistId WatchlistName WatchlistAlias SearchKey WatchlistItem:d WatchlistItemId CreatedBy:d UpdatedBy:d LastUpdatedTimeUTC:t CreatedTimeUTC:t _DTItemId SearchKey" + common,
 	"Anomalies": "TimeGenerated:t Id WorkspaceId VendorName AnomalyTemplateId AnomalyTemplateName AnomalyTemplateVersion RuleId RuleStatus RuleName RuleConfigVersion Score:r Description StartTime:t EndTime:t " +
 		"ExtendedLinks:d Tactics Techniques UserName UserPrincipalName SourceIpAddress SourceLocation:d SourceDevice DestinationIpAddress DestinationLocation:d DestinationDevice ActivityInsights:d DeviceInsights:d UserInsights:d AnomalyReasons:d Entities:d" + common,
-	"HuntingBookmark": "TimeGenerated:t BookmarkId BookmarkName CreatedBy:d CreatedTime:t EventTime:t Entities:d Notes QueryText QueryResultRow BookmarkType SoftDeleted:b Tags LastUpdatedTime:t UpdatedBy:d IncidentInfo:d" + common,
+	"HuntingBookmark":    "TimeGenerated:t BookmarkId BookmarkName CreatedBy:d CreatedTime:t EventTime:t Entities:d Notes QueryText QueryResultRow BookmarkType SoftDeleted:b Tags LastUpdatedTime:t UpdatedBy:d IncidentInfo:d" + common,
 	"AppServiceHTTPLogs": "TimeGenerated:t Category CsMethod CsUriStem SPort CIp UserAgent CsHost ScStatus:l ScSubStatus ScBytes:l CsBytes:l TimeTaken:l Result CsUriQuery Referer CsUsername Cookie ComputerName" + common,
-	"StorageBlobLogs": "TimeGenerated:t AccountName Location Protocol OperationName AuthenticationType StatusCode StatusText DurationMs:l ServerLatencyMs:l Uri CallerIpAddress CorrelationId UserAgentHeader ObjectKey RequesterUpn RequesterObjectId" + common,
-	"Perf": "TimeGenerated:t Computer ObjectName CounterName InstanceName CounterValue:r CounterPath SourceComputerId" + common,
+	"StorageBlobLogs":    "TimeGenerated:t AccountName Location Protocol OperationName AuthenticationType StatusCode StatusText DurationMs:l ServerLatencyMs:l Uri CallerIpAddress CorrelationId UserAgentHeader ObjectKey RequesterUpn RequesterObjectId" + common,
+	"Perf":               "TimeGenerated:t Computer ObjectName CounterName InstanceName CounterValue:r CounterPath SourceComputerId" + common,
 	"ConfigurationChange": "TimeGenerated:t Computer ConfigChangeType ChangeCategory SoftwareType SoftwareName Publisher Previous Current SvcChangeType SvcName SvcDisplayName SvcState SvcPreviousState SvcStartupType " +
 		"SvcPreviousStartupType SvcAccount SvcPath SvcPreviousPath SvcDescription FileSystemPath FieldsChanged DateModified:t DateCreated:t FileContentChecksum Size:l SizeChanged:l RegistryKey ValueName ValueData ValueType" + common,
 	"CiscoUmbrella_CL": "TimeGenerated:t",
