@@ -33,6 +33,7 @@ var contextNames = [...]string{
 	InLineComment: "line comment", InBlockComment: "block comment",
 }
 
+// String names the context.
 func (c Context) String() string {
 	if int(c) < len(contextNames) {
 		return contextNames[c]

@@ -41,6 +41,7 @@ type NotFoundError struct {
 	all  []string // for parameters: every unknown name
 }
 
+// Error implements the error interface.
 func (e *NotFoundError) Error() string {
 	var b strings.Builder
 	if e.Kind == kindParam {
@@ -89,6 +90,7 @@ type MissingParamsError struct {
 	Names    []string
 }
 
+// Error implements the error interface.
 func (e *MissingParamsError) Error() string {
 	return fmt.Sprintf("template %s: missing required parameters: %s (give them with --param name=value)",
 		e.Template, strings.Join(e.Names, ", "))
@@ -106,6 +108,7 @@ type ParamTypeError struct {
 	Err      error // the underlying parse error, if any
 }
 
+// Error implements the error interface.
 func (e *ParamTypeError) Error() string {
 	s := fmt.Sprintf("template %s: parameter %q expects %s, got %q", e.Template, e.Param, e.Expected, e.Value)
 	if e.Err != nil {
@@ -132,6 +135,7 @@ type SyntaxError struct {
 	Msg       string
 }
 
+// Error implements the error interface.
 func (e *SyntaxError) Error() string {
 	var b strings.Builder
 	if e.File != "" {
@@ -162,6 +166,7 @@ type UnsafeValueError struct {
 	Reason   string
 }
 
+// Error implements the error interface.
 func (e *UnsafeValueError) Error() string {
 	return fmt.Sprintf("template %s: parameter %q cannot be placed inside a %s: %s", e.Template, e.Param, e.Context, e.Reason)
 }

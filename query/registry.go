@@ -176,6 +176,7 @@ func Environments() []Environment {
 // driver in this build. It matches ErrNotBuilt.
 type NotBuiltError struct{ Env string }
 
+// Error implements the error interface.
 func (e *NotBuiltError) Error() string {
 	return fmt.Sprintf("data environment %s: %v", e.Env, ErrNotBuilt)
 }

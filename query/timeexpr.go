@@ -15,6 +15,7 @@ type TimeExprError struct {
 	Msg  string
 }
 
+// Error implements the error interface.
 func (e *TimeExprError) Error() string {
 	return fmt.Sprintf("time expression %q: %s (at column %d)", e.Expr, e.Msg, e.Pos+1)
 }
