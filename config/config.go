@@ -65,7 +65,8 @@ func (e *ParseError) Error() string {
 func (e *ParseError) Unwrap() error { return ErrInvalid }
 
 // Config is a loaded configuration. The zero value and a nil *Config are valid, empty
-// configurations: every accessor reports "not set".
+// configurations: every accessor reports "not set". A Config is not changed after loading
+// and is safe for concurrent use.
 type Config struct {
 	path      string
 	source    string
@@ -198,7 +199,8 @@ func (c *Config) Source() string {
 
 // Lookup returns the value at a dotted key path as plain Go values: string, int, float64,
 // bool, nil, []any or map[string]any. A numeric path element indexes a list
-// ("QueryDefinitions.Custom.0"). Secrets are returned as written (not resolved).
+// ("QueryDefinitions.Custom.0"); keys that contain dots are matched too. Keys are
+// case-sensitive, as in MSTICPy. Secrets are returned as written (not resolved).
 func (c *Config) Lookup(keyPath string) (any, bool) {
 	n := c.node(keyPath)
 	if n == nil {
@@ -385,13 +387,23 @@ func (c *Config) node(keyPath string) *yaml.Node {
 	if keyPath == "" {
 		return n
 	}
-	for _, part := range strings.Split(keyPath, ".") {
-		n = child(n, part)
-		if n == nil {
-			return nil
+	return walkPath(n, strings.Split(keyPath, "."))
+}
+
+// walkPath follows path parts from n. A key may itself contain dots ("prod.eu"), so a
+// failed branch is retried with longer keys.
+func walkPath(n *yaml.Node, parts []string) *yaml.Node {
+	if len(parts) == 0 {
+		return n
+	}
+	for j := 1; j <= len(parts); j++ {
+		if ch := child(n, strings.Join(parts[:j], ".")); ch != nil {
+			if r := walkPath(ch, parts[j:]); r != nil {
+				return r
+			}
 		}
 	}
-	return n
+	return nil
 }
 
 // child returns the value under key in a mapping, or the element at a numeric index in a

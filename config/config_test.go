@@ -355,3 +355,16 @@ func TestClosest(t *testing.T) {
 		}
 	}
 }
+
+func TestDottedKeys(t *testing.T) {
+	c := mustParse(t, "AzureSentinel:\n  Workspaces:\n    prod.eu:\n      WorkspaceId: a\n    prod:\n      WorkspaceId: b\n")
+	if s, _ := c.String("AzureSentinel.Workspaces.prod.eu.WorkspaceId"); s != "a" {
+		t.Errorf("dotted key = %q", s)
+	}
+	if s, _ := c.String("AzureSentinel.Workspaces.prod.WorkspaceId"); s != "b" {
+		t.Errorf("plain key = %q", s)
+	}
+	if _, ok := c.String("AzureSentinel.Workspaces.prod.us.WorkspaceId"); ok {
+		t.Error("no such key")
+	}
+}
