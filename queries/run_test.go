@@ -134,7 +134,9 @@ func stageHost(g *demo.GroundTruth, stage string) string {
 	return ""
 }
 
-func constant(s string) func(*demo.GroundTruth) string { return func(*demo.GroundTruth) string { return s } }
+func constant(s string) func(*demo.GroundTruth) string {
+	return func(*demo.GroundTruth) string { return s }
+}
 
 func none(*demo.GroundTruth) map[string]any { return nil }
 
@@ -144,7 +146,9 @@ var stageChecks = []stageCheck{
 	{demo.StageCloudTakeover, "Azure.list_aad_mfa_fatigue", "LocalData", none,
 		func(g *demo.GroundTruth) string { return ioc(g, demo.StageCloudTakeover, "ipv4") }},
 	{demo.StageCloudTakeover, "Azure.list_aad_signins_new_location", "LocalData",
-		func(g *demo.GroundTruth) map[string]any { return map[string]any{"baseline_end": g.Start.AddDate(0, 0, 3)} },
+		func(g *demo.GroundTruth) map[string]any {
+			return map[string]any{"baseline_end": g.Start.AddDate(0, 0, 3)}
+		},
 		func(g *demo.GroundTruth) string { return ioc(g, demo.StageCloudTakeover, "email") }},
 	{demo.StageCloudTakeover, "Office365.list_inbox_rules", "LocalData", none,
 		func(g *demo.GroundTruth) string { return ioc(g, demo.StageCloudTakeover, "ipv4") }},
