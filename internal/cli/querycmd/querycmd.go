@@ -382,7 +382,33 @@ subscription_filter) and str parameters placed outside quotes are inserted as qu
 	f.StringVar(&o.save, "save", "", "also save the result as a table in the workspace")
 	f.StringArrayVar(&o.data, "data", nil, "data folder or file for local environments (repeatable)")
 	cliapp.AddOutputFlags(cmd, &o.out)
+	_ = cmd.RegisterFlagCompletionFunc("param", func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		return paramNames(app, &o.sf, args), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
+}
+
+// paramNames completes --param with "name=" for the template named by args (ENV Family.name).
+func paramNames(app *cliapp.App, sf *storeFlags, args []string) []string {
+	if len(args) < 2 {
+		return nil
+	}
+	old := app.Err
+	app.Err = io.Discard
+	defer func() { app.Err = old }()
+	st, err := sf.load(app)
+	if err != nil {
+		return nil
+	}
+	t, err := st.Lookup(args[0], args[1])
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, p := range t.Params {
+		out = append(out, p.Name+"=")
+	}
+	return out
 }
 
 func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string) error {

@@ -315,3 +315,19 @@ sources:
 		t.Errorf("saved table: %v", err)
 	}
 }
+
+func TestCompletion(t *testing.T) {
+	dir := templatesDir(t)
+	out, _, code := run(t, "__complete", "query", "--queries", dir, "LogAnalytics", "WindowsSecurity.list_host_")
+	if code != 0 || !strings.Contains(out, "WindowsSecurity.list_host_logons") {
+		t.Errorf("template completion: %d\n%s", code, out)
+	}
+	out, _, _ = run(t, "__complete", "query", "--queries", dir, "LogAnalytics", "WindowsSecurity.list_host_logons", "--param", "")
+	if !strings.Contains(out, "host_name=") || !strings.Contains(out, "add_query_items=") {
+		t.Errorf("param completion:\n%s", out)
+	}
+	out, _, _ = run(t, "__complete", "query", "")
+	if !strings.Contains(out, "LogAnalytics") || !strings.Contains(out, "MDATP") {
+		t.Errorf("env completion:\n%s", out)
+	}
+}
