@@ -424,8 +424,12 @@ func (d *decoder) unpack(data []byte, enc, orig string, start, end int, ref stri
 		return d.unpack(out, enc+">"+typ, orig, start, end, ref, depth, name)
 	case TypeZip, TypeTar:
 		members, err := d.members(data, typ, ref)
-		if err != nil && len(members) == 0 {
-			msg := d.fail(ref, name, sentinelOf(err), err.Error())
+		if len(members) == 0 {
+			// an empty archive (or one with no readable member) is an item itself
+			msg := ""
+			if err != nil {
+				msg = d.fail(ref, name, sentinelOf(err), err.Error())
+			}
 			return d.leaf(data, enc, orig, start, end, ref, depth, name, msg)
 		}
 		if err != nil {
