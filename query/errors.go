@@ -191,9 +191,9 @@ func lineCol(s string, off int) (int, int) {
 	return line, col
 }
 
-// closest returns up to max candidates nearest to name by edit distance (case-insensitive),
+// closest returns up to n candidates nearest to name by edit distance (case-insensitive),
 // keeping only reasonably close ones; names containing name as a substring come first.
-func closest(name string, candidates []string, max int) []string {
+func closest(name string, candidates []string, n int) []string {
 	type scored struct {
 		s string
 		d int
@@ -209,7 +209,7 @@ func closest(name string, candidates []string, max int) []string {
 		lc := strings.ToLower(c)
 		d := levenshtein(ln, lc)
 		sub := ln != "" && (strings.Contains(lc, ln) || strings.Contains(ln, lc))
-		if d <= max3(2, len(ln)/3) || sub {
+		if d <= max(2, len(ln)/3) || sub {
 			out = append(out, scored{c, d})
 		}
 	}
@@ -219,18 +219,11 @@ func closest(name string, candidates []string, max int) []string {
 			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}
-	res := make([]string, 0, max)
-	for i := 0; i < len(out) && i < max; i++ {
+	res := make([]string, 0, n)
+	for i := 0; i < len(out) && i < n; i++ {
 		res = append(res, out[i].s)
 	}
 	return res
-}
-
-func max3(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 // levenshtein is the edit distance between a and b (bytes).

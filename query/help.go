@@ -44,11 +44,12 @@ func (t *Template) Binding(d Dialect, name string) string {
 // the contexts where each placeholder occurs.
 func (t *Template) contexts(d Dialect) map[string][]Context {
 	out := map[string][]Context{}
-	if t.parseErr != nil || d == nil {
+	segs, err := t.segments()
+	if err != nil || d == nil {
 		return out
 	}
 	sc := d.NewScanner()
-	for _, s := range t.segs {
+	for _, s := range segs {
 		if s.field == "" {
 			sc.Feed(s.lit)
 			continue

@@ -76,6 +76,10 @@ func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption
 	if t.parseErr != nil {
 		return Request{}, t.parseErr
 	}
+	segs, err := t.segments()
+	if err != nil {
+		return Request{}, err
+	}
 	// Resolve names and aliases.
 	given := map[string]any{}
 	givenAs := map[string]string{}
@@ -170,7 +174,7 @@ func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption
 
 	sc := d.NewScanner()
 	var out strings.Builder
-	for _, s := range t.segs {
+	for _, s := range segs {
 		if s.field == "" {
 			out.WriteString(s.lit)
 			sc.Feed(s.lit)

@@ -377,6 +377,13 @@ func TestRenderRules(t *testing.T) {
 			t.Errorf("negative after minus: %q %v", req.Text, err)
 		}
 	})
+	t.Run("template built as a struct", func(t *testing.T) {
+		tm := &Template{Name: "s", Families: []string{"F"}, Query: `T | where a == "{v}"`, Params: []*Param{{Name: "v", Type: TypeStr}}}
+		req, err := tm.Render(KQL, map[string]any{"v": `a"b`})
+		if err != nil || req.Text != `T | where a == "a\"b"` {
+			t.Errorf("%q %v", req.Text, err)
+		}
+	})
 	t.Run("undeclared placeholder", func(t *testing.T) {
 		tm, _ := NewTemplate("T", "undeclared", "T\n| where a == {nope}")
 		_, err := tm.Render(KQL, nil)

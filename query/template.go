@@ -183,14 +183,33 @@ func (t *Template) DialectIn(env Environment) (Dialect, error) {
 	return KQL, nil
 }
 
-// Placeholders returns the distinct placeholder names of the query in order of first use.
-func (t *Template) Placeholders() ([]string, error) {
+// segments returns the parsed query, parsing it now for a Template built as a struct literal.
+func (t *Template) segments() ([]segment, error) {
 	if t.parseErr != nil {
 		return nil, t.parseErr
 	}
+	if t.segs != nil || t.Query == "" {
+		return t.segs, nil
+	}
+	segs, err := parseFormat(t.Query)
+	if err != nil {
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			se.Template = t.QualifiedName()
+		}
+	}
+	return segs, err
+}
+
+// Placeholders returns the distinct placeholder names of the query in order of first use.
+func (t *Template) Placeholders() ([]string, error) {
+	segs, err := t.segments()
+	if err != nil {
+		return nil, err
+	}
 	var out []string
 	seen := map[string]bool{}
-	for _, s := range t.segs {
+	for _, s := range segs {
 		if s.field != "" && !seen[s.field] {
 			seen[s.field] = true
 			out = append(out, s.field)
