@@ -49,7 +49,7 @@ func newProviders(app *cliapp.App) *cobra.Command {
 			}
 			envs := query.Environments()
 			n := len(envs)
-			names, aliases, langs, descs := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+			names, aliases, langs, descs, status := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 			built, configured := make([]bool, n), make([]bool, n)
 			for i, e := range envs {
 				names[i] = e.Name
@@ -58,6 +58,14 @@ func newProviders(app *cliapp.App) *cobra.Command {
 				descs[i] = e.Description
 				built[i] = e.Built()
 				configured[i] = e.IsConfigured(cfg)
+				switch {
+				case !built[i]:
+					status[i] = "not built yet"
+				case configured[i]:
+					status[i] = "configured"
+				default:
+					status[i] = "not configured"
+				}
 			}
 			f := frame.MustNew(
 				frame.NewStrings("name", names),
@@ -65,6 +73,7 @@ func newProviders(app *cliapp.App) *cobra.Command {
 				frame.NewStrings("language", langs),
 				frame.NewBools("built", built),
 				frame.NewBools("configured", configured),
+				frame.NewStrings("status", status),
 				frame.NewStrings("description", descs),
 			)
 			return app.WriteFrame(&out, f)

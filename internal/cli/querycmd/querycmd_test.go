@@ -227,6 +227,9 @@ func TestProviders(t *testing.T) {
 	if r := byName["MSSentinel"]; r == nil || !strings.Contains(r["aliases"].(string), "LogAnalytics") || r["built"] != false || r["configured"] != false {
 		t.Errorf("MSSentinel row = %v", r)
 	}
+	if r := byName["Cybereason"]; r == nil || r["status"] != "not built yet" {
+		t.Errorf("Cybereason row = %v", r)
+	}
 	if r := byName["OTRF"]; r == nil || !strings.Contains(r["aliases"].(string), "Mordor") {
 		t.Errorf("OTRF row = %v", r)
 	}
