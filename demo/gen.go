@@ -15,6 +15,9 @@ type Dataset struct {
 	Options Options
 	Tables  map[string]*frame.Frame
 	Truth   *GroundTruth
+	// Feed is a partner threat feed (CSV rows, header first) written as FeedFile, for
+	// offline threat-intelligence lookups (huntkit's LocalFeed provider).
+	Feed [][]string
 }
 
 // Rows returns the total number of rows over all tables.
@@ -74,7 +77,7 @@ func Generate(opt Options) (*Dataset, error) {
 	}
 	g.intel(plan)
 	g.alertsAndIncidents(plan)
-	ds := &Dataset{Options: opt, Tables: map[string]*frame.Frame{}, Truth: g.truth}
+	ds := &Dataset{Options: opt, Tables: map[string]*frame.Frame{}, Truth: g.truth, Feed: g.feed(plan)}
 	for _, name := range TableNames {
 		ds.Tables[name] = g.tables[name].frame()
 	}

@@ -200,3 +200,31 @@ func (g *gen) alertsAndIncidents(p *attackPlan) {
 		intrusion, first, last)
 	g.tables[TSecurityIncident].flush()
 }
+
+// feed builds a partner (ISAC) threat feed as CSV rows: ioc, type, severity, description,
+// tags. It shares some indicators with the intrusion - the exfiltration address among
+// them, which the Sentinel TI table does not have - and many that never appear.
+func (g *gen) feed(p *attackPlan) [][]string {
+	rows := [][]string{{"ioc", "type", "severity", "description", "tags"}}
+	for i := 0; i < 60; i++ {
+		switch g.intn(3) {
+		case 0:
+			rows = append(rows, []string{g.randomInternetIP(), "ipv4", pick(g, []string{"high", "warning"}), "scanning / brute force source", "isac"})
+		case 1:
+			d := pick(g, tiWords) + pick(g, tiWords) + "." + pick(g, tiTLDs)
+			rows = append(rows, []string{d, "dns", "high", "phishing kit host", "isac;phishing"})
+		default:
+			rows = append(rows, []string{hexString(g.r, 32), "sha256_hash", "high", "commodity loader", "isac;malware"})
+		}
+	}
+	rows = append(rows,
+		[]string{p.c2Domain, "dns", "high", "invoice-themed loader distribution", "isac;phishing"},
+		[]string{p.exfilIP, "ipv4", "high", "exfiltration staging server (rclone/HTTPS uploads)", "isac;exfiltration"},
+		[]string{p.sshIP, "ipv4", "warning", "SSH brute force botnet node", "isac;bruteforce"},
+		[]string{p.implantSHA256, "sha256_hash", "high", "winupd.exe loader", "isac;malware"},
+	)
+	// shuffle so the planted rows are not at the end
+	body := rows[1:]
+	g.r.Shuffle(len(body), func(i, j int) { body[i], body[j] = body[j], body[i] })
+	return rows
+}

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ const GeneratorVersion = 1
 // Files written into a demo folder besides one <Table>.parquet per table.
 const (
 	TruthFile    = "ground_truth.json"
+	FeedFile     = "threat_feed.csv"
 	ManifestFile = "manifest.json"
 )
 
@@ -53,6 +55,15 @@ func Write(ctx context.Context, dir string, ds *Dataset) error {
 			return fmt.Errorf("demo: write %s: %w", name, err)
 		}
 		m.Tables[name] = f.Len()
+	}
+	if err := frame.AtomicWrite(filepath.Join(dir, FeedFile), 0o644, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.WriteAll(ds.Feed); err != nil {
+			return err
+		}
+		return cw.Error()
+	}); err != nil {
+		return fmt.Errorf("demo: write %s: %w", FeedFile, err)
 	}
 	if err := writeJSON(filepath.Join(dir, TruthFile), ds.Truth); err != nil {
 		return err
@@ -123,6 +134,10 @@ func complete(dir string) bool {
 			return false
 		}
 	}
-	_, err := os.Stat(filepath.Join(dir, TruthFile))
-	return err == nil
+	for _, f := range []string{TruthFile, FeedFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			return false
+		}
+	}
+	return true
 }
