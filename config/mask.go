@@ -20,7 +20,7 @@ const Mask = "********"
 // argument is known to be harmless (an ID, a host, a folder...).
 var providerSections = map[string]bool{
 	"TIProviders": true, "OtherProviders": true, "DataProviders": true,
-	"ContextProviders": true, "KustoClusters": true, "AzureCLI": true,
+	"ContextProviders": true, "KustoClusters": true, "AzureCLI": true, "AzureSentinel": true,
 }
 
 // publicArgs are provider Args that are identifiers or options, not credentials

@@ -15,7 +15,7 @@ import (
 var Sections = []string{
 	"AzureSentinel", "Azure", "QueryDefinitions", "TIProviders", "OtherProviders",
 	"ContextProviders", "DataProviders", "KustoClusters", "KeyVault", "msticpy",
-	"UserDefaults", "AzureCLI", "Pivots", "Logging", "Autogen",
+	"UserDefaults", "AzureCLI", "PluginFolders", "Pivots", "Logging", "Autogen",
 }
 
 // AuthMethods are the Azure credential types MSTICPy names in Azure.auth_methods.
@@ -295,6 +295,15 @@ func rootSpec() *spec {
 		"WorkspaceName":  s(kStr),
 		"SubscriptionId": opt(kUUID, hintGUID),
 		"ResourceGroup":  s(kStr),
+		// credentials for this workspace (client secret or certificate login)
+		"Args": args(map[string]*spec{
+			"ClientId":            opt(kUUID, "the app (client) GUID"),
+			"TenantId":            opt(kUUID, hintGUID),
+			"ClientSecret":        s(kSecret),
+			"Certificate":         s(kStr),
+			"CertificatePassword": s(kSecret),
+			"UserName":            s(kStr),
+		}),
 	})
 	workspaces := &spec{kind: kMap, entry: func(v *validator, path string, key, val *yaml.Node, depth int) {
 		v.check(path, key, val, workspace, false, depth)
@@ -347,11 +356,12 @@ func rootSpec() *spec {
 				v.check(path, key, val, proxy, false, depth)
 			}},
 		}),
-		"UserDefaults": userDefaultsSpec(),
-		"AzureCLI":     azureCLI,
-		"Pivots":       s(kAny),
-		"Logging":      s(kAny),
-		"Autogen":      s(kAny),
+		"UserDefaults":  userDefaultsSpec(),
+		"AzureCLI":      azureCLI,
+		"PluginFolders": s(kFolders),
+		"Pivots":        s(kAny),
+		"Logging":       s(kAny),
+		"Autogen":       s(kAny),
 	})
 	root.entry = func(v *validator, path string, key, val *yaml.Node, depth int) {
 		v.warnf(key, path, "unknown section %q (ignored)%s", path, didYouMean(path, Sections))

@@ -31,7 +31,8 @@ type SecretRef struct {
 	Kind    string // KindEnv or KindKeyVault
 	KeyPath string // where the reference is written, e.g. "TIProviders.OTX.Args.AuthKey"
 	// Name is the environment variable, or the Key Vault secret name: as written, or for an
-	// empty {KeyVault:} derived from the key path as MSTICPy does
+	// empty (or "default") {KeyVault:} derived from the key path, with every character other
+	// than letters, digits and "-" turned into "-" as MSTICPy does
 	// ("TIProviders-OTX-Args-AuthKey").
 	Name string
 	// Vault is the Key Vault vault name: from a "vault/secret" reference, else
@@ -205,6 +206,17 @@ func (c *Config) Secret(ctx context.Context, keyPath string) (string, error) {
 	return v, nil
 }
 
+// kvName turns a key path or secret name into a Key Vault secret name the way MSTICPy
+// does: every character other than a letter, digit or "-" becomes "-".
+func kvName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') {
+			return r
+		}
+		return '-'
+	}, s)
+}
+
 // isRefMap reports whether n is a secret-reference mapping: one holding an EnvironmentVar
 // or KeyVault key with a scalar or empty value. The top level of a file never is one (it
 // may hold an empty KeyVault section); callers exclude it.
@@ -255,15 +267,15 @@ func (c *Config) refAt(keyPath string, n *yaml.Node) (SecretRef, error) {
 		}
 		val = strings.TrimSpace(kv.Value)
 	}
-	switch parts := strings.Split(val, "/"); {
-	case val == "":
-		ref.Name = strings.ReplaceAll(keyPath, ".", "-")
-	case len(parts) == 1:
-		ref.Name = val
-	case len(parts) == 2 && parts[0] != "" && parts[1] != "":
-		ref.Vault, ref.Name = parts[0], parts[1]
-	default:
+	switch vault, secret, hasVault := strings.Cut(val, "/"); {
+	case val == "" || strings.EqualFold(val, "default"):
+		ref.Name = kvName(keyPath)
+	case !hasVault:
+		ref.Name = kvName(val)
+	case vault == "" || secret == "":
 		return SecretRef{}, secretErr(keyPath, "KeyVault must be empty, \"secret\" or \"vault/secret\"", ErrSecret)
+	default:
+		ref.Vault, ref.Name = vault, kvName(secret)
 	}
 	if ref.Vault == "" {
 		ref.Vault, _ = c.String("KeyVault.VaultName")

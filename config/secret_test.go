@@ -41,7 +41,16 @@ TIProviders:
       AuthKey: {KeyVault: othervault/other-secret}
   KVBad:
     Args:
-      AuthKey: {KeyVault: a/b/c}
+      AuthKey: {KeyVault: /b}
+  KVSlashes:
+    Args:
+      AuthKey: {KeyVault: a/b/c_d}
+  KVUnderscore:
+    Args:
+      AuthKey: {KeyVault: OTX_Auth.Key}
+  KVWord:
+    Args:
+      AuthKey: {KeyVault: Default}
   Both:
     Args:
       AuthKey: {KeyVault: x, EnvironmentVar: HK_SECRET_SET}
@@ -93,6 +102,9 @@ func TestSecret(t *testing.T) {
 		{path: "TIProviders.KVName.Args.AuthKey", kv: true, want: "kv-SECRET-cccc", wantName: "my-secret", vault: "huntvault"},
 		{path: "TIProviders.KVVault.Args.AuthKey", kv: true, want: "kv-SECRET-cccc", wantName: "other-secret", vault: "othervault"},
 		{path: "TIProviders.KVBad.Args.AuthKey", kv: true, is: []error{ErrSecret}, msg: "vault/secret"},
+		{path: "TIProviders.KVSlashes.Args.AuthKey", kv: true, want: "kv-SECRET-cccc", wantName: "b-c-d", vault: "a"},
+		{path: "TIProviders.KVUnderscore.Args.AuthKey", kv: true, want: "kv-SECRET-cccc", wantName: "OTX-Auth-Key", vault: "huntvault"},
+		{path: "TIProviders.KVWord.Args.AuthKey", kv: true, want: "kv-SECRET-cccc", wantName: "TIProviders-KVWord-Args-AuthKey", vault: "huntvault"},
 		{path: "TIProviders.Both.Args.AuthKey", is: []error{ErrSecret}, msg: "both EnvironmentVar and KeyVault"},
 		{path: "TIProviders.List.Args.AuthKey", is: []error{ErrSecret}, msg: "found a list"},
 		{path: "TIProviders.Map.Args.AuthKey", is: []error{ErrSecret}, msg: "found a mapping"},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -475,8 +474,6 @@ func unwrapPathErr(err error) error {
 	return err
 }
 
-var kvNameRE = regexp.MustCompile(`^[0-9A-Za-z-]{1,127}$`)
-
 // walkRaw visits the file as written (without following aliases) for the checks that are
 // about the text itself: duplicate keys and secret references.
 func (v *validator) walkRaw(path string, n *yaml.Node, depth int) {
@@ -535,13 +532,8 @@ func (v *validator) checkRef(path string, n *yaml.Node) {
 			v.errorf(n, path, "environment variable %s is empty", ref.Name)
 		}
 	case KindKeyVault:
-		explicit := ref.Name != strings.ReplaceAll(path, ".", "-")
-		if !kvNameRE.MatchString(ref.Name) {
-			if explicit {
-				v.errorf(n, path, "%q is not a valid Key Vault secret name (letters, digits and -, at most 127)", ref.Name)
-			} else {
-				v.warnf(n, path, "the secret name derived from the key path, %q, is not a valid Key Vault name; write KeyVault: name", ref.Name)
-			}
+		if len(ref.Name) > 127 {
+			v.errorf(n, path, "the Key Vault secret name %q is longer than 127 characters; write KeyVault: name", ref.Name)
 		}
 		if ref.Vault == "" {
 			v.errorf(n, path, "Key Vault secret %s has no vault: set KeyVault.VaultName or write KeyVault: vault/secret", ref.Name)

@@ -133,10 +133,10 @@ func TestValidateCases(t *testing.T) {
 				{4, 16, "TIProviders.OTX.Args.AuthKey", E, "has no vault: set KeyVault.VaultName"},
 				{4, 16, "TIProviders.OTX.Args.AuthKey", W, "KeyVault secrets need the Azure Key Vault support (not configured)"},
 			}},
-		{"KeyVault ref with bad name",
-			"TIProviders:\n  OTX:\n    Args:\n      AuthKey: {KeyVault: v/bad_name}\n",
+		{"KeyVault ref with a name that is too long",
+			"TIProviders:\n  OTX:\n    Args:\n      AuthKey: {KeyVault: v/" + strings.Repeat("x", 130) + "}\n",
 			[]want{
-				{4, 16, "TIProviders.OTX.Args.AuthKey", E, `"bad_name" is not a valid Key Vault secret name`},
+				{4, 16, "TIProviders.OTX.Args.AuthKey", E, "longer than 127 characters"},
 				{4, 16, "TIProviders.OTX.Args.AuthKey", W, "Key Vault support"},
 			}},
 		{"secret of the wrong shape",
