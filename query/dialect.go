@@ -191,9 +191,18 @@ func (d *TextDialect) Escape(ctx Context, value string) (string, error) {
 		return backslashEscape(value, '\'', d.s.escNewline), nil
 	case InSQLEscape:
 		return strings.ReplaceAll(strings.ReplaceAll(value, `\`, `\\`), "'", "''"), nil
-	case InSQLString, InVerbatimSingle:
+	case InVerbatimSingle, InVerbatimDouble:
+		// KQL verbatim strings have no escapes and cannot span lines.
+		if strings.ContainsAny(value, "\r\n") {
+			return "", fmt.Errorf("a verbatim string cannot hold a line break")
+		}
+		if ctx == InVerbatimSingle {
+			return strings.ReplaceAll(value, "'", "''"), nil
+		}
+		return strings.ReplaceAll(value, `"`, `""`), nil
+	case InSQLString:
 		return strings.ReplaceAll(value, "'", "''"), nil
-	case InQuotedIdent, InVerbatimDouble:
+	case InQuotedIdent:
 		return strings.ReplaceAll(value, `"`, `""`), nil
 	case InFence:
 		if strings.Contains(value, "`") {

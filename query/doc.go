@@ -25,7 +25,8 @@
 //     a verbatim @"..." string, a quoted identifier, a comment) — is escaped for that literal,
 //     so it can never end it. x" | union SecurityEvent | where "1"=="1 bound into
 //     Computer has "{host_name}" stays one string. A value that a literal has no way to hold
-//     (a backtick in a KQL ``` block) is refused with ErrUnsafeValue.
+//     (a backtick in a KQL ``` block, a line break in a KQL @"..." string) is refused with
+//     ErrUnsafeValue.
 //   - Outside literals, datetime, int, float, bool and list values are validated against the
 //     declared type and written as literals of that type (a list becomes "a", "b" in KQL and
 //     'a', 'b' in SQL, each item escaped), so a number parameter can only hold a number.
