@@ -113,13 +113,19 @@ func (c *Config) WriteMasked(w io.Writer) error {
 	m := &masker{c: c, tainted: map[*yaml.Node]bool{}}
 	var out *yaml.Node
 	for range 8 {
-		before := len(m.tainted)
-		m.nodes = 0
+		m.nodes, m.plain = 0, map[*yaml.Node]bool{}
 		out = m.copy("", c.root, false, 0)
 		if m.err != nil {
 			return m.err
 		}
-		if len(m.tainted) == before {
+		again := false
+		for n := range m.plain {
+			if m.tainted[n] {
+				again = true // printed in clear before it was known to be secret
+				break
+			}
+		}
+		if !again {
 			break
 		}
 	}
@@ -142,6 +148,7 @@ type masker struct {
 	nodes   int
 	err     error
 	tainted map[*yaml.Node]bool // nodes printed in a secret place (shared ones stay masked everywhere)
+	plain   map[*yaml.Node]bool // scalars printed in clear in this pass
 	ents    entryCache          // merge-key expansion, bounded by maxShowWork
 }
 
@@ -200,6 +207,9 @@ func (m *masker) copy(path string, n *yaml.Node, secret bool, depth int) *yaml.N
 	default:
 		out := &yaml.Node{Kind: yaml.ScalarNode, Tag: r.ShortTag(), Value: r.Value,
 			Style: r.Style &^ (yaml.TaggedStyle | yaml.FlowStyle)}
+		if !secret {
+			m.plain[r] = true
+		}
 		switch {
 		case isNull(r):
 		case secret && r.Value != "":
