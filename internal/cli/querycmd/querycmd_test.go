@@ -334,3 +334,26 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("env completion:\n%s", out)
 	}
 }
+
+func TestConfigCustomFolders(t *testing.T) {
+	tdir, err := filepath.Abs("../../../query/testdata/templates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(t.TempDir(), "msticpyconfig.yaml")
+	os.WriteFile(cfg, []byte("QueryDefinitions:\n  Custom:\n    - "+tdir+"\n    - /no/such/folder\n"), 0o644)
+	out, errOut, code := run(t, "--config", cfg, "queries", "--env", "LocalData", "-o", "csv")
+	if code != 0 || !strings.Contains(out, "LocalData,TestSQL.by_user,") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "warning: QueryDefinitions folder /no/such/folder") {
+		t.Errorf("missing folder not reported: %s", errOut)
+	}
+	// a broken file in a --queries folder is reported with file:line; the rest still loads
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "bad.yaml"), []byte("metadata:\n  data_environments: [LocalData]\n  data_families: [X]\nsources:\n  q:\n    args:\n      query: T\n    parameters:\n      p: {type: nope}\n"), 0o644)
+	out, errOut, code = run(t, "--config", cfg, "queries", "--queries", bad, "--env", "LocalData", "-o", "csv")
+	if code != 0 || !strings.Contains(out, "TestSQL.by_user") || !strings.Contains(errOut, "bad.yaml:9: source q: parameters.p: unknown type nope") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
