@@ -281,11 +281,9 @@ func (v *validator) check(path string, key, val *yaml.Node, s *spec, inArgs bool
 		v.checkMap(path, key, r, s, inArgs, depth)
 	}
 	if s.post != nil {
-		v.post(path, key, r, s)
+		s.post(v, path, key, r)
 	}
 }
-
-func (v *validator) post(path string, key, r *yaml.Node, s *spec) { s.post(v, path, key, r) }
 
 func hintOf(s *spec) string {
 	if s.hint == "" {
