@@ -1,6 +1,7 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"regexp"
@@ -291,4 +292,47 @@ func suggestNames(name string, cands []string) []string {
 		sug = sug[:5]
 	}
 	return sug
+}
+
+// builtin template libraries registered by data packages (the embedded queries/ folder).
+var builtins struct {
+	mu   sync.Mutex
+	libs []builtinLib
+}
+
+type builtinLib struct {
+	fsys fs.FS
+	dir  string
+}
+
+// RegisterBuiltin adds an embedded template library (a //go:embed folder) that LoadStore
+// loads before any custom folder. Call it from the embedding package's init().
+func RegisterBuiltin(fsys fs.FS, dir string) {
+	builtins.mu.Lock()
+	defer builtins.mu.Unlock()
+	builtins.libs = append(builtins.libs, builtinLib{fsys, dir})
+}
+
+// LoadStore builds a store from the built-in libraries and then the custom folders in order
+// (later folders override earlier templates of the same environment and name). Templates that
+// load are kept even when some files fail; the error joins every problem.
+func LoadStore(customDirs ...string) (*Store, error) {
+	s := NewStore()
+	var errs []error
+	builtins.mu.Lock()
+	libs := append([]builtinLib(nil), builtins.libs...)
+	builtins.mu.Unlock()
+	for _, l := range libs {
+		ts, err := loadFS(l.fsys, l.dir, func(p string) string { return "builtin:" + p })
+		s.Add(ts...)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, d := range customDirs {
+		if err := s.LoadDir(d); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return s, errors.Join(errs...)
 }
