@@ -51,7 +51,7 @@ func Map(w io.Writer, f *frame.Frame, opts ...Option) error {
 			return err
 		}
 		if s.Type() != frame.Int && s.Type() != frame.Float {
-			return fmt.Errorf("vis: map: %w size column %q is %s, want a number", ErrColumn, s.Name(), s.Type())
+			return fmt.Errorf("vis: map: size column %q is %s, want a number: %w", s.Name(), s.Type(), ErrColumn)
 		}
 		cols = append(cols, s)
 		cfg["size"] = s.Name()

@@ -51,7 +51,7 @@ func Timeline(w io.Writer, f *frame.Frame, opts ...Option) error {
 			return err
 		}
 		if v.Type() != frame.Int && v.Type() != frame.Float {
-			return fmt.Errorf("vis: timeline: %w value column %q is %s, want a number", ErrColumn, v.Name(), v.Type())
+			return fmt.Errorf("vis: timeline: value column %q is %s, want a number: %w", v.Name(), v.Type(), ErrColumn)
 		}
 		cols = append(cols, v)
 		cfg["value"] = v.Name()
@@ -131,7 +131,7 @@ func asTimes(c *frame.Column, view string) (*frame.Column, error) {
 		}
 	}
 	if good == 0 {
-		return nil, fmt.Errorf("vis: %s: %w %q holds no times (type %s)", view, ErrColumn, c.Name(), c.Type())
+		return nil, fmt.Errorf("vis: %s: column %q holds no times (type %s): %w", view, c.Name(), c.Type(), ErrColumn)
 	}
 	return frame.NewTimes(c.Name(), ts).WithValid(valid), nil
 }

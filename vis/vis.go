@@ -29,7 +29,7 @@ var ownFS embed.FS
 
 // ErrColumn is returned (wrapped) when an option names a column the frame does not have, or a
 // column of an unusable type.
-var ErrColumn = errors.New("column")
+var ErrColumn = errors.New("unusable column")
 
 // ErrNoData is returned (wrapped) when there is nothing to draw.
 var ErrNoData = errors.New("nothing to draw")
@@ -173,7 +173,7 @@ func needCol(f *frame.Frame, view, role, name string) (*frame.Column, error) {
 	if len(names) > 15 {
 		names = append(names[:15:15], "...")
 	}
-	return nil, fmt.Errorf("vis: %s: %w %s %q not found (have %s)", view, ErrColumn, role, name, strings.Join(names, ", "))
+	return nil, fmt.Errorf("vis: %s: %s %q not found (have %s): %w", view, role, name, strings.Join(names, ", "), ErrColumn)
 }
 
 // firstCol returns the first column among candidates (case-insensitive) that exists.

@@ -15,8 +15,10 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/geoipcmd"
 	"github.com/huntkit/huntkit/internal/cli/ioccmd"
 	"github.com/huntkit/huntkit/internal/cli/otrfcmd"
+	"github.com/huntkit/huntkit/internal/cli/proctreecmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
 	"github.com/huntkit/huntkit/internal/cli/ticmd"
+	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	// Every built data environment registers itself with package query.
@@ -69,6 +71,8 @@ var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(geoipcmd.New),
 	one(whoiscmd.New),
 	one(ticmd.New),
+	viscmd.New,
+	one(proctreecmd.New),
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {

@@ -1,0 +1,230 @@
+// Package proctreecmd holds the proctree command: build process trees from process events
+// and print them as text, a summary, a frame (-o) or an offline HTML view.
+package proctreecmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/cli/viscmd"
+	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/proctree"
+	"github.com/huntkit/huntkit/vis"
+)
+
+// roles maps --col role names to schema fields.
+var roles = map[string]func(s *proctree.Schema) *string{
+	"time":        func(s *proctree.Schema) *string { return &s.Time },
+	"name":        func(s *proctree.Schema) *string { return &s.ProcessName },
+	"pid":         func(s *proctree.Schema) *string { return &s.ProcessID },
+	"ppid":        func(s *proctree.Schema) *string { return &s.ParentID },
+	"parent-name": func(s *proctree.Schema) *string { return &s.ParentName },
+	"cmdline":     func(s *proctree.Schema) *string { return &s.CmdLine },
+	"user":        func(s *proctree.Schema) *string { return &s.User },
+	"logon":       func(s *proctree.Schema) *string { return &s.LogonID },
+	"host":        func(s *proctree.Schema) *string { return &s.Host },
+	"guid":        func(s *proctree.Schema) *string { return &s.ProcessGUID },
+	"parent-guid": func(s *proctree.Schema) *string { return &s.ParentGUID },
+	"event-col":   func(s *proctree.Schema) *string { return &s.EventIDColumn },
+	"event-value": func(s *proctree.Schema) *string { return &s.EventIDValue },
+}
+
+func roleNames() string {
+	var n []string
+	for k := range roles {
+		n = append(n, k)
+	}
+	slices.Sort(n)
+	return strings.Join(n, ", ")
+}
+
+// New returns the proctree command.
+func New(app *cliapp.App) *cobra.Command {
+	var (
+		h         viscmd.HTMLFlags
+		out       cliapp.Output
+		schema    string
+		hostAware bool
+		guids     bool
+		cols      []string
+		summary   bool
+		find      string
+		wrap      int
+		colorBy   string
+		expand    int
+	)
+	cmd := &cobra.Command{
+		Use:   "proctree FILE",
+		Short: "Build process trees from process events (4688, Sysmon 1, Defender, auditd, osquery, pslist)",
+		Long: `proctree builds process trees from the process-creation events in FILE ("-" reads CSV or
+JSON lines from stdin). The schema is detected from the columns, or named with --schema and
+adjusted with --col ROLE=COLUMN. A child joins the parent with its parent id (and parent image
+name when recorded) and the nearest earlier start time, on the same host (--host-aware=false
+matches across hosts as MSTICPy does and reproduces its counts). Sysmon GUIDs and Defender's
+parent creation times are used when present. Parents that are not in the data are inferred
+and marked.
+
+Output: the text tree on stdout and the summary on stderr; --summary prints only the counts;
+-o/--out writes the process frame (proc_key, parent_key, path, IsRoot, IsLeaf, IsBranch,
+depth, ...); --html writes an interactive tree. --find keeps only the trees holding a process
+whose name, command line or pid matches.
+
+Roles for --col: ` + roleNames(),
+		Example: `  huntkit proctree SecurityEvent_4688.csv --find powershell
+  huntkit proctree sysmon.csv --html tree.html --open
+  huntkit proctree linux_audit.csv --host-aware=false --summary -o json
+  huntkit proctree procs.csv --schema pslist --col time=StartTime -o csv --out tree.csv`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := out.Validate(); err != nil {
+				return err
+			}
+			opts := []proctree.Option{proctree.HostAware(hostAware), proctree.UseGUIDs(guids)}
+			var base *proctree.Schema
+			if schema != "" && schema != "auto" {
+				s, err := proctree.LookupSchema(schema)
+				if err != nil {
+					return cliapp.UsageError(err)
+				}
+				base = &s
+			}
+			f, err := app.ReadTable(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if len(cols) > 0 {
+				if base == nil {
+					s, err := proctree.DetectSchema(f)
+					if err != nil {
+						s = proctree.Schema{Name: "custom"}
+					}
+					base = &s
+				}
+				for _, c := range cols {
+					role, col, ok := strings.Cut(c, "=")
+					field := roles[strings.ToLower(strings.TrimSpace(role))]
+					if !ok || field == nil {
+						return cliapp.UsageError(fmt.Errorf("--col %q: want ROLE=COLUMN with ROLE one of %s", c, roleNames()))
+					}
+					*field(base) = strings.TrimSpace(col)
+				}
+			}
+			if base != nil {
+				opts = append(opts, proctree.WithSchema(*base))
+			}
+			tr, err := proctree.Build(cmd.Context(), f, opts...)
+			if err != nil {
+				if errors.Is(err, proctree.ErrNoSchema) || errors.Is(err, proctree.ErrMissingColumn) {
+					return cliapp.UsageError(fmt.Errorf("%s: %w", args[0], err))
+				}
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			var ids []int
+			if find != "" {
+				ids = selectTrees(tr, find)
+				if len(ids) == 0 {
+					return fmt.Errorf("%s: no process matches %q", args[0], find)
+				}
+			}
+			s := tr.Summary()
+			mode := "host-aware"
+			if !tr.HostAware {
+				mode = "MSTICPy-compatible (across hosts)"
+			}
+			app.Infof("%s: schema %s, %s matching: %d processes, %d roots, %d leaves, %d branches, %d isolated, depth %d, %d inferred parents",
+				args[0], tr.Schema.Name, mode, s.Processes, s.RootProcesses, s.LeafProcesses, s.BranchProcesses,
+				s.IsolatedProcesses, s.LargestTreeDepth, s.SynthesizedParents)
+			if p := tr.Partial(); p != nil {
+				app.Warnf("%v", p)
+			}
+			switch {
+			case summary:
+				sf := frame.MustNew(
+					frame.NewInts("Processes", []int64{int64(s.Processes)}), frame.NewInts("RootProcesses", []int64{int64(s.RootProcesses)}),
+					frame.NewInts("LeafProcesses", []int64{int64(s.LeafProcesses)}), frame.NewInts("BranchProcesses", []int64{int64(s.BranchProcesses)}),
+					frame.NewInts("IsolatedProcesses", []int64{int64(s.IsolatedProcesses)}), frame.NewInts("LargestTreeDepth", []int64{int64(s.LargestTreeDepth)}),
+					frame.NewInts("SynthesizedParents", []int64{int64(s.SynthesizedParents)}), frame.NewInts("Hosts", []int64{int64(s.Hosts)}),
+					frame.NewStrings("Schema", []string{tr.Schema.Name}), frame.NewBools("HostAware", []bool{tr.HostAware}))
+				if err := app.WriteFrame(&out, sf); err != nil {
+					return err
+				}
+			case out.Format != "" || out.File != "":
+				if err := app.WriteFrame(&out, tr.Frame(ids...)); err != nil {
+					return err
+				}
+			case h.Out == "":
+				if err := tr.WriteText(app.Out, proctree.TextOptions{Wrap: wrap}, ids...); err != nil {
+					return err
+				}
+			}
+			if h.Out != "" || h.Open {
+				vopts := append(h.Options(), vis.ExpandDepth(expand))
+				if colorBy != "" {
+					vopts = append(vopts, vis.ColorBy(colorBy))
+				}
+				if h.Title == "" {
+					vopts = append(vopts, vis.Title("Process tree: "+args[0]))
+				}
+				view := tr
+				if ids != nil {
+					// the view shows the selected trees: rebuild from their rows
+					view, err = subTree(cmd, tr, ids, opts)
+					if err != nil {
+						return err
+					}
+				}
+				return viscmd.Write(app, &h, "process tree", func(w io.Writer) error { return vis.ProcessTree(w, view, vopts...) })
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	h.MaxRows = 500_000
+	fl.StringVar(&h.Out, "html", "", "write an interactive HTML process tree to this file")
+	fl.BoolVar(&h.Open, "open", false, "open the HTML tree in a browser (written to a temporary file when --html is not given)")
+	fl.StringVar(&h.Title, "title", "", "HTML page title")
+	cliapp.AddOutputFlags(cmd, &out)
+	fl.StringVar(&schema, "schema", "auto", "input schema: auto, 4688, sysmon, mde, auditd, osquery or pslist")
+	fl.BoolVar(&hostAware, "host-aware", true, "match parents on the same host only (false: across hosts, as MSTICPy)")
+	fl.BoolVar(&guids, "guids", true, "use process GUIDs (Sysmon) when present")
+	fl.StringArrayVar(&cols, "col", nil, "map a role to a column, ROLE=COLUMN (repeatable)")
+	fl.BoolVar(&summary, "summary", false, "print only the summary counts (as a table, or with -o)")
+	fl.StringVar(&find, "find", "", "keep only the trees holding a process whose name, command line or pid matches")
+	fl.IntVar(&wrap, "wrap", 80, "wrap text lines at this width (-1: no wrapping)")
+	fl.StringVar(&colorBy, "color", "", "HTML: colour nodes by name, host, user or a column of FILE")
+	fl.IntVar(&expand, "expand", 2, "HTML: levels open when the page opens")
+	return cmd
+}
+
+// selectTrees returns, in display order, the whole trees that hold a match.
+func selectTrees(tr *proctree.Tree, needle string) []int {
+	roots := map[int]bool{}
+	for _, id := range tr.Find(needle) {
+		roots[tr.Root(id)] = true
+	}
+	var ids []int
+	for _, r := range tr.Roots() {
+		if roots[r] {
+			ids = append(ids, tr.TreeOf(r)...)
+		}
+	}
+	return ids
+}
+
+// subTree rebuilds a tree from the source rows of the selected processes.
+func subTree(cmd *cobra.Command, tr *proctree.Tree, ids []int, opts []proctree.Option) (*proctree.Tree, error) {
+	var rows []int
+	for _, id := range ids {
+		if r := tr.Row(id); r >= 0 {
+			rows = append(rows, r)
+		}
+	}
+	slices.Sort(rows)
+	return proctree.Build(cmd.Context(), tr.Source().Take(rows), append(opts, proctree.WithSchema(tr.Schema))...)
+}

@@ -1,0 +1,102 @@
+package proctreecmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/internal/testdata"
+)
+
+func run(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	app := &cliapp.App{In: strings.NewReader(""), Out: &out, Err: &errb}
+	defer app.Close()
+	cmd := New(app)
+	cmd.SetArgs(args)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errb)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.ExecuteContext(context.Background())
+	if err != nil {
+		errb.WriteString("huntkit: " + cliapp.Message(err) + "\n")
+	}
+	return out.String(), errb.String(), cliapp.ExitCode(err)
+}
+
+var fixture = filepath.Join("..", "..", "..", "proctree", "testdata", "twohosts_4688.csv")
+
+func TestSummaryGoldenMSTICPy(t *testing.T) {
+	in := testdata.Shared(t, "msticpy/proctree/win_proc_test.csv")
+	out, errs, code := run(t, in, "--host-aware=false", "--summary", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	want := map[string]float64{"Processes": 1010, "RootProcesses": 10, "LeafProcesses": 815, "BranchProcesses": 185, "IsolatedProcesses": 0, "LargestTreeDepth": 7}
+	for k, v := range want {
+		if rows[0][k] != v {
+			t.Errorf("%s = %v, want %v", k, rows[0][k], v)
+		}
+	}
+}
+
+func TestTextFindAndFrame(t *testing.T) {
+	out, errs, code := run(t, fixture, "--find", "ping")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	// only HOST-A's explorer tree (7 processes), not HOST-B's
+	if n := strings.Count(out, "Process: "); n != 7 || strings.Contains(out, "HOST-B") {
+		t.Errorf("find ping: %d processes\n%s", n, out)
+	}
+	if !strings.Contains(errs, "host-aware") || !strings.Contains(errs, "9 processes") {
+		t.Errorf("summary on stderr: %q", errs)
+	}
+	out, errs, code = run(t, fixture, "-o", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 10 || !strings.Contains(lines[0], "proc_key") || !strings.Contains(lines[0], "IsRoot") {
+		t.Errorf("frame csv:\n%s", out)
+	}
+}
+
+func TestHTMLAndOverrides(t *testing.T) {
+	html := filepath.Join(t.TempDir(), "tree.html")
+	out, errs, code := run(t, fixture, "--html", html, "--color", "SubjectUserName")
+	if code != 0 || out != "" {
+		t.Fatalf("exit %d, stdout %q: %s", code, out, errs)
+	}
+	b, err := os.ReadFile(html)
+	if err != nil || !bytes.Contains(b, []byte(`id="hk-tree"`)) || !bytes.Contains(b, []byte(`"colorBy":"SubjectUserName"`)) {
+		t.Fatalf("html: %v", err)
+	}
+	// role override: ignore parent names (pid + time only)
+	_, errs, code = run(t, fixture, "--schema", "4688", "--col", "parent-name=", "--summary")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{fixture, "--schema", "nope"}, "unknown process schema"},
+		{[]string{fixture, "--col", "colour=x"}, "ROLE=COLUMN"},
+		{[]string{fixture, "--schema", "sysmon"}, "missing column"},
+	} {
+		if _, errs, code := run(t, tc.args...); code != 2 || !strings.Contains(errs, tc.msg) {
+			t.Errorf("%v: exit %d, %q", tc.args, code, errs)
+		}
+	}
+}

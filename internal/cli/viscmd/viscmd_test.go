@@ -1,0 +1,120 @@
+package viscmd
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huntkit/huntkit/internal/cliapp"
+)
+
+const events = `TimeGenerated,Computer,Account,Bytes,Latitude,Longitude
+2024-01-01T10:00:00Z,WKS-1,alice,100,51.5,-0.12
+2024-01-01T10:05:00Z,WKS-2,bob,250,40.7,-74.0
+2024-01-01T10:07:00Z,WKS-1,alice,50,35.6,139.7
+`
+
+func run(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	app := &cliapp.App{In: strings.NewReader(stdin), Out: &out, Err: &errb}
+	defer app.Close()
+	root := &cobra.Command{Use: "huntkit", SilenceUsage: true, SilenceErrors: true}
+	for _, c := range New(app) {
+		root.AddCommand(c)
+	}
+	root.SetArgs(args)
+	root.SetOut(&out)
+	root.SetErr(&errb)
+	err := root.ExecuteContext(context.Background())
+	if err != nil {
+		errb.WriteString("huntkit: " + cliapp.Message(err) + "\n")
+	}
+	return out.String(), errb.String(), cliapp.ExitCode(err)
+}
+
+func writeCSV(t *testing.T) string {
+	p := filepath.Join(t.TempDir(), "events.csv")
+	if err := os.WriteFile(p, []byte(events), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestViewsWriteHTML(t *testing.T) {
+	in := writeCSV(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"view", in}, []string{`id="hk-table"`, `"name":"Account"`}},
+		{[]string{"timeline", in, "--group-col", "Computer", "--tooltip", "Account", "--marker", "2024-01-01T10:06:00Z=alert"}, []string{`"mode":"events"`, `"label":"alert"`}},
+		{[]string{"timeline", in, "--value-col", "Bytes", "--bars"}, []string{`"mode":"values"`, `"bars":true`}},
+		{[]string{"map", in, "--size", "Bytes", "--color", "Computer"}, []string{`"size":"Bytes"`, `id="hk-world"`}},
+		{[]string{"matrix", in, "--x", "Computer", "--y", "Account"}, []string{`"xcats":["WKS-1","WKS-2"]`}},
+	} {
+		out := filepath.Join(dir, tc.args[0]+".html")
+		_, errs, code := run(t, "", append(tc.args, "--html", out)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errs)
+		}
+		if !strings.Contains(errs, out) {
+			t.Errorf("%v: stderr does not name the file: %q", tc.args, errs)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !bytes.Contains(b, []byte(w)) {
+				t.Errorf("%v: page lacks %s", tc.args, w)
+			}
+		}
+		if regexp.MustCompile(`(?i)(src|href)\s*=\s*["']?(https?:)?//`).Match(b) {
+			t.Errorf("%v: page references a remote resource", tc.args)
+		}
+	}
+}
+
+func TestViewStdinAndTempFile(t *testing.T) {
+	_, errs, code := run(t, events, "view", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	m := regexp.MustCompile(`wrote data view to (\S+\.html)`).FindStringSubmatch(errs)
+	if m == nil {
+		t.Fatalf("no temp path on stderr: %q", errs)
+	}
+	defer os.Remove(m[1])
+	b, err := os.ReadFile(m[1])
+	if err != nil || !bytes.Contains(b, []byte(`"n":3`)) {
+		t.Errorf("temp view: %v", err)
+	}
+}
+
+func TestViewErrors(t *testing.T) {
+	in := writeCSV(t)
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"matrix", in, "--x", "Computer"}, 2, "--x and --y"},
+		{[]string{"timeline", in, "--group-col", "Nope", "--html", filepath.Join(t.TempDir(), "x.html")}, 2, `"Nope" not found`},
+		{[]string{"timeline", in, "--marker", "yesterday"}, 2, "not a time"},
+		{[]string{"map", in, "--lat", "Latitude"}, 2, "both --lat and --lon"},
+		{[]string{"view", filepath.Join(t.TempDir(), "missing.csv")}, 1, "missing.csv"},
+	} {
+		_, errs, code := run(t, "", tc.args...)
+		if code != tc.code || !strings.Contains(errs, tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errs, tc.code, tc.msg)
+		}
+	}
+}
