@@ -91,7 +91,14 @@ const maxShowNodes = 100000
 // name their vault and secret. Aliases and merge keys are expanded, comments are dropped
 // (they may hold old secrets), and passwords inside URLs are masked. The first line
 // says which file the settings came from.
-func (c *Config) WriteMasked(w io.Writer) error {
+func (c *Config) WriteMasked(w io.Writer) error { return c.WriteMaskedKey(w, "") }
+
+// WriteMaskedKey is WriteMasked for the value at one dotted key path ("" = everything),
+// e.g. "TIProviders.VirusTotal". A key that is not present is an error matching ErrMissing.
+func (c *Config) WriteMaskedKey(w io.Writer, keyPath string) error {
+	if keyPath != "" && c.node(keyPath) == nil {
+		return fmt.Errorf("config: %s: %w in %s", keyPath, ErrMissing, c.Path())
+	}
 	var buf bytes.Buffer
 	if c.Path() == "" {
 		fmt.Fprintf(&buf, "# %s; huntkit runs with built-in defaults\n", c.Source())
@@ -101,6 +108,9 @@ func (c *Config) WriteMasked(w io.Writer) error {
 			src = " (found via " + s + ")"
 		}
 		fmt.Fprintf(&buf, "# huntkit configuration from %s%s\n", oneLine(c.Path()), src)
+	}
+	if keyPath != "" {
+		buf.WriteString("# " + oneLine(keyPath) + ":\n")
 	}
 	buf.WriteString("# secrets are masked: literal values show as " + Mask + ", references show the variable or vault secret name\n")
 	if c == nil || c.root == nil {
@@ -127,6 +137,12 @@ func (c *Config) WriteMasked(w io.Writer) error {
 		}
 		if !again {
 			break
+		}
+	}
+	if keyPath != "" {
+		// the masked tree has the same keys, without aliases
+		if out = walkPath(out, strings.Split(keyPath, ".")); out == nil {
+			return fmt.Errorf("config: %s: %w in %s", keyPath, ErrMissing, c.Path())
 		}
 	}
 	enc := yaml.NewEncoder(&buf)

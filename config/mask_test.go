@@ -228,3 +228,27 @@ func TestMaskingMergedSecrets(t *testing.T) {
 		t.Errorf("merged secret leaked:\n%s", b.String())
 	}
 }
+
+func TestWriteMaskedKey(t *testing.T) {
+	fixtureEnv(t)
+	c, err := Load(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := c.WriteMaskedKey(&b, "TIProviders.OTX"); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "# TIProviders.OTX:") || !strings.Contains(out, "AuthKey: \""+Mask+"\"") ||
+		strings.Contains(out, "otx-literal-SECRET-7f3a9c") || strings.Contains(out, "VirusTotal") {
+		t.Errorf("output:\n%s", out)
+	}
+	b.Reset()
+	if err := c.WriteMaskedKey(&b, "TIProviders.OTX.Args.AuthKey"); err != nil || !strings.Contains(b.String(), Mask) || strings.Contains(b.String(), "otx-literal") {
+		t.Errorf("scalar key: %v\n%s", err, b.String())
+	}
+	if err := c.WriteMaskedKey(&b, "TIProviders.Nope"); !errors.Is(err, ErrMissing) {
+		t.Errorf("missing key: %v", err)
+	}
+}

@@ -166,22 +166,36 @@ func searched() string {
 }
 
 func newShow(app *cliapp.App) *cobra.Command {
-	return &cobra.Command{
+	var key string
+	cmd := &cobra.Command{
 		Use:   "show [FILE]",
 		Short: "Print the effective configuration with every secret masked",
 		Long: `Prints the configuration as YAML, saying which file it came from. Literal secrets show as
 ********; {EnvironmentVar: NAME} references show the variable's name and whether it is set,
 never its value; Key Vault references show the vault and secret name. Comments are not
 printed (they may hold old keys), aliases and merge keys are expanded.`,
+		Example: `  huntkit config show
+  huntkit config show --key TIProviders.VirusTotal`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := load(app, args)
 			if err != nil {
 				return err
 			}
-			return c.WriteMasked(app.Out)
+			if key != "" && c.Path() == "" {
+				return cliapp.ConfigError(fmt.Errorf("%s: no configuration file found", key))
+			}
+			if err := c.WriteMaskedKey(app.Out, key); err != nil {
+				if errors.Is(err, config.ErrMissing) {
+					return cliapp.ConfigError(err)
+				}
+				return err
+			}
+			return nil
 		},
 	}
+	cmd.Flags().StringVar(&key, "key", "", "show only this dotted key path, e.g. TIProviders.VirusTotal")
+	return cmd
 }
 
 func newInit(app *cliapp.App) *cobra.Command {

@@ -222,6 +222,13 @@ TIProviders:
 			t.Errorf("show lacks %q:\n%s", want, out)
 		}
 	}
+	out, _, code = run(t, p, "show", "--key", "TIProviders.OTX")
+	if code != 0 || !strings.Contains(out, `AuthKey: "********"`) || strings.Contains(out, "VirusTotal") {
+		t.Errorf("show --key: exit %d\n%s", code, out)
+	}
+	if _, errs, code := run(t, p, "show", "--key", "TIProviders.Nope"); code != cliapp.ExitConfig || !strings.Contains(errs, "TIProviders.Nope") {
+		t.Errorf("show --key missing: exit %d\n%s", code, errs)
+	}
 	// no file: says so, prints an empty mapping
 	out, _, code = run(t, "", "show")
 	if code != 0 || !strings.Contains(out, "no configuration file found") {
