@@ -48,8 +48,13 @@ func readLimited(r io.Reader, limit int, byRatio bool, inSize int, buf *bytes.Bu
 	return nil
 }
 
+// state holds decompressors reused from one input to the next (their windows are large).
+type state struct {
+	gz *gzip.Reader
+}
+
 var (
-	gzipPool  sync.Pool // *gzip.Reader
+	statePool sync.Pool // *state
 	flatePool sync.Pool // io.ReadCloser implementing flate.Resetter
 )
 
@@ -59,11 +64,9 @@ func (d *decoder) inflate(data []byte, typ string) ([]byte, string, error) {
 	var buf bytes.Buffer
 	switch typ {
 	case TypeGzip:
-		var zr *gzip.Reader
-		if v := gzipPool.Get(); v != nil {
-			zr = v.(*gzip.Reader)
+		zr := d.st.gz
+		if zr != nil {
 			if err := zr.Reset(bytes.NewReader(data)); err != nil {
-				gzipPool.Put(zr)
 				return nil, "", fmt.Errorf("gzip: %w: %v", ErrCorrupt, err)
 			}
 		} else {
@@ -72,11 +75,11 @@ func (d *decoder) inflate(data []byte, typ string) ([]byte, string, error) {
 			if err != nil {
 				return nil, "", fmt.Errorf("gzip: %w: %v", ErrCorrupt, err)
 			}
+			d.st.gz = zr
 		}
 		zr.Multistream(false)
 		name := zr.Name
 		err := readLimited(zr, limit, byRatio, len(data), &buf)
-		gzipPool.Put(zr)
 		if err != nil {
 			return nil, name, fmt.Errorf("gzip: %w", err)
 		}

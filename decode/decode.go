@@ -139,6 +139,7 @@ type decoder struct {
 	total int
 	seen  map[[32]byte]string
 	stop  bool
+	st    *state
 }
 
 // Decode finds encoded payloads in input and unpacks them recursively. The error is nil, or
@@ -149,7 +150,16 @@ func Decode(input string, opts ...Option) (*Result, error) {
 	for _, f := range opts {
 		f(&o)
 	}
-	d := &decoder{o: o}
+	st, _ := statePool.Get().(*state)
+	if st == nil {
+		st = &state{}
+	}
+	defer statePool.Put(st)
+	return decodeWith(input, o, st)
+}
+
+func decodeWith(input string, o options, st *state) (*Result, error) {
+	d := &decoder{o: o, st: st}
 	text := d.decodeText(input, "", 0)
 	res := &Result{Text: text, Items: d.items, Errors: d.errs}
 	return res, errors.Join(d.errs...)

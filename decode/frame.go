@@ -130,6 +130,10 @@ func DecodeFrame(f *frame.Frame, column string, opts ...Option) (*frame.Frame, e
 	if col == nil {
 		return nil, fmt.Errorf("decode: column %q: %w (have %v)", column, ErrNoColumn, f.Names())
 	}
+	o := defaults()
+	for _, f := range opts {
+		f(&o)
+	}
 	n := col.Len()
 	strs := col.Strings()
 	workers := runtime.GOMAXPROCS(0)
@@ -148,6 +152,7 @@ func DecodeFrame(f *frame.Frame, column string, opts ...Option) (*frame.Frame, e
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			st := &state{}
 			for c := range next {
 				lo, hi := c*size, min((c+1)*size, n)
 				for i := lo; i < hi; i++ {
@@ -160,7 +165,7 @@ func DecodeFrame(f *frame.Frame, column string, opts ...Option) (*frame.Frame, e
 					} else {
 						s = col.Text(i)
 					}
-					res, _ := Decode(s, opts...)
+					res, _ := decodeWith(s, o, st)
 					for k := range res.Items {
 						parts[c].add(i, &res.Items[k], res.Text)
 					}
