@@ -433,3 +433,11 @@ func TestFrameOfMatches(t *testing.T) {
 		t.Errorf("Frame = %v", f.Record(0))
 	}
 }
+
+func TestRefangInsideURL(t *testing.T) {
+	text := "url=http://a.example.com/r?redirect=hxxp%3A%2F%2Fwww.evil.fr%2Fx status=200"
+	ms := Extract(text, WithTypes(URL))
+	if len(ms) != 1 || ms[0].Value != "http://a.example.com/r?redirect=http%3A%2F%2Fwww.evil.fr%2Fx" {
+		t.Errorf("got %+v", ms)
+	}
+}

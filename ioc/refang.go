@@ -70,6 +70,10 @@ func schemeDefang(s string, i int) (int, string) {
 	if i+n < len(s) && (s[i+n] == ':' || (closing(s[i+n]) != 0 && i+n+1 < len(s) && s[i+n+1] == ':')) {
 		return n, out
 	}
+	// percent-encoded, as in a redirect parameter: hxxp%3A%2F%2F
+	if i+n+3 <= len(s) && s[i+n] == '%' && s[i+n+1] == '3' && (s[i+n+2] == 'A' || s[i+n+2] == 'a') {
+		return n, out
+	}
 	return 0, ""
 }
 

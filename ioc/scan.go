@@ -729,6 +729,9 @@ func (sc *scanner) url(i, colon int) int {
 	if scheme != string(sch) || colon-i != len(scheme) || sch[0] != s[i] {
 		v = scheme + s[colon:e]
 	}
+	if strings.Contains(v[len(scheme):], "p%3") || strings.Contains(v[len(scheme):], "P%3") {
+		v = Refang(v) // a defanged URL inside a redirect parameter
+	}
 	sc.emitURL(i, e, v, scope)
 	if sc.cfg.hostsFromURL && hostType != "" {
 		sc.emit(hostType, hA, hB, hostVal, scope)
