@@ -38,6 +38,7 @@ var publicArgs = map[string]bool{
 	"baseurl": true, "ratelimit": true, "concurrency": true, "maxageindays": true,
 	"downloadurl": true, "editions": true, "maxagedays": true, "bootstrapurl": true,
 	"cachefolder": true, "catalog": true, "datafolder": true, "apiurl": true, "rawurl": true,
+	"paths": true, "path": true, "defaultseverity": true,
 }
 
 // secretWords mark a key as holding a credential wherever it appears (lower case).

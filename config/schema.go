@@ -88,6 +88,15 @@ func tiProviders() map[string]providerDef {
 			"MaxAgeInDays": s(kInt),
 		}},
 		"CrowdSec": authKeyOnly(),
+		// huntkit's own TI providers
+		"MalwareBazaar": authKeyOnly(),
+		"ThreatFox":     authKeyOnly(),
+		"URLhaus":       authKeyOnly(),
+		"LocalFeed": {args: map[string]*spec{
+			"Paths":           s(kAny), // a list, or a comma/semicolon separated string
+			"Path":            s(kAny),
+			"DefaultSeverity": s(kStr),
+		}},
 		"Cyberint": {args: map[string]*spec{
 			"AuthKey":  req(kSecret, hintKey),
 			"Instance": req(kStr, "the Cyberint instance name"),
@@ -108,6 +117,10 @@ func tiCommonArgs() map[string]*spec {
 // tiAliases map the section names MSTICPy's documentation uses to provider classes.
 var tiAliases = map[string]string{
 	"AzureSentinel": "AzSTI", "MSSentinel": "AzSTI", "OpenPageRank": "OPR", "TorExitNodes": "Tor",
+	// names huntkit's TI registry also accepts
+	"VT": "VirusTotal", "VirusTotalV3": "VirusTotal", "X-Force": "XForce", "IBMXForce": "XForce",
+	"AlienVault": "OTX", "AlienVaultOTX": "OTX", "IPQS": "IPQualityScore",
+	"GreyNoiseCommunity": "GreyNoise", "Bazaar": "MalwareBazaar", "Local": "LocalFeed", "LocalFeeds": "LocalFeed",
 }
 
 func otherProviders() map[string]providerDef {
