@@ -385,6 +385,9 @@ type Row struct {
 	Cached       bool
 }
 
+// cacheReaders is how many cache reads run at once per provider.
+const cacheReaders = 16
+
 // PrecheckProvider is the Provider value of rows refused before any provider was asked.
 const PrecheckProvider = "precheck"
 
@@ -476,18 +479,26 @@ func defang(it Item) string {
 }
 
 func (c *Client) runProvider(ctx context.Context, p *provEntry, js []job, rows []Row, tick func()) {
-	// Cache first.
+	// Cache first. Cold reads are file-system bound, so they run in parallel.
 	var todo []job
-	for _, j := range js {
-		if c.opts.cache != nil {
+	if c.opts.cache != nil {
+		hit := make([]bool, len(js))
+		c.pool(cacheReaders, len(js), func(i int) {
+			j := js[i]
 			if e, ok := c.opts.cache.Get(p.name, j.item); ok {
 				fill(&rows[j.slot], e.Result)
 				rows[j.slot].Cached = true
+				hit[i] = true
 				tick()
-				continue
+			}
+		})
+		for i, j := range js {
+			if !hit[i] {
+				todo = append(todo, j)
 			}
 		}
-		todo = append(todo, j)
+	} else {
+		todo = js
 	}
 	if len(todo) == 0 {
 		return

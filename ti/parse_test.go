@@ -32,8 +32,14 @@ func TestParseRate(t *testing.T) {
 			t.Errorf("ParseRate(%q) = %v, %v; want %v, err %v", tc.in, got, err, tc.want, tc.err)
 		}
 	}
-	if l := PerMinute(4).Limiter(0); l.Burst() != 4 || float64(l.Limit()) != 4.0/60 {
-		t.Errorf("limiter %v %v", l.Limit(), l.Burst())
+	if l := PerMinute(4).Limiter(0); l.Burst() != 1 || float64(l.Limit()) != 4.0/60 {
+		t.Errorf("per-minute limiter %v %v", l.Limit(), l.Burst())
+	}
+	if l := PerDay(1000).Limiter(0); l.Burst() != 1000 {
+		t.Errorf("daily quota burst %v", l.Burst())
+	}
+	if l := PerSecond(10).Limiter(5); l.Burst() != 5 {
+		t.Errorf("explicit burst %v", l.Burst())
 	}
 	if (Rate{}).Limiter(0) != nil {
 		t.Error("unlimited rate built a limiter")

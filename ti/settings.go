@@ -123,13 +123,18 @@ func (r Rate) String() string {
 	return fmt.Sprintf("%d/%s", r.N, r.Per)
 }
 
-// Limiter returns a token bucket refilling at r with a burst of r.N (capped by burst when
-// burst > 0): a quota of N per window may be spent at once, then refills evenly.
+// Limiter returns a token bucket refilling at N per Per. The burst is burst when > 0, else
+// 1 for windows of a minute or less (requests evenly spaced, so no sliding window ever sees
+// more than N+1) and N for longer quotas (hour, day, month: the quota may be spent at once,
+// then refills evenly). The limiter lives in one process; it does not remember earlier runs.
 func (r Rate) Limiter(burst int) *rate.Limiter {
 	if r.Unlimited() {
 		return nil
 	}
 	b := r.N
+	if r.Per <= time.Minute {
+		b = 1
+	}
 	if burst > 0 {
 		b = burst
 	}

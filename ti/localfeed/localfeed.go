@@ -369,7 +369,7 @@ func mispValues(a mispAttr) [][2]string {
 		}
 		var t string
 		switch k {
-		case "ip-src", "ip-dst":
+		case "ip-src", "ip-dst", "ip":
 			t = "ip"
 		case "domain", "hostname":
 			t = "dns"
