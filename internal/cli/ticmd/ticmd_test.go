@@ -105,8 +105,8 @@ func TestLookupCommand(t *testing.T) {
 		got[r["Ioc"]+"/"+r["Provider"]] = r["Severity"] + " " + r["Status"] + " " + r["Result"]
 	}
 	want := map[string]string{
-		"185.220.101.4/VirusTotal":   "high 0 true",
-		"185.220.101.4/LocalFeed":    "warning 0 true",
+		"185.220.101.4/VirusTotal":    "high 0 true",
+		"185.220.101.4/LocalFeed":     "warning 0 true",
 		"evil.example.com/VirusTotal": "information 0 false",
 		"evil.example.com/LocalFeed":  "high 0 true",
 		"10.0.0.1/precheck":           "unknown 4 false",
