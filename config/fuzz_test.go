@@ -49,6 +49,7 @@ func FuzzLoad(f *testing.F) {
 				c.Secret(context.Background(), p+"."+n)
 			}
 			c.Secret(context.Background(), p)
+			_ = c.WriteMaskedKey(io.Discard, p)
 		}
 		c.Workspace("")
 		c.QueryPaths()
