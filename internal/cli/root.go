@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/huntkit/huntkit/internal/cli/configcmd"
+	"github.com/huntkit/huntkit/internal/cli/democmd"
 	"github.com/huntkit/huntkit/internal/cli/geoipcmd"
 	"github.com/huntkit/huntkit/internal/cli/ioccmd"
 	"github.com/huntkit/huntkit/internal/cli/otrfcmd"
@@ -64,6 +65,7 @@ failed; the rows that worked are still printed), 2 usage, 3 configuration.`,
 // returns []*cobra.Command.
 var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(newWorkspaceCmd),
+	one(democmd.New),
 	one(otrfcmd.New),
 	querycmd.New,
 	ioccmd.New,
