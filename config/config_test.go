@@ -368,3 +368,22 @@ func TestDottedKeys(t *testing.T) {
 		t.Error("no such key")
 	}
 }
+
+
+func TestBOMAndCRLF(t *testing.T) {
+	for name, text := range map[string]string{
+		"bom":  "\ufeffAzure:\n  cloud: usgov\n",
+		"crlf": "Azure:\r\n  cloud: usgov\r\n",
+	} {
+		c, err := Parse(name, []byte(text))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if s, _ := c.String("Azure.cloud"); s != "usgov" {
+			t.Errorf("%s: cloud = %q", name, s)
+		}
+		if ps := c.Validate(); len(ps) != 0 {
+			t.Errorf("%s: %v", name, ps)
+		}
+	}
+}
