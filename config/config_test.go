@@ -369,7 +369,6 @@ func TestDottedKeys(t *testing.T) {
 	}
 }
 
-
 func TestBOMAndCRLF(t *testing.T) {
 	for name, text := range map[string]string{
 		"bom":  "\ufeffAzure:\n  cloud: usgov\n",
