@@ -336,6 +336,17 @@ func (c *Config) Workspace(name string) (Workspace, error) {
 	}, nil
 }
 
+// Workspaces returns every workspace of AzureSentinel.Workspaces in file order.
+func (c *Config) Workspaces() []Workspace {
+	var out []Workspace
+	for _, name := range c.Names("AzureSentinel.Workspaces") {
+		if ws, err := c.Workspace(name); err == nil {
+			out = append(out, ws)
+		}
+	}
+	return out
+}
+
 // QueryPaths returns the custom query-template folders: QueryDefinitions.Custom followed by
 // msticpy.QueryDefinitions, with a leading ~ expanded.
 func (c *Config) QueryPaths() []string {

@@ -96,6 +96,9 @@ func TestLoadFixtureAllSections(t *testing.T) {
 	if err != nil || ws.WorkspaceName != "HuntWorkspace" || ws.ResourceGroup != "SecOps-RG" || ws.SubscriptionID != "2e0acf9c-b2c4-4c9b-8f34-9899b9588492" {
 		t.Errorf("Workspace(\"\") = %+v, %v", ws, err)
 	}
+	if wss := c.Workspaces(); len(wss) != 2 || wss[1].Name != "Workspace2" || wss[1].WorkspaceID != "c88dd3c2-d657-4eb3-b913-58d58d811a41" {
+		t.Errorf("Workspaces = %+v", wss)
+	}
 	if _, err := c.Workspace("Workspace3"); !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "Workspace2") {
 		t.Errorf("Workspace(Workspace3) err = %v", err)
 	}
