@@ -7,8 +7,10 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -314,7 +316,11 @@ func (db *DB) fill(ip netip.Addr, loc *Location) error {
 		loc.Network = prefix.String()
 	}
 	if !loc.Found() {
-		loc.Note = "not in database"
+		if prefix.IsValid() {
+			loc.Note = "no location or AS data in database"
+		} else {
+			loc.Note = "not in database"
+		}
 	}
 	if len(errs) > 0 {
 		err := errors.Join(errs...)
@@ -343,16 +349,42 @@ func flattenCity(d *cityData) geoRecord {
 
 // LookupIPs implements Provider: one Location per input string, in order. Invalid inputs get
 // Scope "invalid" and an Err matching ErrInvalidIP; the error return is only for
-// cancellation.
+// cancellation. Large batches are split across GOMAXPROCS goroutines.
 func (db *DB) LookupIPs(ctx context.Context, ips []string) ([]Location, error) {
 	out := make([]Location, len(ips))
+	workers := runtime.GOMAXPROCS(0)
+	if len(ips) < 8192 || workers < 2 {
+		return out, db.lookupRange(ctx, ips, out)
+	}
+	chunk := (len(ips) + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(ips))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = db.lookupRange(ctx, ips[lo:hi], out[lo:hi])
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+func (db *DB) lookupRange(ctx context.Context, ips []string, out []Location) error {
 	for i, s := range ips {
 		if i&1023 == 0 {
 			if err := ctx.Err(); err != nil {
-				return out[:i], err
+				for j := i; j < len(ips); j++ {
+					out[j] = Location{IP: ips[j], Source: "maxmind", Err: err, Note: "not looked up: " + err.Error()}
+				}
+				return err
 			}
 		}
 		out[i], _ = db.Lookup(s)
 	}
-	return out, nil
+	return nil
 }

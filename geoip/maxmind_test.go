@@ -210,3 +210,32 @@ func TestConcurrentLookupsAgree(t *testing.T) {
 		}
 	}
 }
+
+func TestLargeBatchMatchesSingleLookups(t *testing.T) {
+	db := testDB(t, "GeoLite2-City-Test.mmdb", "GeoLite2-ASN-Test.mmdb")
+	base := []string{"81.2.69.142", "89.160.20.112", "2001:218::1", "8.8.8.8", "10.0.0.1", "175.16.199.3", "junk", "216.160.83.56"}
+	ips := make([]string, 20000)
+	for i := range ips {
+		ips[i] = base[(i*7)%len(base)]
+	}
+	locs, err := db.LookupIPs(context.Background(), ips)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(locs) != len(ips) {
+		t.Fatalf("%d results", len(locs))
+	}
+	for i, s := range ips {
+		want, _ := db.Lookup(s)
+		got := locs[i]
+		if got.IP != want.IP || got.City != want.City || got.ASN != want.ASN || got.Scope != want.Scope || got.Note != want.Note {
+			t.Fatalf("row %d (%s): %+v, want %+v", i, s, got, want)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	locs, err = db.LookupIPs(ctx, ips)
+	if !errors.Is(err, context.Canceled) || len(locs) != len(ips) || !errors.Is(locs[len(locs)-1].Err, context.Canceled) {
+		t.Errorf("cancelled batch: %v, %d results", err, len(locs))
+	}
+}
