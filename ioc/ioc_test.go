@@ -83,6 +83,7 @@ var extractCases = []struct {
 	{"hashes", "FileCreated md5=D41D8CD98F00B204E9800998ECF8427E sha1=da39a3ee5e6b4b0d3255bfef95601890afd80709 sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
 		[]tv{{MD5, "d41d8cd98f00b204e9800998ecf8427e"}, {SHA1, "da39a3ee5e6b4b0d3255bfef95601890afd80709"}, {SHA256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}}},
 	{"hex runs of other lengths or glued are not hashes", "x=d41d8cd98f00b204e9800998ecf8427e0 y=gd41d8cd98f00b204e9800998ecf8427e guid=8a0a4f3e-12ab-4cde-9f00-1234567890ab n=12345678901234567890123456789012", nil},
+	{"hex-encoded text is not a hash", "type=PROCTITLE proctitle=7375646f00617564697463746c002d6c", nil},
 	{"hash in a file name", "dropped sample_e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855.bin",
 		[]tv{{SHA256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}}},
 

@@ -549,7 +549,7 @@ func (sc *scanner) hashes(i, j int) {
 				case 64:
 					t = SHA256
 				}
-				if t != "" {
+				if t != "" && !hexEncodedText(s[p:q]) {
 					v := s[p:q]
 					if upper {
 						v = strings.ToLower(v)
@@ -564,6 +564,35 @@ func (sc *scanner) hashes(i, j int) {
 		}
 		p = q + 1
 	}
+}
+
+// hexEncodedText reports whether a hex run decodes to printable ASCII (or NUL-separated
+// strings, as auditd's proctitle): such a run is encoded text, not a hash. A random digest
+// passes this test with a probability under 1e-6.
+func hexEncodedText(h string) bool {
+	odd := 0
+	for i := 0; i+1 < len(h); i += 2 {
+		b := unhex(h[i])<<4 | unhex(h[i+1])
+		if b != 0 && (b < 0x20 || b > 0x7e) {
+			odd++
+			if odd > 1 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0'
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10
+	}
+	return 0
 }
 
 func lowerHex(h string) string {
