@@ -44,6 +44,7 @@ type LimitError struct {
 	Detail string // e.g. "ratio 1031:1 over limit 100:1"
 }
 
+// Error names the item and what was exceeded.
 func (e *LimitError) Error() string {
 	where := "item " + e.Ref
 	if e.Name != "" {

@@ -316,7 +316,8 @@ func runDecode(ctx context.Context, app *cliapp.App, o *decodeOpts, args []strin
 	}
 	opts := []decode.Option{
 		decode.WithMaxDepth(o.maxDepth), decode.WithMaxRatio(o.maxRatio),
-		decode.WithMaxSize(o.maxSize<<20, min(o.maxSize<<20, 16<<20*max(1, o.maxSize/64))),
+		// one item may use a quarter of the total, at least 16 MiB (and never more than the total)
+		decode.WithMaxSize(o.maxSize<<20, min(o.maxSize<<20, max(16<<20, o.maxSize<<20/4))),
 		decode.WithHex(!o.noHex),
 	}
 	if (o.in == "") != (o.column == "") {
