@@ -71,7 +71,10 @@ func ExtractColumn(col *frame.Column, opts ...Option) *frame.Frame {
 			sc := scanner{cfg: cfg}
 			for c := range next {
 				lo, hi := c*size, min((c+1)*size, n)
-				p := part{}
+				// about one indicator per row in logs: size the block once to avoid regrowth
+				est := max(hi-lo, 0) * 5 / 4
+				p := part{typ: make([]string, 0, est), obs: make([]string, 0, est), in: make([]string, 0, est),
+					scope: make([]string, 0, est), idx: make([]int64, 0, est)}
 				for i := lo; i < hi; i++ {
 					s, ok := get(i)
 					if !ok || s == "" {
