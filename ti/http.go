@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -254,6 +255,9 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if n < 0 {
 			return 0, false
+		}
+		if n > int64(math.MaxInt64/time.Second) {
+			return time.Duration(math.MaxInt64), true // absurdly far: longer than any wait we allow
 		}
 		return time.Duration(n) * time.Second, true
 	}

@@ -285,10 +285,14 @@ func (f *Feed) loadCSV(path string, def ti.Severity) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
-			return fmt.Errorf("%w: %s:%d: %v", ErrFeed, path, line, err)
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return fmt.Errorf("%w: %s:%d:%d: %v", ErrFeed, path, pe.Line, pe.Column, pe.Err)
+			}
+			return fmt.Errorf("%w: %s: %v", ErrFeed, path, err)
 		}
+		line, _ := r.FieldPos(0)
 		get := func(i int) string {
 			if i >= 0 && i < len(rec) {
 				return strings.TrimSpace(rec[i])
