@@ -92,11 +92,14 @@ func ParseIP(s string) (netip.Addr, error) {
 type IPError struct{ Value string }
 
 func (e *IPError) Error() string {
-	v := e.Value
-	if len(v) > 80 {
-		v = v[:80] + "..."
+	q := quote(e.Value)
+	if len(q) > 82 {
+		r := []rune(q)
+		if len(r) > 80 {
+			q = string(r[:80]) + "\"..."
+		}
 	}
-	return "invalid IP address " + quote(v)
+	return "invalid IP address " + q
 }
 
 // Is makes errors.Is(err, ErrInvalidIP) true.
