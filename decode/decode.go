@@ -392,9 +392,17 @@ func (d *decoder) tryCandidate(cand string, agg uint8, chars int) ([]byte, strin
 		}
 		return nil, "", false
 	}
-	// an unknown binary: only from a run that really looks like base64
+	// an unknown binary: only from a run that really looks like base64, or that holds a raw
+	// DEFLATE stream inflating to text
 	if mixed == 3 && chars >= 32 && agg&kDigit != 0 {
 		return b, "base64", true
+	}
+	if mixed >= 2 && len(b) >= 8 {
+		if out, err := Inflate(b, 1<<20); err == nil {
+			if _, _, ok := asText(out); ok && len(out) > 0 {
+				return b, "base64", true
+			}
+		}
 	}
 	return nil, "", false
 }
@@ -459,6 +467,18 @@ func (d *decoder) unpack(data []byte, enc, orig string, start, end int, ref stri
 		}
 		b.WriteString("</decoded>")
 		return b.String()
+	}
+	if typ == TypeUnknown && len(data) >= 8 && depth <= d.o.maxDepth {
+		// a raw DEFLATE stream (PowerShell's IO.Compression.DeflateStream) has no header:
+		// it is taken when it inflates cleanly to text or to a known file type
+		if _, _, isText := asText(data); !isText {
+			limit, _ := d.outLimit(len(data))
+			if out, err := Inflate(data, limit); err == nil && len(out) > 0 {
+				if _, _, ok := asText(out); ok || Magic(out) != TypeUnknown {
+					return d.unpack(out, enc+">deflate", orig, start, end, ref, depth, name)
+				}
+			}
+		}
 	}
 	return d.leaf(data, enc, orig, start, end, ref, depth, name, "")
 }

@@ -48,6 +48,11 @@ func zl(b []byte) []byte {
 	return buf.Bytes()
 }
 
+func rawDeflate(b []byte) []byte {
+	z := zl(b)
+	return z[2 : len(z)-4] // strip the zlib header and checksum
+}
+
 func zipOf(files map[string][]byte, order ...string) []byte {
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
@@ -207,6 +212,7 @@ func TestNestedAndCompressed(t *testing.T) {
 		{"base64 gzip", "FromBase64String('" + b64(gz([]byte(inner), "")) + "')", "base64>gzip", "", inner},
 		{"base64 gzip with name", "x " + b64(gz([]byte(inner), "stage.ps1")) + " y", "base64>gzip", "stage.ps1", inner},
 		{"base64 zlib", "x " + b64(zl([]byte(inner))) + " y", "base64>zlib", "", inner},
+		{"base64 raw deflate", "New-Object IO.Compression.DeflateStream([IO.MemoryStream][Convert]::FromBase64String('" + b64(rawDeflate([]byte(inner))) + "'),[IO.Compression.CompressionMode]::Decompress)", "base64>deflate", "", inner},
 		{"hex text", "payload=" + hex.EncodeToString([]byte(inner)), "hex", "", inner},
 		{"hex gzip", "payload=" + hex.EncodeToString(gz([]byte(inner), "")), "hex>gzip", "", inner},
 		{"base64 tar.gz", "blob " + b64(gz(tarOf(map[string][]byte{"run.ps1": []byte(inner)}, "run.ps1"), "")), "base64>gzip>tar", "run.ps1", inner},
