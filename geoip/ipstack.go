@@ -90,7 +90,10 @@ func (e *APIError) Error() string {
 	if e.Info != "" {
 		b.WriteString(": " + oneLine(e.Info))
 	}
-	if e.auth() {
+	switch {
+	case e.Code == 105:
+		b.WriteString(" (this plan has no HTTPS access: set OtherProviders.IPStack.Args.BaseURL to http://api.ipstack.com)")
+	case e.auth():
 		b.WriteString(" (check OtherProviders.IPStack.Args.AuthKey)")
 	}
 	return b.String()
@@ -98,7 +101,7 @@ func (e *APIError) Error() string {
 
 func (e *APIError) auth() bool {
 	switch e.Code {
-	case 101, 102: // invalid_access_key / missing_access_key, inactive_user
+	case 101, 102, 105: // invalid/missing access key, inactive user, HTTPS not in plan
 		return true
 	}
 	return e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden

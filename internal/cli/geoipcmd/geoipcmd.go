@@ -135,7 +135,11 @@ func run(ctx context.Context, app *cliapp.App, o *options, args []string) error 
 			return err
 		}
 		// A partial frame is written and then reported by WriteFrame.
-		return app.WriteFrame(&o.out, out)
+		werr := app.WriteFrame(&o.out, out)
+		if werr != nil && errors.Is(err, geoip.ErrAuth) {
+			return cliapp.ConfigError(werr)
+		}
+		return werr
 	}
 	locs, err := p.LookupIPs(ctx, ips)
 	if len(locs) < len(ips) {
@@ -143,6 +147,9 @@ func run(ctx context.Context, app *cliapp.App, o *options, args []string) error 
 	}
 	if werr := app.WriteFrame(&o.out, geoip.Frame(locs)); werr != nil {
 		return werr
+	}
+	if errors.Is(err, geoip.ErrAuth) {
+		return cliapp.ConfigError(err)
 	}
 	if err != nil {
 		return err

@@ -196,3 +196,23 @@ func TestUpdateAndAutoDownload(t *testing.T) {
 		t.Errorf("wrong key: exit %d, %s", code, errs)
 	}
 }
+
+func TestIPStackWrongKey(t *testing.T) {
+	var calls int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.Write([]byte(`{"success": false, "error": {"code": 101, "type": "invalid_access_key", "info": "You have not supplied a valid API Access Key."}}`))
+	}))
+	defer srv.Close()
+	cfg := "OtherProviders:\n  IPStack:\n    Args:\n      AuthKey: not-the-key-123\n      BaseURL: " + srv.URL + "\n"
+	out, errs, code := runCmd(t, cfg, "", "--provider", "ipstack", "-o", "csv", "89.160.20.1", "89.160.20.2", "89.160.20.3", "10.0.0.1")
+	if code != cliapp.ExitConfig || !strings.Contains(errs, "OtherProviders.IPStack.Args.AuthKey") || strings.Contains(errs+out, "not-the-key-123") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if calls > 3 {
+		t.Errorf("%d requests after the key was rejected", calls)
+	}
+	if !strings.Contains(out, "10.0.0.1,private") {
+		t.Errorf("rows not printed: %s", out)
+	}
+}
