@@ -14,7 +14,8 @@ var FrameColumns = []string{"Query", "Kind", "Handle", "Name", "Org", "Registrar
 	"Nameservers", "Status", "RDAPServer", "Error"}
 
 // Frame returns one row per result. Network and Nameservers join several values with ", ";
-// ASN is "64496" or a range "64496-64511"; dates are times (null when absent).
+// ASN is "64496" or a range "64496-64511" for AS numbers, and the origin ASes of a network
+// when the registry publishes them; dates are times (null when absent).
 func Frame(results []Result) *frame.Frame {
 	n := len(results)
 	bs := make(map[string]*frame.Builder, len(FrameColumns))
@@ -58,6 +59,13 @@ func Frame(results []Result) *frame.Frame {
 			if r.EndASN > r.StartASN {
 				asn += "-" + strconv.FormatInt(r.EndASN, 10)
 			}
+		}
+		if asn == "" && len(r.OriginASNs) > 0 {
+			parts := make([]string, len(r.OriginASNs))
+			for j, a := range r.OriginASNs {
+				parts[j] = strconv.FormatInt(a, 10)
+			}
+			asn = strings.Join(parts, ", ")
 		}
 		str("ASN", asn)
 		tm("Created", r.Created)

@@ -27,6 +27,7 @@ type object struct {
 	EndAddress      string     `json:"endAddress"`
 	IPVersion       string     `json:"ipVersion"`
 	CIDRs           []cidr0    `json:"cidr0_cidrs"`
+	OriginAutnums   []uint32   `json:"arin_originas0_originautnums"` // ARIN originas0 extension
 	StartAutnum     *uint32    `json:"startAutnum"`
 	EndAutnum       *uint32    `json:"endAutnum"`
 	LDHName         string     `json:"ldhName"`
@@ -279,6 +280,9 @@ func (o *object) fill(r *Result) {
 		nets = rangeToCIDRs(o.StartAddress, o.EndAddress)
 	}
 	r.Networks = nets
+	for _, a := range o.OriginAutnums {
+		r.OriginASNs = append(r.OriginASNs, int64(a))
+	}
 	if o.StartAutnum != nil {
 		r.StartASN = int64(*o.StartAutnum)
 		r.EndASN = r.StartASN

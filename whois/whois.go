@@ -150,8 +150,9 @@ type Result struct {
 	Networks     []string // CIDR prefixes of the network (cidr0, else computed from the range)
 	StartAddress string
 	EndAddress   string
-	StartASN     int64
-	EndASN       int64
+	StartASN     int64   // autnum lookups
+	EndASN       int64   // autnum lookups
+	OriginASNs   []int64 // IP lookups: origin ASes, where the registry publishes them (ARIN originas0)
 	ParentHandle string
 	Created      time.Time
 	Updated      time.Time

@@ -135,7 +135,7 @@ func TestLookups(t *testing.T) {
 	want := Result{Query: "64.0.2.10", Kind: KindIP, Handle: "NET-64-0-2-0-1", Name: "EXAMPLE-NET-1", Type: "DIRECT ALLOCATION",
 		Org: "Example Networks, Inc.", Country: "US", Networks: []string{"64.0.2.0/24"}, StartAddress: "64.0.2.0", EndAddress: "64.0.2.255",
 		ParentHandle: "NET-64-0-0-0-0", AbuseEmail: "abuse@example.net", AbusePhone: "+1-555-555-0100", AbuseName: "Abuse Desk",
-		Status: []string{"active"}, Server: s.srv.URL + "/arin/ip/64.0.2.10",
+		Status: []string{"active"}, Server: s.srv.URL + "/arin/ip/64.0.2.10", OriginASNs: []int64{64496, 64500},
 		Created: time.Date(2011, 1, 20, 22, 23, 30, 0, time.UTC), Updated: time.Date(2024, 6, 13, 13, 15, 2, 0, time.UTC)}
 	if fmt.Sprintf("%+v", *r) != fmt.Sprintf("%+v", want) {
 		t.Errorf("ip network:\n got %+v\nwant %+v", *r, want)
@@ -358,7 +358,7 @@ func TestLookupAllAndFrame(t *testing.T) {
 	if f.Col("Registrar").Str(1) == "" || f.Col("Nameservers").Str(1) != "a.iana-servers.net, b.iana-servers.net" || f.Col("Expires").IsNull(1) {
 		t.Errorf("row 1 %v", f.Row(1))
 	}
-	if f.Col("ASN").Str(2) != "64496" {
+	if f.Col("ASN").Str(2) != "64496" || f.Col("ASN").Str(0) != "64496, 64500" {
 		t.Errorf("row 2 %v", f.Row(2))
 	}
 	if !strings.Contains(f.Col("Error").Str(3), "no RDAP record") || !f.Col("Handle").IsNull(3) {
