@@ -2,6 +2,7 @@ package ti
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -142,6 +143,9 @@ func TestCheck(t *testing.T) {
 		}
 		if c.Status != StatusOK && c.Reason == "" {
 			t.Errorf("Check(%q): no reason", tc.in)
+		}
+		if strings.HasPrefix(tc.in, "0000") && !strings.Contains(c.Reason, "entropy") {
+			t.Errorf("Check(%q): reason %q, want the entropy explained", tc.in, c.Reason)
 		}
 	}
 }

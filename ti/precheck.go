@@ -42,6 +42,8 @@ func Check(it Item) Checked {
 			if a.Is4() {
 				t = ioc.IPv4
 			}
+		} else if ht, isHash := hashType(v); isHash {
+			t = ht // typed here so placeholder hashes get the entropy message below
 		} else if t, ok = ioc.TypeOf(v); !ok {
 			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("cannot tell the IoC type of %q", v)}
 		}
@@ -62,14 +64,13 @@ func Check(it Item) Checked {
 		}
 		v = a.String()
 	default:
+		if _, isHash := hashType(v); isHash && (t == ioc.MD5 || t == ioc.SHA1 || t == ioc.SHA256) {
+			if e := entropy(v); e < MinHashEntropy {
+				return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("hash entropy %.2f bits/char is below %.1f: looks like a placeholder", e, MinHashEntropy)}
+			}
+		}
 		if !ioc.Validate(v, t) {
 			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("%q is not a valid %s", v, t)}
-		}
-	}
-	switch t {
-	case ioc.MD5, ioc.SHA1, ioc.SHA256:
-		if e := entropy(v); e < MinHashEntropy {
-			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("hash entropy %.2f bits/char is below %.1f: looks like a placeholder", e, MinHashEntropy)}
 		}
 	}
 	return Checked{Item: Item{v, t}, Status: StatusOK}
@@ -157,4 +158,23 @@ func IocType(s string) ioc.Type {
 		return t
 	}
 	return ioc.Type(s)
+}
+
+// hashType types an all-hex value of an MD5, SHA-1 or SHA-256 length.
+func hashType(v string) (ioc.Type, bool) {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return "", false
+		}
+	}
+	switch len(v) {
+	case 32:
+		return ioc.MD5, true
+	case 40:
+		return ioc.SHA1, true
+	case 64:
+		return ioc.SHA256, true
+	}
+	return "", false
 }
