@@ -274,6 +274,36 @@ func TestBrowserDataViewer200k(t *testing.T) {
 	if firstCell != fmt.Sprint(all[0]) {
 		t.Errorf("first visible Bytes cell %q, want %d", firstCell, all[0])
 	}
+	// every operator of the filter builder, through the page's scripted entry point
+	col := func(name string) *frame.Column { return f.Col(name) }
+	count := func(keep func(i int) bool) int {
+		c := 0
+		for i := 0; i < n; i++ {
+			if keep(i) {
+				c++
+			}
+		}
+		return c
+	}
+	t0 := col("TimeGenerated").Time(0)
+	for _, tc := range []struct {
+		conds, join string
+		want        int
+	}{
+		{`[{col:'Process', op:'==', value:'net.exe'}]`, "all", count(func(i int) bool { return col("Process").Str(i) == "net.exe" })},
+		{`[{col:'Process', op:'!=', value:'net.exe'}]`, "all", count(func(i int) bool { return col("Process").Str(i) != "net.exe" })},
+		{`[{col:'Process', op:'in', value:'net.exe, whoami.exe'}]`, "all", count(func(i int) bool { p := col("Process").Str(i); return p == "net.exe" || p == "whoami.exe" })},
+		{`[{col:'Account', op:'matches', value:'^user1[0-9]$'}]`, "all", count(func(i int) bool { a := col("Account").Str(i); return len(a) == 6 && strings.HasPrefix(a, "user1") })},
+		{`[{col:'Bytes', op:'between', value:'1000', value2:'2000'}]`, "all", count(func(i int) bool { v := col("Bytes").Int(i); return v >= 1000 && v <= 2000 })},
+		{`[{col:'Bytes', op:'<', value:'5000'}, {col:'Process', op:'==', value:'cmd.exe'}]`, "any", count(func(i int) bool { return col("Bytes").Int(i) < 5000 || col("Process").Str(i) == "cmd.exe" })},
+		{`[{col:'TimeGenerated', op:'<', value:'2024-05-01 01:00:00'}]`, "all", count(func(i int) bool { return col("TimeGenerated").Time(i).Before(t0.Add(time.Hour)) })},
+		{`[{col:'Computer', op:'not contains', value:'WKS-1'}]`, "all", count(func(i int) bool { return !strings.Contains(col("Computer").Str(i), "WKS-1") })},
+	} {
+		b.run(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`hkFilter(%s, %q)`, tc.conds, tc.join)))
+		b.poll(fmt.Sprintf(`document.getElementById('hk-count').getAttribute('data-rows') === '%d'`, tc.want))
+	}
+	b.run(chromedp.Evaluate[chromedp.Void](`hkFilter([{col:'Process', op:'contains', value:'shell'}, {col:'Bytes', op:'>', value:'500000'}], 'all')`))
+	b.poll(fmt.Sprintf(`document.getElementById('hk-count').getAttribute('data-rows') === '%d'`, want))
 	// row details and column chooser
 	b.run(chromedp.Click(chromedp.CSS(`#hk-table .tabulator-row .tabulator-cell`)))
 	det := eval[string](b, `document.getElementById('hk-details').hidden ? '' : document.getElementById('hk-details-table').textContent`)
@@ -315,6 +345,23 @@ func TestBrowserTimeline(t *testing.T) {
 		t.Errorf("values rendered %+v", got)
 	}
 	b.screenshot("timeline-values")
+	// durations: each row a bar from its time to its time + Bytes/1000 seconds
+	ends := make([]time.Time, 200)
+	for i := range ends {
+		ends[i] = f.Col("TimeGenerated").Time(i).Add(time.Duration(f.Col("Bytes").Int(i)/1000) * time.Second)
+	}
+	d := f.Head(200)
+	if err := d.AddColumn(frame.NewTimes("End", ends)); err != nil {
+		t.Fatal(err)
+	}
+	b.open("timeline-durations", render(t, func(w *bytes.Buffer) error {
+		return Timeline(w, d, EndColumn("End"), GroupColumn("Computer"), TooltipColumns("Process"))
+	}), `window.hkRendered !== undefined`)
+	got = eval[rendered](b, `window.hkRendered`)
+	if got.Points != 200 || got.Series != 1 {
+		t.Errorf("durations rendered %+v", got)
+	}
+	b.screenshot("timeline-durations")
 }
 
 func TestBrowserProcessTree(t *testing.T) {

@@ -63,6 +63,10 @@
   }
   var chart = echarts.init(document.getElementById('hk-chart'));
   window.hkChart = chart;
+  // hkRendered tells scripts (and the browser tests) what was drawn.
+  function done() { window.hkRendered = { points: d.n, series: series.length }; }
+  chart.on('rendered', done);
+  chart.on('finished', done);
   chart.setOption({
     tooltip: { trigger: 'item', confine: true, formatter: function (p) {
       if (p.seriesType !== 'scatter') return HK.esc(p.name || '');
@@ -76,6 +80,5 @@
       emphasis: { itemStyle: { areaColor: '#cfd8e3' }, label: { show: false } } },
     series: series
   });
-  chart.on('finished', function () { window.hkRendered = { points: d.n, series: series.length }; });
   window.addEventListener('resize', function () { chart.resize(); });
 })();

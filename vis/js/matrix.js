@@ -5,6 +5,10 @@
   var maxSize = Math.max(8, Math.min(46, 900 / Math.max(cfg.xcats.length, cfg.ycats.length)));
   var chart = echarts.init(document.getElementById('hk-chart'));
   window.hkChart = chart;
+  // hkRendered tells scripts (and the browser tests) what was drawn.
+  function done() { window.hkRendered = { points: cfg.cells.length }; }
+  chart.on('rendered', done);
+  chart.on('finished', done);
   chart.setOption({
     grid: { left: 160, right: 40, top: 30, bottom: 140 },
     tooltip: { trigger: 'item', formatter: function (p) {
@@ -20,6 +24,5 @@
     series: [{ type: 'scatter', data: cfg.cells, symbolSize: function (v) { return 4 + maxSize * Math.sqrt(v[2] / cfg.max); },
       label: { show: cfg.cells.length < 400, formatter: function (p) { return p.data[2]; }, fontSize: 10 } }]
   });
-  chart.on('finished', function () { window.hkRendered = { points: cfg.cells.length }; });
   window.addEventListener('resize', function () { chart.resize(); });
 })();

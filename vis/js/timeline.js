@@ -77,6 +77,10 @@
     ? { trigger: 'axis', axisPointer: { type: 'cross' } }
     : { trigger: 'item', confine: true, formatter: function (p) { return p.componentType === 'markLine' ? HK.esc(p.name) : tip(p.data[cfg.mode === 'durations' ? 3 : 2]); } };
   var yZoom = yAxis.type === 'category' && groups.length > 25;
+  // hkRendered tells scripts (and the browser tests) what was drawn.
+  function done() { window.hkRendered = { points: points, groups: groups.length, series: series.length }; }
+  chart.on('rendered', done);
+  chart.on('finished', done);
   chart.setOption({
     animation: n < 5000,
     grid: { left: 190, right: yZoom ? 60 : 30, top: 40, bottom: 70 },
@@ -89,6 +93,5 @@
       .concat(yZoom ? [{ type: 'slider', yAxisIndex: 0, right: 10, startValue: 0, endValue: 24 }, { type: 'inside', yAxisIndex: 0, zoomOnMouseWheel: false, moveOnMouseWheel: true }] : []),
     series: series
   });
-  chart.on('finished', function () { window.hkRendered = { points: points, groups: groups.length, series: series.length }; });
   window.addEventListener('resize', function () { chart.resize(); });
 })();
