@@ -27,6 +27,8 @@ var (
 	ErrUnsafeValue = errors.New("value cannot be bound safely")
 	// ErrBadWindow reports a query window whose start is after its end.
 	ErrBadWindow = errors.New("bad query window")
+	// ErrAmbiguous reports a template name defined in several environments when none was named.
+	ErrAmbiguous = errors.New("ambiguous template name")
 )
 
 // NotFoundError reports an unknown environment or template together with the closest known names.
@@ -249,6 +251,3 @@ func levenshtein(a, b string) int {
 	}
 	return prev[len(b)]
 }
-
-// ErrAmbiguous reports a template name defined in several environments when none was named.
-var ErrAmbiguous = errors.New("ambiguous template name")

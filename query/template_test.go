@@ -267,3 +267,57 @@ func TestLoadFS(t *testing.T) {
 		t.Errorf("loaded %d templates, want 11", len(ts))
 	}
 }
+
+func TestHelpGolden(t *testing.T) {
+	ts := loadRel(t, sharedTemplatesDir(t))
+	for _, c := range []struct{ file, name string }{
+		{"mssentinel_kql_sent_winevent_logon.yaml", "list_host_logons"},
+		{"mssentinel_kql_sent_threatintel.yaml", "list_indicators_by_ip"},
+		{"mssentinel_kql_sent_lxsyslog_logon.yaml", "list_ip_logon_failures"},
+		{"mssentinel_kql_sent_winevent_proc.yaml", "get_parent_process"},
+	} {
+		tm := findTemplate(t, ts, c.file, c.name)
+		var b strings.Builder
+		if err := tm.WriteHelp(&b, KQL); err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, filepath.Join("testdata", "golden", "help", tm.QualifiedName()+".txt"), b.String())
+	}
+}
+
+// FuzzParseFile feeds arbitrary YAML to the template loader: it must not panic, every error
+// must be a *SyntaxError, and whatever loads must render or fail with a typed error.
+func FuzzParseFile(f *testing.F) {
+	for _, dir := range []string{"testdata/templates", testdata.Dir() + "/msticpy/query-templates"} {
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if data, err := os.ReadFile(p); err == nil && len(data) < 20000 {
+					f.Add(data)
+				}
+			}
+			return nil
+		})
+	}
+	f.Add([]byte("metadata: {data_environments: [X], data_families: [Y]}\nsources: {a: {args: {query: '{p}'}, parameters: {p: {type: int}}}}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ts, err := ParseFile("fuzz.yaml", data)
+		if err != nil && !errors.Is(err, ErrTemplateSyntax) {
+			t.Fatalf("untyped error: %v", err)
+		}
+		for _, tm := range ts {
+			_, err := tm.Render(KQL, nil, WithNow(fixedNow))
+			if err == nil {
+				continue
+			}
+			var (
+				me *MissingParamsError
+				pe *ParamTypeError
+				se *SyntaxError
+				ue *UnsafeValueError
+			)
+			if !errors.As(err, &me) && !errors.As(err, &pe) && !errors.As(err, &se) && !errors.As(err, &ue) && !errors.Is(err, ErrBadWindow) {
+				t.Fatalf("%s: untyped render error %v", tm.Name, err)
+			}
+		}
+	})
+}
