@@ -110,7 +110,10 @@ func (g *gen) planAttack() *attackPlan {
 	p.encoded = encodePS(p.payload)
 	p.implant = image{Path: `C:\ProgramData\WinUpdate\winupd.exe`, Company: "Microsoft Corporation", Product: "Windows Update Helper", Desc: "Windows Update Helper", Size: 284672}
 	p.implantMD5, p.implantSHA1, p.implantSHA256 = fileHashes(fmt.Sprintf("implant|%d|%s", g.opt.Seed, p.c2IP))
+	g.hashes[p.implant.Path] = [3]string{p.implantMD5, p.implantSHA1, p.implantSHA256}
 	p.archiver = image{Path: `C:\ProgramData\WinUpdate\7za.exe`, Company: "Igor Pavlov", Product: "7-Zip", Desc: "7-Zip Standalone Console", Size: 1284096}
+	am, a1, a256 := fileHashes("7za|24.08")
+	g.hashes[p.archiver.Path] = [3]string{am, a1, a256}
 	p.beaconEnd = g.end
 
 	add := func(id, name, tactic, desc string, tech []string, markers ...string) {
@@ -148,7 +151,7 @@ func (g *gen) planAttack() *attackPlan {
 	add(StageExfiltration, "Exfiltration at a steady interval", "Exfiltration",
 		"The archive leaves FS01 in ~6.5 MB chunks every 60 seconds to an external address.", []string{"T1041", "T1029"}, p.exfilIP)
 	add(StageLogClearing, "Security event log cleared", "Defense Evasion",
-		"wevtutil cl Security on FS01 (event 1102).", []string{"T1070.001"}, "wevtutil cl Security", "1102")
+		"wevtutil cl Security on FS01 (event 1102).", []string{"T1070.001"}, "wevtutil cl Security", "The audit log was cleared")
 
 	iocs := []IoC{
 		{"ipv4", p.sprayIP, StagePasswordSpray, "password spray source"},
@@ -321,7 +324,6 @@ func (p *attackPlan) intrusion(g *gen) {
 		}
 		implantFile(t.Add(6*time.Second), ps, ws, "FileOriginUrl", "http://"+p.c2IP+"/d/winupd.exe", "FileOriginIP", p.c2IP)
 		implant = g.spawnImage(t.Add(9*time.Second), ps, "winupd.exe", p.implant, `"C:\ProgramData\WinUpdate\winupd.exe" -svc`)
-		implant.md5, implant.sha1, implant.sha256 = p.implantMD5, p.implantSHA1, p.implantSHA256
 		p.implantFile = implantFile
 		p.alerts = append(p.alerts, plannedAlert{t: ps.created.Add(2 * time.Minute), name: "Suspicious PowerShell command line", severity: "Medium",
 			product: "Microsoft Defender Advanced Threat Protection", desc: "A process launched from an Office document ran PowerShell with an encoded command that downloads content from the internet.",
@@ -387,7 +389,6 @@ func (p *attackPlan) intrusion(g *gen) {
 		sh2 := g.spawn(sh.created.Add(40*time.Second), elevated, "cmd.exe", `C:\Windows\system32\cmd.exe /c schtasks /run /s FS01 /u CONTOSO\`+adm.Sam+` /p ******** /tn "\Microsoft\Windows\WinUpdateCheck"`)
 		g.spawn(sh2.created.Add(100*time.Millisecond), sh2, "schtasks.exe", `schtasks /run /s FS01 /u CONTOSO\`+adm.Sam+` /p ******** /tn "\Microsoft\Windows\WinUpdateCheck"`)
 		fsImplant = g.spawnImage(sh2.created.Add(2*time.Second), g.sys(fs).svcSched, "winupd.exe", p.implant, `"C:\ProgramData\WinUpdate\winupd.exe" -svc`)
-		fsImplant.md5, fsImplant.sha1, fsImplant.sha256 = p.implantMD5, p.implantSHA1, p.implantSHA256
 		// WMI on SQL01
 		ts = g.at(day, 11+26.0/60)
 		explicit(ts, sql, `C:\Windows\System32\wbem\WMIC.exe`)
@@ -395,8 +396,7 @@ func (p *attackPlan) intrusion(g *gen) {
 		wm := g.spawn(ts.Add(15*time.Second), elevated, "wmic.exe", `wmic /node:SQL01 /user:CONTOSO\`+adm.Sam+` /password:******** process call create "C:\ProgramData\WinUpdate\winupd.exe -svc"`)
 		sqlWmi := g.sys(sql).wmiprvse.as(adm, lid)
 		sqlWmi.elevation, sqlWmi.integrity = "TokenElevationTypeFull", "High"
-		si := g.spawnImage(wm.created.Add(2*time.Second), sqlWmi, "winupd.exe", p.implant, `C:\ProgramData\WinUpdate\winupd.exe -svc`)
-		si.md5, si.sha1, si.sha256 = p.implantMD5, p.implantSHA1, p.implantSHA256
+		g.spawnImage(wm.created.Add(2*time.Second), sqlWmi, "winupd.exe", p.implant, `C:\ProgramData\WinUpdate\winupd.exe -svc`)
 		// service on DC01
 		ts = g.at(day, 11+38.0/60)
 		explicit(ts, dc, `C:\Windows\System32\sc.exe`)
@@ -407,7 +407,6 @@ func (p *attackPlan) intrusion(g *gen) {
 			"ServiceStartType", "2", "ServiceAccount", "LocalSystem")
 		g.spawn(ts.Add(20*time.Second), elevated, "sc.exe", `sc \\DC01 start WinUpdSvc`)
 		dcImplant = g.spawnImage(ts.Add(21*time.Second), g.sys(dc).services, "winupd.exe", p.implant, `C:\ProgramData\WinUpdate\winupd.exe -svc`)
-		dcImplant.md5, dcImplant.sha1, dcImplant.sha256 = p.implantMD5, p.implantSHA1, p.implantSHA256
 	})
 	// 7. persistence: backdoor account and a Run key
 	p.in(g, StagePersistence, func() {
@@ -440,7 +439,6 @@ func (p *attackPlan) intrusion(g *gen) {
 		g.emit(TDeviceFileEvents, ts.Add(2*time.Second), append(kv, g.initiating(fsImplant)...)...)
 		c := g.spawn(ts.Add(40*time.Second), fsImplant, "cmd.exe", `C:\Windows\system32\cmd.exe /c C:\ProgramData\WinUpdate\7za.exe a -tzip -mx1 -pQ4r3p0rt! C:\ProgramData\WinUpdate\fin.zip D:\Shares\Finance\*`)
 		z := g.spawnImage(c.created.Add(100*time.Millisecond), c, "7za.exe", p.archiver, `C:\ProgramData\WinUpdate\7za.exe a -tzip -mx1 -pQ4r3p0rt! C:\ProgramData\WinUpdate\fin.zip D:\Shares\Finance\*`)
-		z.md5, z.sha1, z.sha256 = md5s, sha1s, sha256s
 		g.fileEvent(z.created.Add(14*time.Minute), z, "FileCreated", `C:\ProgramData\WinUpdate`, "fin.zip", 812646400, fmt.Sprintf("zip|%d", g.opt.Seed), "", "")
 	})
 	// 9. exfiltration: fixed-size chunks every 60 seconds

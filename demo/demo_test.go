@@ -125,8 +125,7 @@ func TestPlantedStages(t *testing.T) {
 					break
 				}
 			}
-			// numeric markers (event ids) are checked below
-			if !found && m != "1102" {
+			if !found {
 				t.Errorf("stage %s: marker %q not in any table", id, m)
 			}
 		}
@@ -146,6 +145,28 @@ func TestPlantedStages(t *testing.T) {
 	for _, id := range []int64{4624, 4625, 4634, 4648, 4672, 4688, 4720, 4732, 1102} {
 		if ids[id] == 0 {
 			t.Errorf("SecurityEvent has no event %d", id)
+		}
+	}
+	// the implant has the same hashes in process and file events
+	sha := ""
+	for _, i := range ds.Truth.IoCs {
+		if i.Type == "sha256" {
+			sha = i.Value
+		}
+	}
+	for _, tbl := range []string{TDeviceProcessEvents, TDeviceFileEvents} {
+		f := ds.Tables[tbl]
+		n := 0
+		for i := 0; i < f.Len(); i++ {
+			if f.Col("SHA256").Str(i) == sha {
+				n++
+				if f.Col("FileName").Str(i) != "winupd.exe" {
+					t.Errorf("%s row %d: implant hash on %s", tbl, i, f.Col("FileName").Str(i))
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no row with the implant hash", tbl)
 		}
 	}
 	// the encoded command decodes to the download cradle

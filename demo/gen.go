@@ -45,6 +45,7 @@ type gen struct {
 	report int64
 	sysp   map[string]*sysProcs
 	dnsMap map[string]string
+	hashes map[string][3]string // image path -> md5, sha1, sha256 (planted binaries)
 	// web destinations: name -> ip
 }
 
@@ -57,7 +58,7 @@ func Generate(opt Options) (*Dataset, error) {
 	r := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
 	g := &gen{opt: opt, r: r, tables: map[string]*table{}, k: 1,
 		start: opt.Start, end: opt.Start.AddDate(0, 0, opt.Days),
-		pidSeq: map[string]int64{}, sysp: map[string]*sysProcs{}, dnsMap: map[string]string{}}
+		pidSeq: map[string]int64{}, sysp: map[string]*sysProcs{}, dnsMap: map[string]string{}, hashes: map[string][3]string{}}
 	if opt.Size == Large {
 		g.k = 18
 	}

@@ -162,6 +162,9 @@ func (g *gen) newProcImage(h *host, parent *proc, key string, im image, cmd stri
 		p.name = "System"
 	}
 	p.md5, p.sha1, p.sha256 = fileHashes(strings.ToLower(p.name) + "|" + im.Product + "|" + h.OSVer)
+	if hs, ok := g.hashes[im.Path]; ok {
+		p.md5, p.sha1, p.sha256 = hs[0], hs[1], hs[2]
+	}
 	if user == nil {
 		p.logonID = 0x3e7
 		p.elevation, p.integrity = "TokenElevationTypeDefault", "System"

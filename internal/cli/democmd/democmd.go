@@ -21,8 +21,8 @@ import (
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/provider/localdata"
-	"github.com/huntkit/huntkit/query"
 	_ "github.com/huntkit/huntkit/queries" // the built-in template library
+	"github.com/huntkit/huntkit/query"
 )
 
 type options struct {
@@ -375,26 +375,27 @@ func (h *hunt) summary() {
 	fmt.Fprintf(h.w, "\n%s\nWhat the hunt found, compared with the ground truth (%s)\n\n", strings.Repeat("═", 78), filepath.Join(h.dir, demo.TruthFile))
 	found := 0
 	for _, s := range h.truth.Stages {
-		step := ""
-		for _, m := range s.Markers {
-			for _, e := range h.evidence {
+		var steps []string
+		for _, e := range h.evidence {
+			num := strings.SplitN(e.step, ".", 2)[0]
+			if len(steps) > 0 && steps[len(steps)-1] == num {
+				continue
+			}
+			for _, m := range s.Markers {
 				if e.text(m) {
-					step = e.step
+					steps = addUnique(steps, num)
 					break
 				}
 			}
-			if step != "" {
-				break
-			}
 		}
 		mark := "missed"
-		if step != "" {
+		if len(steps) > 0 {
 			mark = "found "
 			found++
 		}
-		fmt.Fprintf(h.w, "  [%s] %-22s %-52s", mark, s.ID, trunc(s.Name, 52))
-		if step != "" {
-			fmt.Fprintf(h.w, " step %s", strings.SplitN(step, ".", 2)[0])
+		fmt.Fprintf(h.w, "  [%s] %-22s %-50s", mark, s.ID, trunc(s.Name, 50))
+		if len(steps) > 0 {
+			fmt.Fprintf(h.w, " step %s", strings.Join(steps, ", "))
 		}
 		fmt.Fprintln(h.w)
 	}

@@ -86,11 +86,25 @@ func processEntity(entities string) string {
 // Step: who logged on to the alerted host.
 func (h *hunt) hostLogons() {
 	s := h.header("Who logged on to " + h.alertHost)
-	h.template(s, "WindowsSecurity.list_host_logon_sources",
+	f := h.template(s, "WindowsSecurity.list_host_logon_sources",
 		map[string]any{"host_name": h.alertHost, "start": h.alertTime.Add(-72 * time.Hour), "end": h.alertTime.Add(time.Hour)},
 		[]string{"TargetUserName", "LogonTypeName", "IpAddress", "AuthenticationPackageName", "Logons", "LastSeen"}, 8)
-	h.say("→ besides the owner and machine accounts, look for privileged (adm-*) interactive logons:")
-	h.say("  their credentials stay in LSASS memory - exactly what the alert says was dumped.")
+	if f == nil {
+		return
+	}
+	for i := 0; i < f.Len(); i++ {
+		u, typ := f.Col("TargetUserName").Str(i), f.Col("LogonTypeName").Str(i)
+		if privileged(u) && (strings.HasPrefix(typ, "2 ") || strings.HasPrefix(typ, "10 ") || strings.HasPrefix(typ, "11 ")) {
+			h.say("→ privileged account %s logged on interactively (%s, last %s): its credentials sit in LSASS memory",
+				u, typ, f.Col("LastSeen").Time(i).Format("2006-01-02 15:04"))
+		}
+	}
+}
+
+// privileged reports whether an account name looks administrative.
+func privileged(u string) bool {
+	l := strings.ToLower(u)
+	return strings.HasPrefix(l, "adm") || strings.Contains(l, "admin") || strings.HasSuffix(l, "-da")
 }
 
 // Step: processes around the alert, as a tree.
@@ -121,17 +135,21 @@ func (h *hunt) processes() {
 		h.say("no process of the alert found in the window")
 		return
 	}
-	root := tree.TreeOf(ids[0])
-	h.say("process tree (proctree) holding the alert's process - %d processes:", len(root))
+	// climb from the alert's process to the first ancestor started by the user's shell or a
+	// service host: that branch is the activity to explain
+	top := ids[0]
+	for p := tree.Parent(top); p >= 0 && !shellImage[baseName(tree.Name(p))]; p = tree.Parent(top) {
+		top = p
+	}
+	root := tree.Subtree(top)
+	h.say("process tree (proctree): the branch holding the alert's process, from %s - %d processes:", baseName(tree.Name(top)), len(root))
 	var sb strings.Builder
-	_ = tree.WriteText(&sb, proctree.TextOptions{Wrap: 130, Fields: []string{"time", "cmdline"}}, root[0])
+	_ = tree.WriteText(&sb, proctree.TextOptions{Wrap: 120, Fields: []string{"time", "cmdline"}}, root...)
 	fmt.Fprint(h.w, indent(sb.String(), "    "))
 	h.noteText(s, sb.String())
 	// images in the alert's tree that are not ordinary Windows or Office binaries
 	for _, id := range root {
-		name := strings.ToLower(tree.Name(id))
-		name = name[strings.LastIndexAny(name, `\/`)+1:]
-		if !ordinaryImage[name] {
+		if name := baseName(tree.Name(id)); !ordinaryImage[name] {
 			h.suspectImages = addUnique(h.suspectImages, name)
 		}
 	}
@@ -146,6 +164,18 @@ func (h *hunt) processes() {
 	if len(h.suspectImages) > 0 {
 		h.say("→ unusual images in this tree: %s", strings.Join(h.suspectImages, ", "))
 	}
+}
+
+// baseName is the lower-case file name of a process image path.
+func baseName(p string) string {
+	p = strings.ToLower(p)
+	return p[strings.LastIndexAny(p, `\/`)+1:]
+}
+
+// shellImage are parents that start unrelated work: the user's shell and service hosts.
+var shellImage = map[string]bool{
+	"explorer.exe": true, "userinit.exe": true, "winlogon.exe": true, "services.exe": true, "svchost.exe": true,
+	"wininit.exe": true, "smss.exe": true, "system": true,
 }
 
 var ordinaryImage = map[string]bool{
@@ -173,7 +203,21 @@ func (h *hunt) indicators() {
 	h.say("ioc.ExtractFrame over %d command lines: %d distinct indicators", h.procs.Len(), f.Len())
 	h.table(f, []string{"IoCType", "Observable", "Scope"}, 12)
 	h.collect(f)
-	h.say("→ the encoded PowerShell hides its payload; nothing points outside yet.")
+	if len(h.publicIPs)+len(h.domains)+len(h.urls) == 0 {
+		h.say("→ no public address, domain or URL in clear text: the encoded commands need decoding")
+	} else {
+		h.say("→ outside indicators: %s", strings.Join(append(append(append([]string{}, h.publicIPs...), h.domains...), h.urls...), ", "))
+	}
+	for i := 0; i < h.procs.Len(); i++ {
+		for _, img := range h.suspectImages {
+			if strings.EqualFold(h.procs.Col("FileName").Str(i), img) {
+				h.hashes = addUnique(h.hashes, h.procs.Col("SHA256").Str(i))
+			}
+		}
+	}
+	if len(h.hashes) > 0 {
+		h.say("→ SHA256 of the unusual images: %s", strings.Join(h.hashes, ", "))
+	}
 }
 
 func distinctObservables(f *frame.Frame) *frame.Frame {
@@ -286,6 +330,11 @@ func (h *hunt) threatIntel() {
 			map[string]any{"domain_list": h.domains, "start": h.start.AddDate(0, 0, -30)},
 			[]string{"DomainName", "ThreatType", "Description", "ConfidenceScore"}, 5)
 	}
+	if len(h.hashes) > 0 {
+		h.template(s, "ThreatIntelligence.list_indicators_by_hash",
+			map[string]any{"file_hash_list": h.hashes, "start": h.start.AddDate(0, 0, -30)},
+			[]string{"FileName", "FileHashValue", "ThreatType", "Description", "ConfidenceScore"}, 5)
+	}
 	feed := filepath.Join(h.dir, demo.FeedFile)
 	if _, err := os.Stat(feed); err != nil {
 		h.skip("LocalFeed lookup", "no partner feed file")
@@ -297,6 +346,9 @@ func (h *hunt) threatIntel() {
 	}
 	for _, v := range h.domains {
 		items = append(items, ti.Item{Value: v, Type: ioc.DNS})
+	}
+	for _, v := range h.hashes {
+		items = append(items, ti.Item{Value: v, Type: ioc.SHA256})
 	}
 	if len(items) == 0 {
 		h.skip("LocalFeed lookup", "no public indicators yet")
