@@ -440,15 +440,15 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 	case o.sql != "" && o.kql != "":
 		return cliapp.UsageError(errors.New("give --sql or --kql, not both"))
 	case o.sql != "" || o.kql != "":
-		if len(args) > 1 {
-			return cliapp.UsageError(fmt.Errorf("give a template name or --%s, not both", map[bool]string{true: "sql", false: "kql"}[o.sql != ""]))
-		}
-		if len(o.params) > 0 {
-			return cliapp.UsageError(errors.New("--param applies to templates, not to --sql / --kql"))
-		}
 		req.Text, req.Language = o.sql, "sql"
 		if o.kql != "" {
 			req.Text, req.Language = o.kql, "kql"
+		}
+		if len(args) > 1 {
+			return cliapp.UsageError(fmt.Errorf("give a template name or --%s, not both", req.Language))
+		}
+		if len(o.params) > 0 {
+			return cliapp.UsageError(errors.New("--param applies to templates, not to --sql / --kql"))
 		}
 		if o.start != "" || o.end != "" {
 			s, e, err := query.Window(o.start, o.end, now())
