@@ -3,6 +3,7 @@ package proctree
 import (
 	"bufio"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -129,6 +130,10 @@ type TextOptions struct {
 	// Fields selects the detail lines: any of "time", "cmdline", "account", "host"
 	// (default time, cmdline, account; host is added in host-aware mode).
 	Fields []string
+	// MSTICPy renders exactly as MSTICPy's tree_to_text with its default template: processes
+	// sorted by path, lines "Process/PID", "Time", "Cmdline", "Account (user id)/Account
+	// (logon id)", missing values as "nan", wrapped with Python's textwrap rules.
+	MSTICPy bool
 }
 
 // WriteText renders the processes (all, or the trees in ids) as an indented text tree in the
@@ -141,6 +146,9 @@ func (t *Tree) WriteText(w io.Writer, opt TextOptions, ids ...int) error {
 	width := opt.Wrap
 	if width == 0 {
 		width = 80
+	}
+	if opt.MSTICPy {
+		return t.writeMSTICPyText(w, width, ids)
 	}
 	fields := opt.Fields
 	if fields == nil {
@@ -280,4 +288,70 @@ func formatTime(tm time.Time) string {
 		return ""
 	}
 	return tm.Format("2006-01-02 15:04:05.000")
+}
+
+// writeMSTICPyText renders like MSTICPy's tree_to_text with the template it builds from the
+// schema.
+func (t *Tree) writeMSTICPyText(w io.Writer, width int, ids []int) error {
+	paths := make(map[int]string, len(ids))
+	for _, id := range ids {
+		paths[id] = t.Path(id)
+	}
+	sorted := slices.Clone(ids)
+	slices.SortStableFunc(sorted, func(a, b int) int { return strings.Compare(paths[a], paths[b]) })
+	nan := func(s string) string {
+		if s == "" {
+			return "nan"
+		}
+		return s
+	}
+	if width < 0 {
+		width = 1 << 30
+	}
+	s := t.Schema
+	bw := bufio.NewWriter(w)
+	for _, id := range sorted {
+		depth := strings.Count(paths[id], "/")
+		header := "+ "
+		if depth > 0 {
+			header = strings.Repeat("   ", depth) + "+-- "
+		}
+		indent := strings.Repeat(" ", len(header)) + " "
+		first := "Process: " + nan(t.Name(id)) + "  PID: " + nan(t.PID(id))
+		bw.WriteString(header + " " + strings.Join(pyWrap(first, width, "", indent), "\n") + "\n")
+		lines := []string{"Time: " + pandasTime(t, id)}
+		if s.CmdLine != "" {
+			lines = append(lines, "Cmdline: "+nan(t.CmdLine(id)))
+		}
+		var acct []string
+		if s.UserID != "" {
+			acct = append(acct, "Account: "+nan(t.cell(id, s.UserID, "", "")))
+		}
+		if s.LogonID != "" {
+			logon := t.cell(id, s.LogonID, s.LogonID, "")
+			acct = append(acct, "Account: "+nan(logon))
+		}
+		if len(acct) > 0 {
+			lines = append(lines, strings.Join(acct, "  "))
+		}
+		for _, l := range lines {
+			bw.WriteString(strings.Join(pyWrap(l, width, indent, indent+"   "), "\n"))
+			bw.WriteString("\n")
+		}
+	}
+	return bw.Flush()
+}
+
+// pandasTime formats a start time as str(pandas.Timestamp) does; inferred parents have the
+// Unix epoch.
+func pandasTime(t *Tree, id int) string {
+	ns := t.tns[id]
+	tm := time.Unix(0, ns).UTC()
+	switch {
+	case ns%1000 != 0:
+		return tm.Format("2006-01-02 15:04:05.000000000")
+	case ns%1_000_000_000 != 0:
+		return tm.Format("2006-01-02 15:04:05.000000")
+	}
+	return tm.Format("2006-01-02 15:04:05")
 }

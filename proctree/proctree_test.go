@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/huntkit/huntkit/frame"
 )
@@ -333,6 +335,38 @@ func TestTextGoldenWin(t *testing.T) {
 		os.WriteFile(os.Getenv("PROCTREE_DUMP"), buf.Bytes(), 0o644)
 	}
 	t.Logf("text lines: %d (MSTICPy 5028)", lines)
+	// MSTICPy's own template and wrapping reproduce its line count exactly.
+	buf.Reset()
+	if err := tr.WriteText(&buf, TextOptions{MSTICPy: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(strings.Split(buf.String(), "\n")); got != 5028 {
+		t.Errorf("MSTICPy text: %d lines, want 5028", got)
+	}
+	if !strings.HasPrefix(buf.String(), "+  Process: ") || !strings.Contains(buf.String(), "   +--  Process: ") {
+		t.Errorf("MSTICPy headers:\n%.400s", buf.String())
+	}
+}
+
+func TestPyWrap(t *testing.T) {
+	// Expected values from Python 3.11: textwrap.wrap(text, width, initial_indent=.., subsequent_indent=..)
+	for _, tc := range []struct {
+		text  string
+		width int
+		want  []string
+	}{
+		{"Cmdline: rundll32.exe C:\\Windows\\system32\\inetcpl.cpl,ClearMyTracksByProcess Flags:65800 WinX:0", 40,
+			[]string{"Cmdline: rundll32.exe C:\\Windows\\system3", "2\\inetcpl.cpl,ClearMyTracksByProcess", "Flags:65800 WinX:0"}},
+		{"a well-known long-winded hyphen-split", 12, []string{"a well-known", "long-winded", "hyphen-split"}},
+		{"abcdefghij-klmnopqrstuvwxyz", 10, []string{"abcdefghij", "-klmnopqrs", "tuvwxyz"}},
+		{"x --  y", 80, []string{"x --  y"}},
+		{"", 80, nil},
+	} {
+		got := pyWrap(tc.text, tc.width, "", "")
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("pyWrap(%q, %d) = %q, want %q", tc.text, tc.width, got, tc.want)
+		}
+	}
 }
 
 func TestWrapText(t *testing.T) {
@@ -386,4 +420,56 @@ func FuzzBuild(f *testing.F) {
 		}
 		_ = tr.Frame()
 	})
+}
+
+func FuzzPyWrap(f *testing.F) {
+	f.Add("a well-known long-winded hyphen-split", 12)
+	f.Add("abcdefghij-klmnopqrstuvwxyz --x\tq", 10)
+	f.Fuzz(func(t *testing.T, s string, width int) {
+		if width < 1 || width > 200 || !utf8.ValidString(s) {
+			t.Skip()
+		}
+		lines := pyWrap(s, width, "", "")
+		var got strings.Builder
+		for _, l := range lines {
+			if n := utf8.RuneCountInString(l); n > width {
+				t.Fatalf("line %q longer than %d", l, width)
+			}
+			got.WriteString(l)
+		}
+		strip := func(x string) string { return strings.Join(strings.Fields(x), "") }
+		if strip(got.String()) != strip(pyMungeWhitespace(s)) {
+			t.Fatalf("text changed: %q -> %q", s, lines)
+		}
+	})
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// TestGoldenText compares the text rendering of the two-host fixture with testdata/*.golden
+// (go test ./proctree -run GoldenText -update rewrites them).
+func TestGoldenText(t *testing.T) {
+	tr := build(t, readLocal(t, "twohosts_4688.csv"))
+	for _, tc := range []struct {
+		file string
+		opt  TextOptions
+	}{{"twohosts.txt.golden", TextOptions{}}, {"twohosts-msticpy.txt.golden", TextOptions{MSTICPy: true}}} {
+		var buf bytes.Buffer
+		if err := tr.WriteText(&buf, tc.opt); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join("testdata", tc.file)
+		if *update {
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run with -update to create it)", err)
+		}
+		if buf.String() != string(want) {
+			t.Errorf("%s differs:\n%s", tc.file, buf.String())
+		}
+	}
 }

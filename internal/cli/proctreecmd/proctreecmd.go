@@ -58,6 +58,7 @@ func New(app *cliapp.App) *cobra.Command {
 		wrap      int
 		colorBy   string
 		expand    int
+		pyText    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "proctree FILE",
@@ -159,7 +160,7 @@ Roles for --col: ` + roleNames(),
 					return err
 				}
 			case h.Out == "":
-				if err := tr.WriteText(app.Out, proctree.TextOptions{Wrap: wrap}, ids...); err != nil {
+				if err := tr.WriteText(app.Out, proctree.TextOptions{Wrap: wrap, MSTICPy: pyText}, ids...); err != nil {
 					return err
 				}
 			}
@@ -197,6 +198,7 @@ Roles for --col: ` + roleNames(),
 	fl.BoolVar(&summary, "summary", false, "print only the summary counts (as a table, or with -o)")
 	fl.StringVar(&find, "find", "", "keep only the trees holding a process whose name, command line or pid matches")
 	fl.IntVar(&wrap, "wrap", 80, "wrap text lines at this width (-1: no wrapping)")
+	fl.BoolVar(&pyText, "msticpy-text", false, "render the text tree as MSTICPy's tree_to_text does (its template, order and wrapping)")
 	fl.StringVar(&colorBy, "color", "", "HTML: colour nodes by name, host, user or a column of FILE")
 	fl.IntVar(&expand, "expand", 2, "HTML: levels open when the page opens")
 	return cmd

@@ -48,6 +48,13 @@ func TestSummaryGoldenMSTICPy(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, rows[0][k], v)
 		}
 	}
+	out, errs, code = run(t, in, "--host-aware=false", "--msticpy-text")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if n := len(strings.Split(out, "\n")); n != 5028 { // MSTICPy's tree_to_text line count
+		t.Errorf("--msticpy-text: %d lines, want 5028", n)
+	}
 }
 
 func TestTextFindAndFrame(t *testing.T) {
