@@ -92,7 +92,9 @@ func pyMungeWhitespace(s string) string {
 	return sb.String()
 }
 
-func pyWS(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\v' || r == '\f' || r == '\r' }
+func pyWS(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\v' || r == '\f' || r == '\r'
+}
 
 func pyWordChar(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }
 
