@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -28,7 +29,20 @@ func main() {
 	lines := flag.String("lines", "", "short lines file (gen_corpus.py --short --lines 1000000)")
 	b64 := flag.String("b64", "", "base64 command lines (gen_data.py b64 --n 100000)")
 	runs := flag.Int("runs", 3, "timed runs per phase (best is reported)")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of all phases here")
 	flag.Parse()
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ok := true
 	if *corpus != "" {
 		ok = benchCorpus(*corpus, *manifest, *runs) && ok
@@ -40,6 +54,7 @@ func main() {
 		benchDecode(*b64, *runs)
 	}
 	if !ok {
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
