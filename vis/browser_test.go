@@ -3,6 +3,7 @@ package vis
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -316,6 +318,33 @@ func TestBrowserDataViewer200k(t *testing.T) {
 	visible := eval[bool](b, `hkTable.getColumn('c3').isVisible()`)
 	if visible {
 		t.Error("Account column still visible after unticking it")
+	}
+	// CSV export: the filtered, sorted rows and the visible columns, times as text
+	dl := t.TempDir()
+	if _, err := chromedp.CallBrowser(b.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dl}); err != nil {
+		t.Fatal(err)
+	}
+	b.run(chromedp.Click(chromedp.CSS(`#hk-export`)))
+	var csvData []byte
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if data, err := os.ReadFile(filepath.Join(dl, "200k events.csv")); err == nil && len(data) > 0 {
+			csvData = data
+			break
+		}
+	}
+	if csvData == nil {
+		t.Fatal("no CSV downloaded")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(csvData)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != want+1 || strings.Join(recs[0], ",") != "TimeGenerated,Computer,Process,Bytes" {
+		t.Fatalf("exported %d records, header %v; want %d rows", len(recs), recs[0], want)
+	}
+	if recs[1][3] != fmt.Sprint(all[0]) || !strings.HasPrefix(recs[1][0], "2024-05-") {
+		t.Errorf("first exported row %v", recs[1])
 	}
 }
 
