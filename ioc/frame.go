@@ -83,8 +83,18 @@ func ExtractColumn(col *frame.Column, opts ...Option) *frame.Frame {
 					sc.out = sc.out[:0]
 					sc.scanText(s, 0)
 					ms := sc.out
+					var seen map[uniqKey]struct{}
+					if len(ms) > 32 { // long cells: a map instead of the quadratic look-back
+						seen = make(map[uniqKey]struct{}, len(ms))
+					}
 					for k, m := range ms {
-						if dupBefore(ms, k) {
+						if seen != nil {
+							key := uniqKey{m.Type, m.Value}
+							if _, dup := seen[key]; dup {
+								continue
+							}
+							seen[key] = struct{}{}
+						} else if dupBefore(ms, k) {
 							continue
 						}
 						p.typ = append(p.typ, string(m.Type))

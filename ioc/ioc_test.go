@@ -442,3 +442,17 @@ func TestRefangInsideURL(t *testing.T) {
 		t.Errorf("got %+v", ms)
 	}
 }
+
+func TestExtractFrameLongCell(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&b, "10.0.%d.%d 10.0.%d.%d ", i/250, i%250+1, i/250, i%250+1)
+	}
+	out, err := ExtractFrame(frame.MustNew(frame.NewStrings("c", []string{b.String(), "8.8.8.8 8.8.8.8"})), "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Len() != 5001 {
+		t.Errorf("%d rows, want 5001 (one per distinct address per row)", out.Len())
+	}
+}
