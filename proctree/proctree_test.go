@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/huntkit/huntkit/frame"
@@ -472,4 +473,54 @@ func TestGoldenText(t *testing.T) {
 			t.Errorf("%s differs:\n%s", tc.file, buf.String())
 		}
 	}
+}
+
+func TestReadAuditLog(t *testing.T) {
+	fh, err := os.Open(filepath.Join("testdata", "audit.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	f, err := ReadAuditLog(fh, "audit.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Len() != 3 { // the open(2) syscall is not an execution
+		t.Fatalf("%d executions, want 3", f.Len())
+	}
+	if p := f.Partial(); !errors.Is(p, ErrAuditLog) || !strings.Contains(p.Error(), "audit.log:8") {
+		t.Errorf("partial = %v", p)
+	}
+	if got := f.Col("cmdline").Str(2); got != "curl --url x y http://x/y.sh" {
+		t.Errorf("cmdline (hex-decoded arg) %q", got)
+	}
+	if got := f.Col("proctitle").Str(0); got != "/usr/sbin/sshd -D" {
+		t.Errorf("proctitle %q", got)
+	}
+	if f.Col("auid").Int(0) != -1 || f.Col("TimeGenerated").Time(2) != time.Unix(1700000020, 5_000_000).UTC() || f.Col("Computer").Str(1) != "web1" {
+		t.Errorf("row values %v / %v", f.Record(0), f.Record(2))
+	}
+	tr := build(t, f)
+	if tr.Schema.Name != "auditd" {
+		t.Fatalf("schema %s", tr.Schema.Name)
+	}
+	curl := find(t, tr, "/usr/bin/curl", "curl --url x y http://x/y.sh")
+	if anc := tr.Ancestors(curl); len(anc) != 3 || tr.Name(anc[1]) != "/usr/sbin/sshd" || !tr.IsSynthesized(anc[0]) {
+		t.Errorf("curl ancestors %v", anc)
+	}
+}
+
+func FuzzReadAuditLog(f *testing.F) {
+	seed, _ := os.ReadFile(filepath.Join("testdata", "audit.log"))
+	f.Add(string(seed))
+	f.Add("type=EXECVE msg=audit(1.5:1): argc=1 a0=41\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		fr, err := ReadAuditLog(strings.NewReader(s), "fuzz")
+		if err != nil {
+			return
+		}
+		if _, err := Build(context.Background(), fr, WithSchema(Auditd)); err != nil && !errors.Is(err, ErrMissingColumn) {
+			t.Fatal(err)
+		}
+	})
 }

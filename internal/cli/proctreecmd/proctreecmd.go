@@ -3,9 +3,13 @@
 package proctreecmd
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -69,7 +73,8 @@ adjusted with --col ROLE=COLUMN. A child joins the parent with its parent id (an
 name when recorded) and the nearest earlier start time, on the same host (--host-aware=false
 matches across hosts as MSTICPy does and reproduces its counts). Sysmon GUIDs and Defender's
 parent creation times are used when present. Parents that are not in the data are inferred
-and marked.
+and marked. A raw Linux audit log (audit.log, "ausearch --raw"; recognised by a .log name or
+its "type=" / "node=" lines) is read directly.
 
 Output: the text tree on stdout and the summary on stderr; --summary prints only the counts;
 -o/--out writes the process frame (proc_key, parent_key, path, IsRoot, IsLeaf, IsBranch,
@@ -95,7 +100,7 @@ Roles for --col: ` + roleNames(),
 				}
 				base = &s
 			}
-			f, err := app.ReadTable(cmd.Context(), args[0])
+			f, err := readInput(cmd.Context(), app, args[0])
 			if err != nil {
 				return err
 			}
@@ -229,4 +234,45 @@ func subTree(cmd *cobra.Command, tr *proctree.Tree, ids []int, opts []proctree.O
 	}
 	slices.Sort(rows)
 	return proctree.Build(cmd.Context(), tr.Source().Take(rows), append(opts, proctree.WithSchema(tr.Schema))...)
+}
+
+// readInput reads a raw Linux audit log directly, and any other file as a table.
+func readInput(ctx context.Context, app *cliapp.App, path string) (*frame.Frame, error) {
+	var head []byte
+	if path == "-" {
+		data, err := io.ReadAll(app.In)
+		if err != nil {
+			return nil, fmt.Errorf("read stdin: %w", err)
+		}
+		app.In = bytes.NewReader(data)
+		head = data
+	} else if fh, err := os.Open(path); err == nil {
+		buf := make([]byte, 512)
+		n, _ := io.ReadFull(fh, buf)
+		fh.Close()
+		head = buf[:n]
+	}
+	t := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	audit := bytes.HasPrefix(t, []byte("type=")) || bytes.HasPrefix(t, []byte("node=")) ||
+		(path != "-" && strings.EqualFold(filepath.Ext(path), ".log"))
+	if !audit {
+		return app.ReadTable(ctx, path)
+	}
+	var r io.Reader = app.In
+	if path != "-" {
+		fh, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer fh.Close()
+		r = fh
+	}
+	f, err := proctree.ReadAuditLog(r, path)
+	if err != nil {
+		return nil, err
+	}
+	if p := f.Partial(); p != nil {
+		app.Warnf("%v", p)
+	}
+	return f, nil
 }

@@ -107,3 +107,17 @@ func TestHTMLAndOverrides(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditLogInput(t *testing.T) {
+	log := filepath.Join("..", "..", "..", "proctree", "testdata", "audit.log")
+	out, errs, code := run(t, log)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "schema auditd") || !strings.Contains(errs, "audit.log:8") {
+		t.Errorf("stderr %q", errs)
+	}
+	if !strings.Contains(out, "+--  Process: /usr/bin/curl  PID: 201") && !strings.Contains(out, "Process: /usr/bin/curl") {
+		t.Errorf("tree:\n%s", out)
+	}
+}
