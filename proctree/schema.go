@@ -1,15 +1,3 @@
-// Package proctree builds process trees from process-creation events: Windows Security 4688,
-// Sysmon event 1, Microsoft Defender DeviceProcessEvents, Linux auditd (SYSCALL/EXECVE rows),
-// osquery process tables and pslist-style process listings.
-//
-// A child is joined to its parent by host, parent process id (and parent image name when the
-// source records it) and the nearest earlier start time, so reused process ids join the right
-// instance. Process GUIDs (Sysmon) and exact parent creation times (Defender) are used when
-// present. A parent that never appears in the data is synthesised once and marked.
-//
-// Two matching modes exist. The default is host-aware: process ids are only matched on the same
-// host. MSTICPy matches ids across all hosts (a reused id on another machine can become the
-// parent); [MSTICPyCompat] reproduces that behaviour and MSTICPy's counts exactly.
 package proctree
 
 import (
