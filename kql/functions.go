@@ -49,7 +49,12 @@ func (c *compiler) call(v *Call, sc *scope) sqlExpr {
 		}
 		return sc.agg.aggregate(c, v, sc)
 	}
-	arg := func(i int) sqlExpr { return c.scalar(v.Args[i], sc) }
+	arg := func(i int) sqlExpr {
+		if i >= len(v.Args) {
+			c.failAt(v, nil, "%s() is missing argument %d", v.Fn.Name, i+1)
+		}
+		return c.scalar(v.Args[i], sc)
+	}
 	str := func(i int) sqlExpr { return c.strOf(arg(i)) }
 	res := func(s string, t ktype) sqlExpr { return sqlExpr{sql: s, t: t} }
 	lname := strings.ToLower(name)
@@ -428,7 +433,19 @@ func (c *compiler) call(v *Call, sc *scope) sqlExpr {
 			parts = append(parts, c.dyn(arg(i)).sql)
 		}
 		return res("json_array("+strings.Join(parts, ", ")+")", kDynamic)
-	case "array_length":
+	case "column_ifexists", "columnifexists":
+		c.nargs(v, 2, 2)
+		n := str(0)
+		if n.str == nil {
+			c.failAt(v.Args[0], nil, "%s() expects a constant column name", name)
+		}
+		if sc.rel != nil {
+			if col, ok := sc.rel.col(*n.str); ok {
+				return sqlExpr{sql: qi(col.name), t: col.t}
+			}
+		}
+		return arg(1)
+	case "array_length", "arraylength":
 		c.nargs(v, 1, 1)
 		a := c.dyn(arg(0))
 		return res("CASE WHEN json_type("+a.sql+") = 'ARRAY' THEN CAST(json_array_length("+a.sql+") AS BIGINT) END", kLong)

@@ -257,7 +257,7 @@ func lexNumber(src string, i int) token {
 		for i < n && isDigit(src[i]) {
 			i++
 		}
-	} else if i+1 < n && src[i] == '.' && src[i+1] != '.' && !isIdentStart(src[i+1]) {
+	} else if i < n && src[i] == '.' && (i+1 == n || (src[i+1] != '.' && !isIdentStart(src[i+1]) && src[i+1] != '[')) {
 		// "1." is a real
 		kind = tReal
 		i++

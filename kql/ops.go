@@ -35,6 +35,9 @@ type aggCollector struct{}
 func (a *aggCollector) aggregate(c *compiler, v *Call, sc *scope) sqlExpr {
 	inner := &scope{rel: sc.rel, env: sc.env}
 	arg := func(i int) sqlExpr {
+		if i >= len(v.Args) {
+			c.failAt(v, nil, "%s() is missing argument %d", v.Fn.Name, i+1)
+		}
 		x := c.scalar(v.Args[i], inner)
 		if x.agg {
 			c.failAt(v.Args[i], nil, "aggregate functions cannot be nested")

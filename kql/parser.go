@@ -338,7 +338,7 @@ func (p *parser) pipeExpr() Expr {
 
 func (p *parser) source() Expr {
 	start := p.tok().pos
-	if p.tok().kind == tIdent && !(p.peek(1).kind == tPunct && (p.peek(1).val == "." || p.peek(1).val == "[")) {
+	if p.tok().kind == tIdent && !(p.peek(1).kind == tPunct && (p.peek(1).val == "." || p.peek(1).val == "[") && p.adjacent(1)) {
 		switch p.tok().val {
 		case "datatable":
 			if p.peek(1).kind == tPunct && p.peek(1).val == "(" {

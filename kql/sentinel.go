@@ -36,10 +36,11 @@ func parseSpec(spec string) []frame.Field {
 	seen := map[string]bool{}
 	for _, f := range strings.Fields(spec) {
 		name, typ, _ := strings.Cut(f, ":")
-		if seen[name] {
+		// DuckDB names are case-insensitive, so keep one spelling
+		if seen[strings.ToLower(name)] {
 			continue
 		}
-		seen[name] = true
+		seen[strings.ToLower(name)] = true
 		t := frame.String
 		switch typ {
 		case "l", "i":
@@ -194,6 +195,13 @@ var sentinelSpecs = map[string]string{
 	"Perf":               "TimeGenerated:t Computer ObjectName CounterName InstanceName CounterValue:r CounterPath SourceComputerId" + common,
 	"ConfigurationChange": "TimeGenerated:t Computer ConfigChangeType ChangeCategory SoftwareType SoftwareName Publisher Previous Current SvcChangeType SvcName SvcDisplayName SvcState SvcPreviousState SvcStartupType " +
 		"SvcPreviousStartupType SvcAccount SvcPath SvcPreviousPath SvcDescription FileSystemPath FieldsChanged DateModified:t DateCreated:t FileContentChecksum Size:l SizeChanged:l RegistryKey ValueName ValueData ValueType" + common,
+	"WireData": "TimeGenerated:t Computer Direction ProcessName ProcessID:i SessionState LocalIP LocalSubnet LocalPortNumber:i LocalMAC RemoteIP RemoteIPCountry RemoteIPLatitude:r RemoteIPLongitude:r " +
+		"RemotePortNumber:i RemoteMAC ReceivedBytes:l SentBytes:l TotalBytes:l ReceivedPackets:l SentPackets:l IPVersion ApplicationProtocol ProtocolName IPProtocol MaliciousIP IndicatorThreatType " +
+		"Description Confidence Severity:i LatencyMilliseconds:i LatencySamplingTimeStamp:t SessionID SessionStartTime:t SessionEndTime:t ManagementGroupName SourceComputerId" + common,
+	"AzureDevOpsAuditing": "TimeGenerated:t ActorCUID ActorDisplayName ActorUPN ActorUserId ActivityId AuthenticationMechanism Area Category CategoryDisplayName CorrelationId Data:d Details Id IpAddress " +
+		"OperationName ProjectId ProjectName ScopeDisplayName ScopeId ScopeType UserAgent" + common,
+	"LAQueryLogs": "TimeGenerated:t AADObjectId AADTenantId AADEmail AADClientId RequestClientApp QueryText RequestTarget RequestContext:d RequestContextFilters:d ResponseCode:i ResponseRowCount:i " +
+		"ResponseDurationMs:r StatsCPUTimeMs:r StatsDataProcessedStart:t StatsDataProcessedEnd:t StatsDataProcessedKB:r StatsWorkspaceCount:i StatsRegionCount:i IsWorkspaceInFailover:b" + common,
 	"CiscoUmbrella_CL": "TimeGenerated:t",
 }
 
