@@ -44,6 +44,7 @@ type DiskCache struct {
 	mu     sync.RWMutex
 	mem    map[string]Entry
 	memMax int
+	dirs   sync.Map // folders known to exist
 }
 
 // DefaultCacheDir returns os.UserCacheDir()/huntkit/ti.
@@ -149,10 +150,19 @@ func (c *DiskCache) Put(provider string, it Item, e Entry) error {
 	}
 	p := c.path(provider, key)
 	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("TI cache: %w", err)
+	if _, ok := c.dirs.Load(dir); !ok {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("TI cache: %w", err)
+		}
+		c.dirs.Store(dir, true)
 	}
 	tmp, err := os.CreateTemp(dir, ".tmp-*") // mode 0600
+	if errors.Is(err, fs.ErrNotExist) {      // the folder was removed under us (cache clear)
+		c.dirs.Delete(dir)
+		if err = os.MkdirAll(dir, 0o700); err == nil {
+			tmp, err = os.CreateTemp(dir, ".tmp-*")
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("TI cache: %w", err)
 	}

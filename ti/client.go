@@ -385,8 +385,12 @@ type Row struct {
 	Cached       bool
 }
 
-// cacheReaders is how many cache reads run at once per provider.
-const cacheReaders = 16
+// cacheReaders is how many cache reads run at once per provider; cacheWriters how many
+// goroutines write answers to the cache in the background.
+const (
+	cacheReaders = 16
+	cacheWriters = 2
+)
 
 // PrecheckProvider is the Provider value of rows refused before any provider was asked.
 const PrecheckProvider = "precheck"
@@ -451,6 +455,24 @@ func (c *Client) LookupRows(ctx context.Context, items []Item) ([]Row, error) {
 			c.opts.progress(int(n), total)
 		}
 	}
+	// Cache writes go to background writers so lookups never wait on the file system;
+	// they are all finished before LookupRows returns.
+	var writes chan cacheWrite
+	var wwg sync.WaitGroup
+	if c.opts.cache != nil {
+		writes = make(chan cacheWrite, 1024)
+		for range cacheWriters {
+			wwg.Add(1)
+			go func() {
+				defer wwg.Done()
+				for w := range writes {
+					if err := c.opts.cache.Put(w.provider, w.item, w.entry); err != nil {
+						rows[w.slot].Message = "answer not cached: " + err.Error()
+					}
+				}
+			}()
+		}
+	}
 	var wg sync.WaitGroup
 	for pi, js := range perProv {
 		if len(js) == 0 {
@@ -459,10 +481,14 @@ func (c *Client) LookupRows(ctx context.Context, items []Item) ([]Row, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.runProvider(ctx, c.provs[pi], js, rows, tick)
+			c.runProvider(ctx, c.provs[pi], js, rows, tick, writes)
 		}()
 	}
 	wg.Wait()
+	if writes != nil {
+		close(writes)
+		wwg.Wait()
+	}
 	return rows, c.failures(ctx, rows)
 }
 
@@ -478,7 +504,7 @@ func defang(it Item) string {
 	return defangValue(it)
 }
 
-func (c *Client) runProvider(ctx context.Context, p *provEntry, js []job, rows []Row, tick func()) {
+func (c *Client) runProvider(ctx context.Context, p *provEntry, js []job, rows []Row, tick func(), writes chan<- cacheWrite) {
 	// Cache first. Cold reads are file-system bound, so they run in parallel.
 	var todo []job
 	if c.opts.cache != nil {
@@ -526,7 +552,7 @@ func (c *Client) runProvider(ctx context.Context, p *provEntry, js []job, rows [
 				if err != nil {
 					c.fail(ctx, p, &rows[j.slot], err)
 				} else {
-					c.succeed(p, j.item, &rows[j.slot], res[i])
+					c.succeed(p, j, rows, res[i], writes)
 				}
 				tick()
 			}
@@ -542,7 +568,7 @@ func (c *Client) runProvider(ctx context.Context, p *provEntry, js []job, rows [
 		if err != nil {
 			c.fail(ctx, p, &rows[j.slot], err)
 		} else {
-			c.succeed(p, j.item, &rows[j.slot], res)
+			c.succeed(p, j, rows, res, writes)
 		}
 		tick()
 	})
@@ -596,9 +622,9 @@ func fill(r *Row, res Result) {
 	r.Status = StatusOK
 }
 
-func (c *Client) succeed(p *provEntry, it Item, r *Row, res Result) {
-	fill(r, res)
-	if c.opts.cache == nil {
+func (c *Client) succeed(p *provEntry, j job, rows []Row, res Result, writes chan<- cacheWrite) {
+	fill(&rows[j.slot], res)
+	if writes == nil {
 		return
 	}
 	ttl := p.ttl
@@ -609,9 +635,16 @@ func (c *Client) succeed(p *provEntry, it Item, r *Row, res Result) {
 		return
 	}
 	now := c.opts.now()
-	if err := c.opts.cache.Put(p.name, it, Entry{Stored: now, Expires: now.Add(ttl), Result: res}); err != nil {
-		r.Message = "answer not cached: " + err.Error()
-	}
+	writes <- cacheWrite{provider: p.name, item: j.item, slot: j.slot,
+		entry: Entry{Stored: now, Expires: now.Add(ttl), Result: res}}
+}
+
+// cacheWrite is an answer on its way to the cache.
+type cacheWrite struct {
+	provider string
+	item     Item
+	entry    Entry
+	slot     int
 }
 
 func (c *Client) fail(ctx context.Context, p *provEntry, r *Row, err error) {

@@ -18,6 +18,18 @@ import (
 	"golang.org/x/time/rate"
 )
 
+// defaultClient keeps enough idle connections per host for concurrent lookups (the
+// standard transport keeps 2, so busier providers would reconnect for every request).
+var defaultClient = &http.Client{Transport: NewTransport()}
+
+// NewTransport returns a clone of http.DefaultTransport that keeps up to 64 idle
+// connections per host.
+func NewTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
+}
+
 // maxBody caps how much of an answer is read (a defence against runaway responses).
 const maxBody = 64 << 20
 
@@ -26,7 +38,7 @@ const maxBody = 64 << 20
 type HTTP struct {
 	Provider   string        // provider name, for messages
 	ConfigKey  string        // key to fix when the service refuses credentials
-	Client     *http.Client  // transport (default http.DefaultClient without timeout)
+	Client     *http.Client  // transport (default: NewTransport, no overall timeout)
 	Limiter    *rate.Limiter // waits before every attempt; nil => unlimited
 	Timeout    time.Duration // per attempt; 0 => none
 	MaxRetries int           // retries after the first attempt, for 429, 5xx and transport errors
@@ -62,7 +74,7 @@ func (h *HTTP) Do(ctx context.Context, req Request) (*Response, error) {
 	}
 	client := h.Client
 	if client == nil {
-		client = http.DefaultClient
+		client = defaultClient
 	}
 	base, maxd := h.BaseDelay, h.MaxDelay
 	if base <= 0 {

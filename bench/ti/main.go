@@ -32,6 +32,7 @@ func main() {
 	conc := flag.Int("concurrency", 32, "requests in flight for the concurrent run")
 	burst := flag.Int("burst", 10, "token-bucket burst for the concurrent run")
 	skipSeq := flag.Bool("skip-sequential", false, "skip the one-at-a-time baseline")
+	useCache := flag.Bool("cache", true, "write answers to a disk cache during the concurrent run")
 	flag.Parse()
 
 	items, err := readItems(*in)
@@ -64,7 +65,13 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := client(ctx, url, rt, *conc, cache, ti.WithArgs("VirusTotal", map[string]any{"Burst": *burst}))
+	sent := &recorder{next: ti.NewTransport()}
+	var wcache ti.Cache = cache
+	if !*useCache {
+		wcache = nil
+	}
+	c := client(ctx, url, rt, *conc, wcache, ti.WithArgs("VirusTotal", map[string]any{"Burst": *burst}),
+		ti.WithHTTPClient(&http.Client{Transport: sent}))
 	start := time.Now()
 	rows, err := c.LookupRows(ctx, items)
 	par := time.Since(start)
@@ -72,8 +79,12 @@ func main() {
 	if seq > 0 {
 		fmt.Printf("speed-up: %.1fx\n", seq.Seconds()/par.Seconds())
 	}
-	peak := mock.peakPerSecond()
-	fmt.Printf("peak requests in any 1 s window at the mock: %d (configured %s, burst %d: at most %d allowed)\n\n", peak, rt, *burst, *burst+int(float64(rt.N)*time.Second.Seconds()/rt.Per.Seconds()))
+	allowed := "no limit"
+	if !rt.Unlimited() {
+		allowed = fmt.Sprintf("burst %d: token bucket allows %d", *burst, *burst+int(float64(rt.N)*time.Second.Seconds()/rt.Per.Seconds()))
+	}
+	fmt.Printf("peak requests sent in any 1 s window (client side): %d; arrived at the mock: %d (configured %s, %s)\n\n",
+		peakPerSecond(sent.get()), peakPerSecond(mock.get()), rt, allowed)
 
 	// Cache hits.
 	var ok []ti.Item
@@ -186,11 +197,34 @@ func (m *mock) count() int {
 	return len(m.times)
 }
 
-// peakPerSecond returns the most requests that arrived within any one-second window.
-func (m *mock) peakPerSecond() int {
+func (m *mock) get() []time.Time {
 	m.mu.Lock()
-	ts := append([]time.Time(nil), m.times...)
-	m.mu.Unlock()
+	defer m.mu.Unlock()
+	return append([]time.Time(nil), m.times...)
+}
+
+// recorder is a transport noting when each request leaves the client.
+type recorder struct {
+	next  http.RoundTripper
+	mu    sync.Mutex
+	times []time.Time
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.times = append(r.times, time.Now())
+	r.mu.Unlock()
+	return r.next.RoundTrip(req)
+}
+
+func (r *recorder) get() []time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]time.Time(nil), r.times...)
+}
+
+// peakPerSecond returns the most events within any one-second window.
+func peakPerSecond(ts []time.Time) int {
 	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
 	best, j := 0, 0
 	for i := range ts {
