@@ -37,7 +37,7 @@ func EnrichFrame(ctx context.Context, p Provider, f *frame.Frame, column string)
 	n := f.Len()
 	// rowIdx[i] is the index into uniq of row i, -1 for null/empty.
 	rowIdx := make([]int32, n)
-	seen := make(map[string]int32)
+	seen := make(map[string]int32, n/2+1)
 	var uniq []string
 	for i := 0; i < n; i++ {
 		if col.IsNull(i) {
@@ -57,27 +57,46 @@ func EnrichFrame(ctx context.Context, p Provider, f *frame.Frame, column string)
 		}
 		rowIdx[i] = j
 	}
-	locs, err := p.LookupIPs(ctx, uniq)
-	if err != nil && len(locs) < len(uniq) {
-		return nil, fmt.Errorf("enrich column %q: %w", column, err)
+	// Look the distinct values up in chunks, appending each chunk's results to columns in
+	// distinct-value order; then gather them into row order. This keeps only one chunk of
+	// Locations alive at a time.
+	bs := newBuilders(len(uniq) + 1)
+	var failed int
+	var first error
+	for lo := 0; lo < len(uniq); lo += enrichChunk {
+		hi := min(lo+enrichChunk, len(uniq))
+		locs, err := p.LookupIPs(ctx, uniq[lo:hi])
+		if err != nil && len(locs) < hi-lo {
+			return nil, fmt.Errorf("enrich column %q: %w", column, err)
+		}
+		for i := range locs {
+			bs.append(&locs[i])
+			if locs[i].Err != nil {
+				failed++
+				if first == nil {
+					first = fmt.Errorf("%s: %w", locs[i].IP, locs[i].Err)
+				}
+			}
+		}
 	}
+	nullRow := len(uniq)
+	bs.appendNull()
+	idx := make([]int, n)
+	for i, j := range rowIdx {
+		if j < 0 {
+			idx[i] = nullRow
+		} else {
+			idx[i] = int(j)
+		}
+	}
+	gathered := frame.MustNew(bs.columns()...).Take(idx)
 	out, ferr := frame.New(f.Columns()...)
 	if ferr != nil {
 		return nil, ferr
 	}
-	for _, c := range locationColumns(locs, rowIdx) {
+	for _, c := range gathered.Columns() {
 		if err := out.AddColumn(c); err != nil {
 			return nil, err
-		}
-	}
-	var failed int
-	var first error
-	for i := range locs {
-		if locs[i].Err != nil {
-			failed++
-			if first == nil {
-				first = fmt.Errorf("%s: %w", locs[i].IP, locs[i].Err)
-			}
 		}
 	}
 	if failed > 0 {
@@ -88,10 +107,14 @@ func EnrichFrame(ctx context.Context, p Provider, f *frame.Frame, column string)
 	return out, nil
 }
 
-// locationColumns builds the Columns for rows whose lookup result is locs[rowIdx[i]].
-func locationColumns(locs []Location, rowIdx []int32) []*frame.Column {
-	n := len(rowIdx)
-	bs := make([]*frame.Builder, len(Columns))
+// enrichChunk is how many distinct values EnrichFrame hands a Provider at once.
+const enrichChunk = 16384
+
+// builders accumulates the Columns.
+type builders []*frame.Builder
+
+func newBuilders(capacity int) builders {
+	bs := make(builders, len(Columns))
 	for i, name := range Columns {
 		t := frame.String
 		switch name {
@@ -100,44 +123,49 @@ func locationColumns(locs []Location, rowIdx []int32) []*frame.Column {
 		case "ASN":
 			t = frame.Int
 		}
-		bs[i] = frame.NewBuilder(name, t, n)
+		bs[i] = frame.NewBuilder(name, t, capacity)
 	}
-	str := func(b *frame.Builder, s string) {
-		if s == "" {
-			b.AppendNull()
-		} else {
-			b.AppendString(s)
-		}
+	return bs
+}
+
+func appendStr(b *frame.Builder, s string) {
+	if s == "" {
+		b.AppendNull()
+	} else {
+		b.AppendString(s)
 	}
-	for _, j := range rowIdx {
-		if j < 0 {
-			for _, b := range bs {
-				b.AppendNull()
-			}
-			continue
-		}
-		l := &locs[j]
-		str(bs[0], string(l.Scope))
-		str(bs[1], l.CountryCode)
-		str(bs[2], l.CountryName)
-		str(bs[3], l.State)
-		str(bs[4], l.City)
-		if l.HasLocation {
-			bs[5].AppendFloat(l.Latitude)
-			bs[6].AppendFloat(l.Longitude)
-		} else {
-			bs[5].AppendNull()
-			bs[6].AppendNull()
-		}
-		str(bs[7], l.TimeZone)
-		if l.ASN != 0 {
-			bs[8].AppendInt(l.ASN)
-		} else {
-			bs[8].AppendNull()
-		}
-		str(bs[9], l.ASOrg)
-		str(bs[10], l.Note)
+}
+
+func (bs builders) append(l *Location) {
+	appendStr(bs[0], string(l.Scope))
+	appendStr(bs[1], l.CountryCode)
+	appendStr(bs[2], l.CountryName)
+	appendStr(bs[3], l.State)
+	appendStr(bs[4], l.City)
+	if l.HasLocation {
+		bs[5].AppendFloat(l.Latitude)
+		bs[6].AppendFloat(l.Longitude)
+	} else {
+		bs[5].AppendNull()
+		bs[6].AppendNull()
 	}
+	appendStr(bs[7], l.TimeZone)
+	if l.ASN != 0 {
+		bs[8].AppendInt(l.ASN)
+	} else {
+		bs[8].AppendNull()
+	}
+	appendStr(bs[9], l.ASOrg)
+	appendStr(bs[10], l.Note)
+}
+
+func (bs builders) appendNull() {
+	for _, b := range bs {
+		b.AppendNull()
+	}
+}
+
+func (bs builders) columns() []*frame.Column {
 	cols := make([]*frame.Column, len(bs))
 	for i, b := range bs {
 		cols[i] = b.Column()
@@ -145,16 +173,21 @@ func locationColumns(locs []Location, rowIdx []int32) []*frame.Column {
 	return cols
 }
 
+// locationColumns builds the Columns for locs, one row each.
+func locationColumns(locs []Location) []*frame.Column {
+	bs := newBuilders(len(locs))
+	for i := range locs {
+		bs.append(&locs[i])
+	}
+	return bs.columns()
+}
+
 // Frame returns the lookup results as a frame, one row per Location, with the columns IP,
 // IPScope, CountryCode, CountryName, State, StateCode, City, PostalCode, Latitude, Longitude,
 // TimeZone, ASN, ASOrg, Network, Source and Note.
 func Frame(locs []Location) *frame.Frame {
 	n := len(locs)
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	cols := locationColumns(locs, idx)
+	cols := locationColumns(locs)
 	byName := map[string]*frame.Column{}
 	for _, c := range cols {
 		byName[c.Name()] = c

@@ -133,7 +133,7 @@ func classified(raw string) (ip netip.Addr, loc Location, ok bool) {
 	scope, note := Classify(ip)
 	loc = Location{IP: ip.String(), Scope: scope}
 	if scope != ScopePublic {
-		loc.Note = note + "; not geolocated"
+		loc.Note = note
 		return ip, loc, true
 	}
 	return ip, loc, false

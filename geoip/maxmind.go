@@ -237,24 +237,38 @@ func (c *recordCache[T]) put(offset uintptr, rec T) {
 // LookupAddr looks up one address. Non-public addresses are not looked up; their Location
 // carries the Scope and a Note. The error is non-nil only for a corrupt database.
 func (db *DB) LookupAddr(ip netip.Addr) (Location, error) {
+	var loc Location
+	err := db.addrInto(ip, &loc)
+	return loc, err
+}
+
+// addrInto is LookupAddr writing into *loc, which must be zero.
+func (db *DB) addrInto(ip netip.Addr, loc *Location) error {
 	ip = ip.Unmap()
 	scope, note := Classify(ip)
-	loc := Location{IP: ip.String(), Scope: scope, Source: "maxmind"}
+	loc.IP, loc.Scope, loc.Source = ip.String(), scope, "maxmind"
 	if scope != ScopePublic {
-		loc.Note = note + "; not geolocated"
-		return loc, nil
+		loc.Note = note
+		return nil
 	}
-	err := db.fill(ip, &loc)
-	return loc, err
+	return db.fill(ip, loc)
 }
 
 // Lookup parses s and looks it up; an unparsable s gives an error matching ErrInvalidIP.
 func (db *DB) Lookup(s string) (Location, error) {
+	var loc Location
+	err := db.lookupInto(s, &loc)
+	return loc, err
+}
+
+// lookupInto is Lookup writing into *loc, which must be zero.
+func (db *DB) lookupInto(s string, loc *Location) error {
 	ip, err := ParseIP(s)
 	if err != nil {
-		return Location{IP: s, Scope: ScopeInvalid, Source: "maxmind", Note: err.Error(), Err: err}, err
+		*loc = Location{IP: s, Scope: ScopeInvalid, Source: "maxmind", Note: err.Error(), Err: err}
+		return err
 	}
-	return db.LookupAddr(ip)
+	return db.addrInto(ip, loc)
 }
 
 // fill looks a public address up in the databases and copies the data into loc.
@@ -384,7 +398,7 @@ func (db *DB) lookupRange(ctx context.Context, ips []string, out []Location) err
 				return err
 			}
 		}
-		out[i], _ = db.Lookup(s)
+		_ = db.lookupInto(s, &out[i])
 	}
 	return nil
 }
