@@ -361,6 +361,12 @@ func TestBrowserTimeline(t *testing.T) {
 	if got.Points != 3000 || got.Groups != 6 {
 		t.Errorf("rendered %+v, want 3000 points in 6 groups", got)
 	}
+	// range selection with the brush: ten minutes of events (one a second)
+	b.run(chromedp.Evaluate[chromedp.Void](`hkSelect('2024-05-01T00:10:00Z', '2024-05-01T00:19:59Z')`))
+	b.run(chromedp.Sleep(1500 * time.Millisecond))
+	if sel := eval[string](b, `document.getElementById('hk-selection').textContent`); !strings.Contains(sel, ": 600 events") {
+		t.Errorf("brush selection %q, want 600 events", sel)
+	}
 	canvases := eval[int](b, `document.querySelectorAll('#hk-chart canvas').length`)
 	if canvases == 0 {
 		t.Error("no canvas drawn")

@@ -80,7 +80,7 @@ func Timeline(w io.Writer, f *frame.Frame, opts ...Option) error {
 	}
 	p := &page{
 		title: title, sub: fmt.Sprintf("%d events (%s)", len(rows), cfg["mode"]),
-		libs: []string{"echarts.min.js"}, body: `<div id="hk-chart" class="hk-chart"></div>`,
+		libs: []string{"echarts.min.js"}, body: `<div class="hk-bar"><span id="hk-range"></span><span id="hk-selection"></span></div><div id="hk-chart" class="hk-chart"></div>`,
 		config: cfg, data: encodeColumns(cols, rows, f.Len()), script: "timeline.js",
 	}
 	return p.write(w)

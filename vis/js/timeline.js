@@ -86,12 +86,44 @@
     grid: { left: 190, right: yZoom ? 60 : 30, top: 40, bottom: 70 },
     legend: cfg.mode === 'values' && series.length > 1 ? { type: 'scroll', top: 5 } : undefined,
     tooltip: tooltip,
-    toolbox: { feature: { dataZoom: { yAxisIndex: 'none' }, restore: {}, saveAsImage: {} } },
+    toolbox: { feature: { brush: { type: ['lineX', 'clear'], title: { lineX: 'select a time range', clear: 'clear selection' } },
+      dataZoom: { yAxisIndex: 'none' }, restore: {}, saveAsImage: {} } },
+    brush: { xAxisIndex: 'all', brushLink: 'all', throttleType: 'debounce', throttleDelay: 150, outOfBrush: { colorAlpha: 1 } },
     xAxis: { type: 'time', name: cfg.time },
     yAxis: yAxis,
     dataZoom: [{ type: 'slider', xAxisIndex: 0, filterMode: 'weakFilter', bottom: 15 }, { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' }]
       .concat(yZoom ? [{ type: 'slider', yAxisIndex: 0, right: 10, startValue: 0, endValue: 24 }, { type: 'inside', yAxisIndex: 0, zoomOnMouseWheel: false, moveOnMouseWheel: true }] : []),
     series: series
   });
+  // range selection: the brush (toolbox or scripted) counts the events in the chosen period;
+  // the zoom window is shown above the chart.
+  var selEl = document.getElementById('hk-selection'), rangeEl = document.getElementById('hk-range');
+  function countIn(lo, hi) {
+    var c = 0;
+    for (var i = 0; i < n; i++) {
+      if (T[i] === null) continue;
+      var end = ecol && ecol.values[i] !== null ? ecol.values[i] : T[i];
+      if (end >= lo && T[i] <= hi) c++;
+    }
+    return c;
+  }
+  chart.on('brushSelected', function (p) {
+    var areas = (p.batch && p.batch[0] && p.batch[0].areas) || [];
+    if (!areas.length || !areas[0].coordRange) { selEl.textContent = ''; selEl.removeAttribute('data-count'); return; }
+    var r = areas[0].coordRange, c = countIn(r[0], r[1]);
+    selEl.textContent = ' · selected ' + HK.fmtTime(r[0]) + ' – ' + HK.fmtTime(r[1]) + ': ' + c + ' events';
+    selEl.setAttribute('data-count', String(c));
+  });
+  function showRange() {
+    var ext = chart.getModel().getComponent('xAxis', 0).axis.scale.getExtent();
+    rangeEl.textContent = 'showing ' + HK.fmtTime(ext[0]) + ' – ' + HK.fmtTime(ext[1]) + ' (' + countIn(ext[0], ext[1]) + ' events)';
+  }
+  chart.on('datazoom', showRange);
+  setTimeout(showRange, 0);
+  // for scripts and tests: select [from, to] (ms or text) with the brush
+  window.hkSelect = function (from, to) {
+    var a = typeof from === 'number' ? from : Date.parse(from), b = typeof to === 'number' ? to : Date.parse(to);
+    chart.dispatchAction({ type: 'brush', areas: [{ brushType: 'lineX', xAxisIndex: 0, coordRange: [a, b] }] });
+  };
   window.addEventListener('resize', function () { chart.resize(); });
 })();
