@@ -545,7 +545,8 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 		e.vars[o.Name] = &binding{rel: &r2}
 		return r
 	case *SerializeOp:
-		if r.order == "" && !r.ord {
+		r = c.materializeOrder(r)
+		if !r.ord {
 			r = &rel{sql: "(SELECT " + c.selectList(r, false) + ", row_number() OVER () AS " + ordCol + " FROM " + r.sql + " AS " + c.newAlias() + ")", cols: r.cols, ord: true, name: r.name}
 		}
 		if len(o.Items) == 0 {

@@ -433,6 +433,20 @@ func (c *compiler) call(v *Call, sc *scope) sqlExpr {
 			parts = append(parts, c.dyn(arg(i)).sql)
 		}
 		return res("json_array("+strings.Join(parts, ", ")+")", kDynamic)
+	case "range":
+		c.nargs(v, 2, 3)
+		a, b := arg(0), arg(1)
+		step := "1"
+		if len(v.Args) == 3 {
+			step = arg(2).sql
+		} else if a.t == kDatetime {
+			step = "INTERVAL '1 hour'"
+		}
+		seq := "generate_series(" + a.sql + ", " + b.sql + ", " + step + ")"
+		if a.t == kDatetime {
+			seq = "list_transform(" + seq + ", lambda x: strftime(x, '%Y-%m-%dT%H:%M:%S.%fZ'))"
+		}
+		return res("to_json("+seq+")", kDynamic)
 	case "column_ifexists", "columnifexists":
 		c.nargs(v, 2, 2)
 		n := str(0)

@@ -205,7 +205,14 @@ func (a *aggCollector) aggregate(c *compiler, v *Call, sc *scope) sqlExpr {
 func aggName(call *Call) string {
 	p := aggregatePrefix[call.Fn.Name]
 	switch call.Fn.Name {
-	case "count", "countif":
+	case "countif":
+		return p
+	case "count":
+		if len(call.Args) == 1 {
+			if n := derivedName(call.Args[0]); n != "" {
+				return p + n
+			}
+		}
 		return p
 	case "percentile":
 		if len(call.Args) == 2 {

@@ -638,10 +638,21 @@ func (c *compiler) in(v *InExpr, sc *scope) sqlExpr {
 			}
 			return sqlExpr{sql: "true", t: kBool}
 		}
-		var parts []string
+		var parts, pats []string
+		allConst := true
 		for _, x := range vals {
 			xs := c.strOf(x)
+			if xs.str == nil || *xs.str == "" {
+				allConst = false
+			} else {
+				pats = append(pats, "(?:"+termPattern(*xs.str, true, true)+")")
+			}
 			parts = append(parts, c.binary(&Binary{Loc: v.Loc, Op: "has", L: &exprHolder{ls}, R: &exprHolder{xs}}, sc).sql)
+		}
+		if op == "has_any" && allConst && len(pats) > 1 {
+			// one alternation instead of many OR-ed predicates
+			s := "regexp_matches(" + nz(ls) + ", " + qs(strings.Join(pats, "|")) + ", 'i')"
+			return sqlExpr{sql: s, t: kBool, agg: l.agg}
 		}
 		j := " OR "
 		if op == "has_all" {
