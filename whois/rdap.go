@@ -39,6 +39,8 @@ type object struct {
 	Description     []string   `json:"description"`
 	Remarks         []remark   `json:"remarks"`
 	PublicIDs       []publicID `json:"publicIds"`
+
+	finalURL string // where the response came from, after redirects
 }
 
 type entity struct {

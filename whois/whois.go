@@ -162,7 +162,7 @@ type Result struct {
 	AbuseName    string
 	Nameservers  []string
 	Status       []string
-	Server       string // the RDAP URL queried
+	Server       string // the RDAP URL that answered (after redirects)
 	Raw          json.RawMessage
 	Err          error
 }
@@ -242,6 +242,9 @@ func (c *Client) lookup(ctx context.Context, value string, r *Result) error {
 	obj, raw, err := c.get(ctx, u)
 	if err != nil {
 		return err
+	}
+	if final := obj.finalURL; final != "" {
+		r.Server = final // after redirects
 	}
 	obj.fill(r)
 	if c.KeepRaw {
@@ -393,6 +396,7 @@ func (c *Client) getOnce(ctx context.Context, u string) (*object, json.RawMessag
 	if o.ObjectClassName == "" {
 		return nil, nil, 0, fmt.Errorf("RDAP %s: %w: response has no objectClassName", final, ErrService)
 	}
+	o.finalURL = final
 	return &o, json.RawMessage(body), 0, nil
 }
 

@@ -146,7 +146,7 @@ func TestLookups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Org != "Example B.V." || r.AbuseEmail != "abuse@example.nl" || r.Country != "NL" ||
+	if r.Org != "Example B.V." || r.AbuseEmail != "abuse@example.nl" || r.Country != "NL" || r.Server != s.srv.URL+"/ripe/ip/2a00:5c0::1" ||
 		strings.Join(r.Networks, ",") != "2a00:5c0::/29" || !r.Created.IsZero() || r.Updated.IsZero() {
 		t.Errorf("redirected ipv6 network: %+v", r)
 	}
