@@ -57,7 +57,7 @@ type Schema struct {
 var (
 	// Win4688 is the Windows Security event 4688 (as in Microsoft Sentinel's SecurityEvent).
 	Win4688 = Schema{
-		Name: "4688", Time: "TimeGenerated|TimeCreated|TimeCreatedUtc|Timestamp", ProcessName: "NewProcessName",
+		Name: "4688", Time: "TimeGenerated|TimeCreated|TimeCreatedUtc|Timestamp|EventTime|@timestamp", ProcessName: "NewProcessName",
 		ProcessID: "NewProcessId", ParentID: "ProcessId", ParentName: "ParentProcessName",
 		CmdLine: "CommandLine", User: "SubjectUserName", UserID: "SubjectUserSid",
 		LogonID: "SubjectLogonId", TargetLogonID: "TargetLogonId", Host: "Computer|Hostname|ComputerName",
@@ -65,7 +65,7 @@ var (
 	}
 	// Sysmon1 is Sysmon event 1 (process create).
 	Sysmon1 = Schema{
-		Name: "sysmon", Time: "UtcTime|TimeGenerated|TimeCreated", ProcessName: "Image", ProcessID: "ProcessId",
+		Name: "sysmon", Time: "UtcTime|TimeGenerated|TimeCreated|EventTime|@timestamp", ProcessName: "Image", ProcessID: "ProcessId",
 		ParentID: "ParentProcessId", ParentName: "ParentImage", CmdLine: "CommandLine", User: "User",
 		LogonID: "LogonId", Host: "Computer|Hostname", EventIDColumn: "EventID", EventIDValue: "1",
 		ProcessGUID: "ProcessGuid", ParentGUID: "ParentProcessGuid",
