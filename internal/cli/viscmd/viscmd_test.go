@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -116,5 +117,32 @@ func TestViewErrors(t *testing.T) {
 		if code != tc.code || !strings.Contains(errs, tc.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errs, tc.code, tc.msg)
 		}
+	}
+}
+
+func TestOpenUsesBrowserEnv(t *testing.T) {
+	in := writeCSV(t)
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "opened")
+	script := filepath.Join(dir, "browser.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"$1\" > "+marker+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("BROWSER", script)
+	out := filepath.Join(dir, "v.html")
+	if _, errs, code := run(t, "", "view", in, "--html", out, "--open"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []byte
+	for i := 0; i < 50 && len(got) == 0; i++ {
+		got, _ = os.ReadFile(marker)
+		time.Sleep(20 * time.Millisecond)
+	}
+	if strings.TrimSpace(string(got)) != "file://"+out {
+		t.Errorf("browser opened %q, want file://%s", got, out)
+	}
+	t.Setenv("BROWSER", filepath.Join(dir, "no-such-browser"))
+	if _, errs, code := run(t, "", "view", in, "--html", out, "--open"); code != 0 || !strings.Contains(errs, "cannot open a browser") {
+		t.Errorf("missing browser: exit %d, %q", code, errs)
 	}
 }
