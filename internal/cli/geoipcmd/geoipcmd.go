@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -58,7 +59,68 @@ OtherProviders.GeoIPLite.Args.AccountID and AuthKey are configured (see 'huntkit
 	f.StringVar(&o.dbDir, "db-dir", "", "MaxMind database folder (overrides OtherProviders.GeoIPLite.Args.DBFolder)")
 	f.BoolVar(&o.noUpdate, "no-update", false, "do not download missing or outdated databases")
 	cliapp.AddOutputFlags(cmd, &o.out)
-	cmd.AddCommand(newUpdate(app))
+	cmd.AddCommand(newUpdate(app), newInfo(app))
+	return cmd
+}
+
+func newInfo(app *cliapp.App) *cobra.Command {
+	var dbDir string
+	var out cliapp.Output
+	cmd := &cobra.Command{
+		Use:   "info",
+		Short: "Show the MaxMind databases in use: kind, edition, build date, file age, update due",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := out.Validate(); err != nil {
+				return err
+			}
+			cfg, err := app.Config()
+			if err != nil {
+				return err
+			}
+			s, serr := geoip.LoadSettings(cmd.Context(), cfg)
+			if serr != nil {
+				app.Warnf("%v", serr)
+			}
+			if dbDir != "" {
+				s.DBFolder = dbDir
+			}
+			db, err := geoip.OpenDir(s.DBFolder)
+			if err != nil {
+				if errors.Is(err, geoip.ErrNoDatabase) {
+					return cliapp.ConfigError(err)
+				}
+				return err
+			}
+			defer db.Close()
+			infos := db.Databases()
+			n := len(infos)
+			kinds, types, paths := make([]string, n), make([]string, n), make([]string, n)
+			built, modified := make([]time.Time, n), make([]time.Time, n)
+			ages := make([]int64, n)
+			due := make([]bool, n)
+			maxAge := s.MaxAge
+			if maxAge <= 0 {
+				maxAge = geoip.DefaultMaxAge
+			}
+			for i, in := range infos {
+				kinds[i], types[i], paths[i] = string(in.Kind), in.Type, in.Path
+				built[i], modified[i] = in.BuildTime, in.ModTime
+				age := time.Since(in.ModTime)
+				ages[i] = int64(age.Hours() / 24)
+				due[i] = age > maxAge
+			}
+			f := frame.MustNew(frame.NewStrings("Kind", kinds), frame.NewStrings("Edition", types),
+				frame.NewTimes("Built", built), frame.NewTimes("Modified", modified), frame.NewInts("AgeDays", ages),
+				frame.NewBools("UpdateDue", due), frame.NewStrings("Path", paths))
+			if s.LicenseKey == "" {
+				app.Infof("geoip: no MaxMind licence configured (OtherProviders.GeoIPLite.Args.AuthKey): databases are not updated automatically")
+			}
+			return app.WriteFrame(&out, f)
+		},
+	}
+	cmd.Flags().StringVar(&dbDir, "db-dir", "", "database folder (overrides OtherProviders.GeoIPLite.Args.DBFolder)")
+	cliapp.AddOutputFlags(cmd, &out)
 	return cmd
 }
 

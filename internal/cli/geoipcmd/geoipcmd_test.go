@@ -216,3 +216,20 @@ func TestIPStackWrongKey(t *testing.T) {
 		t.Errorf("rows not printed: %s", out)
 	}
 }
+
+func TestInfo(t *testing.T) {
+	out, errs, code := runCmd(t, "", "", "info", "--db-dir", testDataDir(t), "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if len(rows) != 2 || rows[0]["Edition"] != "GeoIP2-City" || rows[1]["Kind"] != "asn" || rows[0]["Built"] == nil {
+		t.Errorf("rows %v", rows)
+	}
+	if !strings.Contains(errs, "no MaxMind licence configured") {
+		t.Errorf("stderr %q", errs)
+	}
+}
