@@ -73,7 +73,7 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 	case ioc.MD5, ioc.SHA256:
 		q = map[string]any{"query": "search_hash", "hash": it.Value}
 	case ioc.IPv4, ioc.DNS, ioc.URL:
-		q = map[string]any{"query": "search_ioc", "search_term": it.Value, "exact_match": true}
+		q = map[string]any{"query": "search_ioc", "search_term": it.Value}
 	default:
 		return ti.Result{}, fmt.Errorf("ThreatFox: %s lookups not supported", it.Type)
 	}
