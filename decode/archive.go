@@ -34,7 +34,11 @@ func (d *decoder) outLimit(n int) (limit int, byRatio bool) {
 }
 
 // readLimited reads r up to limit bytes; it fails when there is more.
-func readLimited(r io.Reader, limit int, byRatio bool, inSize int, buf *bytes.Buffer) error {
+// hint is the expected output size: the buffer is sized once for it (within the limit).
+func readLimited(r io.Reader, limit int, byRatio bool, inSize, hint int, buf *bytes.Buffer) error {
+	if hint > 0 {
+		buf.Grow(min(limit+1, hint+512))
+	}
 	_, err := io.Copy(buf, io.LimitReader(r, int64(limit)+1))
 	if buf.Len() > limit {
 		if byRatio {
@@ -79,7 +83,7 @@ func (d *decoder) inflate(data []byte, typ string) ([]byte, string, error) {
 		}
 		zr.Multistream(false)
 		name := zr.Name
-		err := readLimited(zr, limit, byRatio, len(data), &buf)
+		err := readLimited(zr, limit, byRatio, len(data), 4*len(data), &buf)
 		if err != nil {
 			return nil, name, fmt.Errorf("gzip: %w", err)
 		}
@@ -89,7 +93,7 @@ func (d *decoder) inflate(data []byte, typ string) ([]byte, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("zlib: %w: %v", ErrCorrupt, err)
 		}
-		err = readLimited(zr, limit, byRatio, len(data), &buf)
+		err = readLimited(zr, limit, byRatio, len(data), 4*len(data), &buf)
 		zr.Close()
 		if err != nil {
 			return nil, "", fmt.Errorf("zlib: %w", err)
@@ -111,7 +115,7 @@ func Inflate(data []byte, limit int) ([]byte, error) {
 	}
 	defer flatePool.Put(fr)
 	var buf bytes.Buffer
-	if err := readLimited(fr, limit, false, len(data), &buf); err != nil {
+	if err := readLimited(fr, limit, false, len(data), 4*len(data), &buf); err != nil {
 		return nil, fmt.Errorf("deflate: %w", err)
 	}
 	return buf.Bytes(), nil
@@ -159,7 +163,7 @@ func (d *decoder) members(data []byte, typ, ref string) ([]member, error) {
 				return out, fmt.Errorf("zip member %s: %w: %v", f.Name, ErrCorrupt, err)
 			}
 			var buf bytes.Buffer
-			err = readLimited(rc, limit, byRatio, int(f.CompressedSize64), &buf)
+			err = readLimited(rc, limit, byRatio, int(f.CompressedSize64), int(min(f.UncompressedSize64, uint64(limit))), &buf)
 			rc.Close()
 			if err != nil {
 				return out, fmt.Errorf("zip member %s: %w", f.Name, err)
@@ -187,7 +191,7 @@ func (d *decoder) members(data []byte, typ, ref string) ([]member, error) {
 			}
 			// tar does not compress: members are bounded by the archive's own size
 			var buf bytes.Buffer
-			if err := readLimited(tr, len(data), false, len(data), &buf); err != nil {
+			if err := readLimited(tr, len(data), false, len(data), int(min(h.Size, int64(len(data)))), &buf); err != nil {
 				return out, fmt.Errorf("tar member %s: %w", h.Name, err)
 			}
 			out = append(out, member{name: h.Name, data: buf.Bytes()})

@@ -357,7 +357,7 @@ func (d *decoder) tryCandidate(cand string, agg uint8, chars int) ([]byte, strin
 			if Magic(b) != TypeUnknown {
 				return b, "hex", true
 			}
-			if _, _, ok := asText(b); ok && len(b) >= 8 {
+			if isText(b) && len(b) >= 8 {
 				return b, "hex", true
 			}
 		}
@@ -386,7 +386,7 @@ func (d *decoder) tryCandidate(cand string, agg uint8, chars int) ([]byte, strin
 	if agg&(kDigit|kSym) != 0 {
 		mixed++
 	}
-	if _, _, ok := asText(b); ok {
+	if isText(b) {
 		if mixed >= 2 && len(b) >= 6 {
 			return b, "base64", true
 		}
@@ -399,7 +399,7 @@ func (d *decoder) tryCandidate(cand string, agg uint8, chars int) ([]byte, strin
 	}
 	if mixed >= 2 && len(b) >= 8 {
 		if out, err := Inflate(b, 1<<20); err == nil {
-			if _, _, ok := asText(out); ok && len(out) > 0 {
+			if isText(out) && len(out) > 0 {
 				return b, "base64", true
 			}
 		}
@@ -471,10 +471,10 @@ func (d *decoder) unpack(data []byte, enc, orig string, start, end int, ref stri
 	if typ == TypeUnknown && len(data) >= 8 && depth <= d.o.maxDepth {
 		// a raw DEFLATE stream (PowerShell's IO.Compression.DeflateStream) has no header:
 		// it is taken when it inflates cleanly to text or to a known file type
-		if _, _, isText := asText(data); !isText {
+		if !isText(data) {
 			limit, _ := d.outLimit(len(data))
 			if out, err := Inflate(data, limit); err == nil && len(out) > 0 {
-				if _, _, ok := asText(out); ok || Magic(out) != TypeUnknown {
+				if isText(out) || Magic(out) != TypeUnknown {
 					return d.unpack(out, enc+">deflate", orig, start, end, ref, depth, name)
 				}
 			}

@@ -100,41 +100,93 @@ const (
 	CharsetBinary  = "binary"
 )
 
-// asText decides whether data is text and returns it as a Go string. UTF-16 is recognised by
-// its content (a byte order mark, or zero high bytes on most characters, as in PowerShell
-// -EncodedCommand payloads), never assumed.
-func asText(data []byte) (string, string, bool) {
+// textCharset decides, without allocating, whether data is text and in which charset. UTF-16
+// is recognised by its content (a byte order mark, or zero high bytes on most characters, as
+// in PowerShell -EncodedCommand payloads), never assumed.
+func textCharset(data []byte) (string, bool) {
 	if len(data) == 0 {
-		return "", CharsetBinary, false
+		return CharsetBinary, false
 	}
 	if len(data) >= 2 && len(data)%2 == 0 {
 		switch {
 		case data[0] == 0xff && data[1] == 0xfe:
-			if s, ok := utf16Text(data[2:], false); ok {
-				return s, CharsetUTF16LE, true
+			if utf16Printable(data[2:], false) {
+				return CharsetUTF16LE, true
 			}
 		case data[0] == 0xfe && data[1] == 0xff:
-			if s, ok := utf16Text(data[2:], true); ok {
-				return s, CharsetUTF16BE, true
+			if utf16Printable(data[2:], true) {
+				return CharsetUTF16BE, true
 			}
 		default:
-			if looksUTF16LE(data) {
-				if s, ok := utf16Text(data, false); ok {
-					return s, CharsetUTF16LE, true
-				}
+			if looksUTF16LE(data) && utf16Printable(data, false) {
+				return CharsetUTF16LE, true
 			}
 		}
 	}
-	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
-		data = data[3:]
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) || !printable(data) {
+		return CharsetBinary, false
 	}
-	if !utf8.Valid(data) {
+	return CharsetUTF8, true
+}
+
+// isText reports whether data is text (see textCharset).
+func isText(data []byte) bool {
+	_, ok := textCharset(data)
+	return ok
+}
+
+// asText decides whether data is text and returns it as a Go string (see textCharset).
+func asText(data []byte) (string, string, bool) {
+	cs, ok := textCharset(data)
+	switch {
+	case !ok:
 		return "", CharsetBinary, false
+	case cs == CharsetUTF8:
+		return string(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))), cs, true
+	case cs == CharsetUTF16BE:
+		return utf16String(data[2:], true), cs, true
+	case data[0] == 0xff && data[1] == 0xfe:
+		return utf16String(data[2:], false), cs, true
 	}
-	if !printable(data) {
-		return "", CharsetBinary, false
+	return utf16String(data, false), cs, true
+}
+
+// utf16Printable applies the printable rule to UTF-16 code units.
+func utf16Printable(b []byte, bigEndian bool) bool {
+	bad, n := 0, len(b)/2
+	for i := 0; i+1 < len(b); i += 2 {
+		var u uint16
+		if bigEndian {
+			u = uint16(b[i])<<8 | uint16(b[i+1])
+		} else {
+			u = uint16(b[i]) | uint16(b[i+1])<<8
+		}
+		if u < 0x20 {
+			switch u {
+			case '\t', '\n', '\r', '\f':
+				continue
+			case 0:
+				return false
+			}
+			bad++
+		} else if u == 0x7f || u == 0xfffe || u == 0xffff {
+			bad++
+		}
 	}
-	return string(data), CharsetUTF8, true
+	return bad*20 <= n
+}
+
+func utf16String(b []byte, bigEndian bool) string {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		if bigEndian {
+			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		} else {
+			u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+		}
+	}
+	return string(utf16.Decode(u))
 }
 
 // looksUTF16LE: at least 4 bytes, and at least 90% of the odd bytes are zero.
@@ -149,22 +201,6 @@ func looksUTF16LE(b []byte) bool {
 		}
 	}
 	return zeros*10 >= (len(b)/2)*9
-}
-
-func utf16Text(b []byte, bigEndian bool) (string, bool) {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		if bigEndian {
-			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-		} else {
-			u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
-		}
-	}
-	s := string(utf16.Decode(u))
-	if !printable([]byte(s)) {
-		return "", false
-	}
-	return s, true
 }
 
 // printable: no NUL, and at most 5% control characters other than tab, CR, LF, FF.
