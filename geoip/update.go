@@ -135,6 +135,11 @@ func (u *Updater) Update(ctx context.Context, force bool) ([]UpdateResult, error
 	if err := os.MkdirAll(u.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("geoip update: %w", err)
 	}
+	unlock, err := u.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	due := map[string]bool{}
 	for _, ed := range u.Due() {
 		due[ed] = true
@@ -165,6 +170,38 @@ func (u *Updater) Update(ctx context.Context, force bool) ([]UpdateResult, error
 		}
 	}
 	return results, errors.Join(errs...)
+}
+
+// lockStale is when a lock file left by a crashed process is ignored.
+const lockStale = 15 * time.Minute
+
+// lock takes the folder's update lock (a file created exclusively), so that two huntkit
+// processes do not download the same databases at once. It waits while another process
+// holds it; the waiter then finds the databases fresh and skips them.
+func (u *Updater) lock(ctx context.Context) (func(), error) {
+	p := filepath.Join(u.Dir, ".huntkit-update.lock")
+	for {
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			fmt.Fprintf(f, "%d %s\n", os.Getpid(), time.Now().UTC().Format(time.RFC3339))
+			f.Close()
+			return func() { os.Remove(p) }, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("geoip update: lock %s: %w", p, err)
+		}
+		if st, serr := os.Stat(p); serr == nil && time.Since(st.ModTime()) > lockStale {
+			os.Remove(p)
+			continue
+		}
+		t := time.NewTimer(200 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("geoip update: waiting for another update (%s): %w", p, ctx.Err())
+		case <-t.C:
+		}
+	}
 }
 
 func (u *Updater) client() *http.Client {

@@ -247,3 +247,42 @@ func TestUpdateCancelled(t *testing.T) {
 		t.Errorf("cancellation took %v", time.Since(start))
 	}
 }
+
+func TestUpdateWaitsForOtherProcess(t *testing.T) {
+	m, srv := newMaxmindServer(t)
+	m.set("GeoLite2-ASN", tarGz(t, map[string][]byte{"GeoLite2-ASN_20260102/GeoLite2-ASN.mmdb": fixtureASN(t)}))
+	dir := t.TempDir()
+	u := newUpdater(srv, dir)
+	u.Editions = []string{"GeoLite2-ASN"}
+	lock := filepath.Join(dir, ".huntkit-update.lock")
+	if err := os.WriteFile(lock, []byte("12345\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// While the lock is held the update waits; a cancelled wait reports it.
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	_, err := u.Update(ctx, false)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "another update") {
+		t.Fatalf("err = %v", err)
+	}
+	// The other process finishes (and installs the database): the waiter then finds it fresh.
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		os.WriteFile(u.Path("GeoLite2-ASN"), fixtureASN(t), 0o644)
+		os.Remove(lock)
+	}()
+	res, err := u.Update(context.Background(), false)
+	if err != nil || res[0].Action != "fresh" || m.count("GeoLite2-ASN tar.gz") != 0 {
+		t.Fatalf("after wait: %+v %v, downloads %d", res, err, m.count("GeoLite2-ASN tar.gz"))
+	}
+	// A stale lock (crashed process) is ignored.
+	os.WriteFile(lock, nil, 0o600)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(lock, old, old)
+	if _, err := u.Update(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(lock); !os.IsNotExist(err) {
+		t.Errorf("lock left behind: %v", err)
+	}
+}
