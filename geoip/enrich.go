@@ -69,6 +69,14 @@ func EnrichFrame(ctx context.Context, p Provider, f *frame.Frame, column string)
 		if err != nil && len(locs) < hi-lo {
 			return nil, fmt.Errorf("enrich column %q: %w", column, err)
 		}
+		if err != nil && hi < len(uniq) {
+			// A batch-level failure (cancellation, rejected key): the rest is not sent.
+			for _, s := range uniq[hi:] {
+				locs = append(locs, Location{IP: s, Err: err, Note: "not looked up: " + err.Error()})
+			}
+			hi = len(uniq)
+			lo = hi - enrichChunk // ends the loop after this chunk
+		}
 		for i := range locs {
 			bs.append(&locs[i])
 			if locs[i].Err != nil {
@@ -156,7 +164,11 @@ func (bs builders) append(l *Location) {
 		bs[8].AppendNull()
 	}
 	appendStr(bs[9], l.ASOrg)
-	appendStr(bs[10], l.Note)
+	note := l.Note
+	if note == "" && l.Err != nil {
+		note = l.Err.Error()
+	}
+	appendStr(bs[10], note)
 }
 
 func (bs builders) appendNull() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -156,5 +157,37 @@ func TestFrameOfLocations(t *testing.T) {
 	}
 	if f.Col("StateCode").Str(0) != "E" || f.Col("Network").Str(0) == "" || f.Col("IPScope").Str(1) != "loopback" {
 		t.Errorf("rows %v %v", f.Row(0), f.Row(1))
+	}
+}
+
+// rejectingProvider fails every batch as a rejected key would.
+type rejectingProvider struct{ calls int }
+
+func (r *rejectingProvider) LookupIPs(_ context.Context, ips []string) ([]Location, error) {
+	r.calls++
+	err := &APIError{Provider: "fake", Code: 101, Type: "invalid_access_key"}
+	out := make([]Location, len(ips))
+	for i, s := range ips {
+		out[i] = Location{IP: s, Err: err}
+	}
+	return out, err
+}
+
+func TestEnrichFrameStopsAfterBatchFailure(t *testing.T) {
+	ips := make([]string, enrichChunk+500)
+	for i := range ips {
+		ips[i] = fmt.Sprintf("45.%d.%d.1", i/256, i%256)
+	}
+	p := &rejectingProvider{}
+	out, err := EnrichFrame(context.Background(), p, frame.MustNew(frame.NewStrings("ip", ips)), "ip")
+	var pe *PartialError
+	if !errors.As(err, &pe) || pe.Failed != len(ips) || !errors.Is(err, ErrAuth) {
+		t.Fatalf("err = %v", err)
+	}
+	if p.calls != 1 {
+		t.Errorf("%d batches sent after the key was rejected", p.calls)
+	}
+	if out.Len() != len(ips) || out.Col("GeoNote").Str(len(ips)-1) == "" || !strings.Contains(out.Col("GeoNote").Str(0), "invalid_access_key") {
+		t.Errorf("rows %d, last note %q", out.Len(), out.Col("GeoNote").Str(len(ips)-1))
 	}
 }
