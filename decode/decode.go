@@ -397,7 +397,7 @@ func (d *decoder) tryCandidate(cand string, agg uint8, chars int) ([]byte, strin
 	if mixed == 3 && chars >= 32 && agg&kDigit != 0 {
 		return b, "base64", true
 	}
-	if mixed >= 2 && len(b) >= 8 {
+	if mixed >= 2 && chars >= 24 && b[0]&6 != 6 { // block type 3 is invalid DEFLATE
 		if out, err := Inflate(b, 1<<20); err == nil {
 			if isText(out) && len(out) > 0 {
 				return b, "base64", true

@@ -40,6 +40,14 @@ type rows struct {
 	depth, size                                              []int64
 }
 
+// newRows returns rows with room for n items.
+func newRows(n int) rows {
+	s := func() []string { return make([]string, 0, n) }
+	return rows{src: make([]int64, 0, n), ref: s(), orig: s(), name: s(), ftype: s(), enc: s(), cs: s(),
+		dec: s(), md: s(), s1: s(), s256: s(), same: s(), errs: s(), full: s(),
+		depth: make([]int64, 0, n), size: make([]int64, 0, n)}
+}
+
 func (r *rows) add(src int, it *Item, full string) {
 	r.src = append(r.src, int64(src))
 	r.ref = append(r.ref, it.Reference)
@@ -178,7 +186,11 @@ func DecodeFrame(f *frame.Frame, column string, opts ...Option) (*frame.Frame, e
 	}
 	close(next)
 	wg.Wait()
-	var all rows
+	total := 0
+	for c := range parts {
+		total += len(parts[c].ref)
+	}
+	all := newRows(total)
 	for c := range parts {
 		all.appendRows(&parts[c])
 		parts[c] = rows{}
