@@ -79,20 +79,6 @@ func schemeDefang(s string, i int) (int, string) {
 
 func eqX(b byte) bool { return b == 'x' || b == 'X' }
 
-// hasDefang reports cheaply whether s holds any defang marker that needs the refang pass.
-// (A defanged URL scheme followed by a plain "://" is handled by the scanner directly.)
-func hasDefang(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '[', '(', '{':
-			if n, _, _ := markerAt(s, i); n > 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // Refang turns defanged text back into its usable form: hxxp/hXXps/fxp schemes become
 // http/https/ftp, and [.], (.), {.}, [dot], (dot), [:], [://], [at], [@] become '.', ':',
 // "://" and '@'. Text without defang markers is returned unchanged.

@@ -595,14 +595,6 @@ func unhex(c byte) byte {
 	return 0
 }
 
-func lowerHex(h string) string {
-	for i := 0; i < len(h); i++ {
-		if h[i] >= 'A' && h[i] <= 'F' {
-			return strings.ToLower(h)
-		}
-	}
-	return h
-}
 
 // email handles line[i:at] followed by '@'.
 func (sc *scanner) email(i, at int) int {
