@@ -595,7 +595,6 @@ func unhex(c byte) byte {
 	return 0
 }
 
-
 // email handles line[i:at] followed by '@'.
 func (sc *scanner) email(i, at int) int {
 	s := sc.line
