@@ -70,13 +70,28 @@ type mmdb struct {
 // Open opens the given database files. Their kinds come from their metadata; of several
 // files of one kind the first wins, and a City database takes precedence over a Country one.
 func Open(paths ...string) (*DB, error) {
+	return open(paths, false)
+}
+
+// open opens paths; with skipBad, files that cannot be opened are left out (and reported
+// only when no usable database remains).
+func open(paths []string, skipBad bool) (*DB, error) {
 	db := &DB{}
 	var country *mmdb
+	var bad []error
 	for _, p := range paths {
 		r, err := maxminddb.Open(p)
 		if err != nil {
+			err = fmt.Errorf("open MaxMind database %s: %w", p, err)
+			if skipBad {
+				bad = append(bad, err)
+				continue
+			}
 			db.Close()
-			return nil, fmt.Errorf("open MaxMind database %s: %w", p, err)
+			if country != nil {
+				_ = country.r.Close()
+			}
+			return nil, err
 		}
 		m := &mmdb{r: r, info: DBInfo{Path: p, Type: r.Metadata.DatabaseType, BuildTime: r.Metadata.BuildTime().UTC()}}
 		if st, err := os.Stat(p); err == nil {
@@ -103,7 +118,8 @@ func Open(paths ...string) (*DB, error) {
 		db.infos = removeInfo(db.infos, country.info.Path)
 	}
 	if db.geo == nil && db.asn == nil {
-		return nil, fmt.Errorf("open %s: %w (no City, Country or ASN database among them)", strings.Join(paths, ", "), ErrNoDatabase)
+		err := fmt.Errorf("open %s: %w (no City, Country or ASN database among them)", strings.Join(paths, ", "), ErrNoDatabase)
+		return nil, errors.Join(append([]error{err}, bad...)...)
 	}
 	return db, nil
 }
@@ -119,7 +135,7 @@ func removeInfo(infos []DBInfo, path string) []DBInfo {
 }
 
 // OpenDir opens the MaxMind databases (*.mmdb) in dir, preferring commercial GeoIP2 files to
-// GeoLite2 ones and City to Country databases.
+// GeoLite2 ones and City to Country databases. Files that cannot be opened are skipped.
 func OpenDir(dir string) (*DB, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.mmdb"))
 	if err != nil {
@@ -129,7 +145,7 @@ func OpenDir(dir string) (*DB, error) {
 		return nil, fmt.Errorf("open MaxMind databases in %s: %w (no .mmdb files; run 'huntkit geoip update' or set OtherProviders.GeoIPLite.Args.DBFolder)", dir, ErrNoDatabase)
 	}
 	sort.SliceStable(paths, func(i, j int) bool { return rank(paths[i]) < rank(paths[j]) })
-	return Open(paths...)
+	return open(paths, true)
 }
 
 // rank orders candidate files: GeoIP2 before GeoLite2 before anything else.

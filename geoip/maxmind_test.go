@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/huntkit/huntkit/internal/testdata"
@@ -237,5 +238,28 @@ func TestLargeBatchMatchesSingleLookups(t *testing.T) {
 	locs, err = db.LookupIPs(ctx, ips)
 	if !errors.Is(err, context.Canceled) || len(locs) != len(ips) || !errors.Is(locs[len(locs)-1].Err, context.Canceled) {
 		t.Errorf("cancelled batch: %v, %d results", err, len(locs))
+	}
+}
+
+func TestOpenDirSkipsBrokenFiles(t *testing.T) {
+	dir := writeFixtureDir(t)
+	if err := os.WriteFile(filepath.Join(dir, "GeoIP2-City.mmdb"), []byte("truncated download"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if loc, _ := db.Lookup("203.0.114.9"); loc.City != "Auckland" {
+		t.Errorf("lookup: %+v", loc)
+	}
+	if _, err := Open(filepath.Join(dir, "GeoIP2-City.mmdb")); err == nil {
+		t.Error("Open accepted a broken file")
+	}
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "x.mmdb"), []byte("nope"), 0o644)
+	if _, err := OpenDir(bad); !errors.Is(err, ErrNoDatabase) || !strings.Contains(err.Error(), "x.mmdb") {
+		t.Errorf("only broken files: %v", err)
 	}
 }
