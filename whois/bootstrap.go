@@ -125,6 +125,7 @@ type Bootstrap struct {
 	CacheDir string        // where downloaded files are kept; no disk cache when empty
 	TTL      time.Duration // DefaultBootstrapTTL when zero
 	Offline  bool          // never download; use the cache or the embedded snapshot
+	Timeout  time.Duration // per download; 30 s when zero
 	Client   *http.Client  // http.DefaultClient when nil
 	// Warn receives non-fatal problems (a failed refresh that fell back to an older copy).
 	Warn func(msg string)
@@ -225,6 +226,12 @@ func (b *Bootstrap) download(ctx context.Context, name string) (*registry, error
 		base = DefaultBootstrapURL
 	}
 	u := strings.TrimRight(base, "/") + "/" + name
+	timeout := b.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("RDAP bootstrap %s: %w", name, err)

@@ -563,3 +563,18 @@ func TestPickURLPrefersHTTPS(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+func TestBootstrapDownloadTimeout(t *testing.T) {
+	s := newRDAPServer(t)
+	s.hook("/iana/asn.json", func(n int, w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	var warnings []string
+	b := &Bootstrap{BaseURL: s.srv.URL + "/iana/", Client: s.srv.Client(), Timeout: 200 * time.Millisecond, Warn: func(m string) { warnings = append(warnings, m) }}
+	start := time.Now()
+	urls, err := b.ServerForASN(context.Background(), 3333)
+	if err != nil || !strings.Contains(urls[0], "rdap.db.ripe.net") || len(warnings) != 1 {
+		t.Errorf("%v %v %v", urls, err, warnings)
+	}
+	if time.Since(start) > 3*time.Second {
+		t.Errorf("took %v", time.Since(start))
+	}
+}
