@@ -89,7 +89,7 @@ func ExtractColumn(col *frame.Column, opts ...Option) *frame.Frame {
 					}
 					for k, m := range ms {
 						if seen != nil {
-							key := uniqKey{m.Type, m.Value}
+							key := uniqKey{int8(typeIndex(m.Type)), m.Value}
 							if _, dup := seen[key]; dup {
 								continue
 							}

@@ -50,7 +50,7 @@ func (sc *scanner) result() []Match {
 }
 
 type uniqKey struct {
-	t Type
+	t int8 // typeIndex: cheaper to hash and compare than the Type string
 	v string
 }
 
@@ -58,7 +58,7 @@ type uniqKey struct {
 func (sc *scanner) dropFrom(mark int) {
 	if sc.uniq != nil {
 		for _, m := range sc.out[mark:] {
-			delete(sc.uniq, uniqKey{m.Type, m.Value})
+			delete(sc.uniq, uniqKey{int8(typeIndex(m.Type)), m.Value})
 		}
 	}
 	sc.out = sc.out[:mark]
@@ -198,7 +198,8 @@ func (sc *scanner) scanText(text string, base int) {
 
 // emit records a match for line[a:b].
 func (sc *scanner) emit(t Type, a, b int, value, scope string) {
-	if !sc.cfg.types[typeIndex(t)] {
+	ti := typeIndex(t)
+	if !sc.cfg.types[ti] {
 		return
 	}
 	if scope != "" && !sc.cfg.private && scope != ScopePublic {
@@ -208,7 +209,7 @@ func (sc *scanner) emit(t Type, a, b int, value, scope string) {
 		return
 	}
 	if sc.uniq != nil {
-		k := uniqKey{t, value}
+		k := uniqKey{int8(ti), value}
 		if _, dup := sc.uniq[k]; dup {
 			return
 		}

@@ -52,8 +52,7 @@ func computeSuffix(d string) bool {
 // the Public Suffix List.
 func isICANNTLD(label string) bool { return tldCache.lookup(label, computeTLD) }
 
-// isPublicSuffix reports whether d (lower case) is itself a public suffix such as "co.uk".
-func isPublicSuffix(d string) bool { return suffixCache.lookup(d, computeSuffix) }
+
 
 // fileExtTLDs are top-level domains that are also common file extensions; a two-label name
 // ending in one of them ("backup.py", "run.sh", "invoice.zip") is taken for a file name.
@@ -127,20 +126,26 @@ func (c *config) checkDomain(d string) (string, bool) {
 		if c.ignoreTLDs[tld] {
 			return "", false
 		}
-		if c.fileExtTLDs && labels == 2 && fileExtTLDs[tld] {
+		if c.fileExtTLDs && labels == 2 && len(tld) <= 3 && fileExtTLDs[tld] {
 			return "", false
 		}
 	}
-	if !isICANNTLD(tld) {
-		return "", false
-	}
-	if strings.IndexByte(low, '_') >= 0 && strings.IndexByte(tld, '_') >= 0 {
-		return "", false
-	}
-	if isPublicSuffix(low) {
+	if !registrable(low, tld) {
 		return "", false
 	}
 	return low, true
+}
+
+// registrable reports whether low (lower case, last label tld) ends in an ICANN top-level
+// domain and is not itself a public suffix. Answers are cached by name.
+func registrable(low, tld string) bool {
+	slot := &suffixCache[cacheSlot(low)]
+	if e := slot.Load(); e != nil && e.key == low {
+		return e.val
+	}
+	v := isICANNTLD(tld) && !computeSuffix(low)
+	slot.Store(&psEntry{key: strings.Clone(low), val: v})
+	return v
 }
 
 // ValidDomain reports whether d is a host name under an ICANN public suffix ("evil.com",
