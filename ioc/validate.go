@@ -52,8 +52,6 @@ func computeSuffix(d string) bool {
 // the Public Suffix List.
 func isICANNTLD(label string) bool { return tldCache.lookup(label, computeTLD) }
 
-
-
 // fileExtTLDs are top-level domains that are also common file extensions; a two-label name
 // ending in one of them ("backup.py", "run.sh", "invoice.zip") is taken for a file name.
 var fileExtTLDs = map[string]bool{
