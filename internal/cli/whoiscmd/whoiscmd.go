@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/huntkit/huntkit/config"
+	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/whois"
 )
@@ -117,7 +118,11 @@ func run(ctx context.Context, app *cliapp.App, o *options, args []string) error 
 	c := &whois.Client{Bootstrap: bs, Timeout: o.timeout, Concurrency: o.concurrency, OnItem: func() { prog.Add(1) }}
 	res, err := c.LookupAll(ctx, values)
 	prog.Done()
-	if werr := app.WriteFrame(&o.out, whois.Frame(res)); werr != nil {
+	f := whois.Frame(res)
+	if o.out.File == "" && (o.out.Format == "" || strings.EqualFold(o.out.Format, "table")) {
+		f = dropEmpty(f) // a terminal table shows only columns with data
+	}
+	if werr := app.WriteFrame(&o.out, f); werr != nil {
 		return werr
 	}
 	if err != nil {
@@ -127,6 +132,17 @@ func run(ctx context.Context, app *cliapp.App, o *options, args []string) error 
 		return fmt.Errorf("%d of %d lookups failed; first: %w", n, len(res), first)
 	}
 	return nil
+}
+
+// dropEmpty removes the columns that are null in every row (Query is always kept).
+func dropEmpty(f *frame.Frame) *frame.Frame {
+	var empty []string
+	for _, c := range f.Columns() {
+		if c.Name() != "Query" && c.NullCount() == c.Len() {
+			empty = append(empty, c.Name())
+		}
+	}
+	return f.Drop(empty...)
 }
 
 // collect gathers the values: arguments ("-" = lines of stdin) or the distinct non-empty

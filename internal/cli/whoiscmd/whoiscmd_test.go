@@ -143,3 +143,16 @@ func TestWhoisUsageAndOffline(t *testing.T) {
 		t.Errorf("offline private: %d %s %s", code, out, errs)
 	}
 }
+
+func TestWhoisTableDropsEmptyColumns(t *testing.T) {
+	var n atomic.Int32
+	_, cfg := server(t, &n)
+	out, _, code := runCmd(t, cfg, "AS64496")
+	if code != 0 || !strings.Contains(out, "EXAMPLE-AS") || strings.Contains(out, "Nameservers") || strings.Contains(out, "Registrar") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	out, _, _ = runCmd(t, cfg, "-o", "csv", "AS64496")
+	if !strings.Contains(out, "Nameservers") {
+		t.Errorf("csv lost columns: %s", out)
+	}
+}
