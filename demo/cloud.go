@@ -270,11 +270,11 @@ func (g *gen) internetNoise(day time.Time) {
 	}
 }
 
-// heartbeats: the monitoring agent reports every 15 minutes (every minute in the large set).
+// heartbeats: the monitoring agent reports every 15 minutes (every 5 minutes in the large set).
 func (g *gen) heartbeats(day time.Time) {
 	step := 15 * time.Minute
 	if g.k > 1 {
-		step = time.Minute
+		step = 5 * time.Minute
 	}
 	for _, h := range g.org.Hosts {
 		osType, cat, ver := "Windows", "Direct Agent", "10.20.18069.0"

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -49,8 +50,16 @@ type gen struct {
 	// web destinations: name -> ip
 }
 
-// Generate builds the demo tenant for opt.
+// Generate builds the demo tenant for opt in memory.
 func Generate(opt Options) (*Dataset, error) {
+	return generate(context.Background(), opt, nil)
+}
+
+// partSink receives one chunk of a table (its rows of one simulated day, or the rows added
+// at the end); streaming generation writes it out and forgets it.
+type partSink func(table string, part int, f *frame.Frame) error
+
+func generate(ctx context.Context, opt Options, sink partSink) (*Dataset, error) {
 	opt, err := opt.normalized()
 	if err != nil {
 		return nil, err
@@ -59,30 +68,57 @@ func Generate(opt Options) (*Dataset, error) {
 	g := &gen{opt: opt, r: r, tables: map[string]*table{}, k: 1,
 		start: opt.Start, end: opt.Start.AddDate(0, 0, opt.Days),
 		pidSeq: map[string]int64{}, sysp: map[string]*sysProcs{}, dnsMap: map[string]string{}, hashes: map[string][3]string{}}
+	scale := 1
 	if opt.Size == Large {
-		g.k = 18
+		g.k, scale = 26, 6
 	}
-	g.org = newOrg(r)
+	g.org = newOrg(r, scale)
 	for _, name := range TableNames {
 		g.tables[name] = newTable(name, g.org.TenantID, schemas[name])
 	}
 	g.truth = newTruth(opt, g.start, g.end)
+	counts := map[string]int{}
+	parts := map[string]int{}
+	emitPart := func(name string, part int, f *frame.Frame) error {
+		counts[name] += f.Len()
+		parts[name]++
+		return sink(name, part, f)
+	}
 	plan := g.planAttack()
 	for d := 0; d < opt.Days; d++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		day := g.start.AddDate(0, 0, d)
 		g.simulateDay(day)
 		plan.run(g, day)
 		for _, name := range TableNames {
-			g.tables[name].flush()
+			t := g.tables[name]
+			t.flush()
+			if sink != nil && t.b[0].Len() > 0 {
+				if err := emitPart(name, d, t.take()); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	g.intel(plan)
 	g.alertsAndIncidents(plan)
 	ds := &Dataset{Options: opt, Tables: map[string]*frame.Frame{}, Truth: g.truth, Feed: g.feed(plan)}
 	for _, name := range TableNames {
-		ds.Tables[name] = g.tables[name].frame()
+		f := g.tables[name].frame()
+		if sink == nil {
+			ds.Tables[name] = f
+			counts[name] = f.Len()
+			continue
+		}
+		if f.Len() > 0 || parts[name] == 0 {
+			if err := emitPart(name, opt.Days, f); err != nil {
+				return nil, err
+			}
+		}
 	}
-	g.truth.finish(ds)
+	g.truth.RowCounts = counts
 	return ds, nil
 }
 

@@ -126,7 +126,7 @@ func (g *gen) workstationDay(day time.Time, h *host, weekend, patchNight bool) {
 	u := h.Owner
 	dc := g.org.host(pick(g, []string{"DC01", "DC02"}))
 	// computer account authenticates to the DC through the day
-	for i := 0; i < 3; i++ {
+	for i := 0; i < 3*g.k; i++ {
 		ts := g.at(day, g.r.Float64()*24)
 		comp := &account{Sam: h.Name + "$", SID: "S-1-5-21-0-0-0-" + fmt.Sprint(2000+len(h.Name)), Kind: userAcct}
 		id := g.logon(ts, dc, comp, 3, h, "", "Kerberos")
@@ -271,8 +271,9 @@ func (g *gen) serverDay(day time.Time, h *host, weekend, patchNight bool) {
 	app := g.org.host("APP01")
 	mon := g.org.acct("svc_monitor")
 	// monitoring over WinRM every hour: encoded, benign PowerShell
-	for hr := 0; hr < 24; hr++ {
-		ts := g.at(day, float64(hr)+0.05)
+	for probe := 0; probe < 24*g.k; probe++ {
+		ts := g.at(day, float64(probe)/float64(g.k)+0.05)
+		hr := probe
 		id := g.logon(ts, h, mon, 3, app, "", "Kerberos")
 		wsm := g.spawn(ts.Add(time.Second), s.svcDcom.as(mon, id), "wsmprovhost.exe", `C:\Windows\system32\wsmprovhost.exe -Embedding`)
 		script := monitorScripts[hr%len(monitorScripts)]

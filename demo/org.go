@@ -126,7 +126,7 @@ var homeIPs = []string{
 // travelIPs are foreign but legitimate (business travel) sign-in addresses.
 var travelIPs = []string{"216.160.83.58", "216.160.83.61", "214.78.120.9", "214.0.0.25", "214.0.1.40"}
 
-func newOrg(r *rand.Rand) *org {
+func newOrg(r *rand.Rand, scale int) *org {
 	o := &org{byName: map[string]*host{}, bySam: map[string]*account{}}
 	o.TenantID = guid(r)
 	o.OrgID = guid(r)
@@ -142,11 +142,14 @@ func newOrg(r *rand.Rand) *org {
 		return a
 	}
 	// Regular users: about 80, spread over departments.
-	for i := 0; i < 80; i++ {
+	for i := 0; i < 80*scale; i++ {
 		var fn, ln, sam string
-		for {
+		for try := 0; ; try++ {
 			fn, ln = firstNames[r.IntN(len(firstNames))], lastNames[r.IntN(len(lastNames))]
 			sam = strings.ToLower(fn + "." + ln)
+			if try > 20 {
+				sam += fmt.Sprint(i)
+			}
 			if !used[sam] {
 				used[sam] = true
 				break
@@ -179,7 +182,7 @@ func newOrg(r *rand.Rand) *org {
 	nextWS := map[string]int{}
 	ui := 0
 	for _, d := range departments {
-		for k := 0; k < d.WS; k++ {
+		for k := 0; k < d.WS*scale; k++ {
 			// the first users of each department own the onboarded workstations
 			var owner *account
 			for owner == nil {
@@ -191,7 +194,8 @@ func newOrg(r *rand.Rand) *org {
 			}
 			nextWS[d.Code]++
 			name := fmt.Sprintf("WKS-%s-%02d", d.Code, nextWS[d.Code])
-			h := o.addHost(r, name, workstation, "ws", fmt.Sprintf("10.10.%d.%d", 10+len(o.WS)/8, 20+len(o.WS)*3))
+			n := len(o.WS)
+			h := o.addHost(r, name, workstation, "ws", fmt.Sprintf("10.10.%d.%d", 10+n/50, 20+(n%50)*4+n/50%4))
 			h.Owner, h.Dept = owner, d.Name
 			owner.WS = h
 		}

@@ -149,5 +149,15 @@ func (t *table) frame() *frame.Frame {
 	return frame.MustNew(cols...)
 }
 
+// take returns the rows appended so far as a frame and starts empty builders.
+func (t *table) take() *frame.Frame {
+	cols := make([]*frame.Column, len(t.b))
+	for i, b := range t.b {
+		cols[i] = b.Column()
+		t.b[i] = frame.NewBuilder(t.fields[i].Name, t.fields[i].Type, 1024)
+	}
+	return frame.MustNew(cols...)
+}
+
 // rows is the number of rows added so far (flushed or not).
 func (t *table) rows() int { return t.b[0].Len() + len(t.buf) }

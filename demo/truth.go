@@ -69,13 +69,6 @@ func (t *GroundTruth) Stage(id string) *Stage {
 	return nil
 }
 
-func (t *GroundTruth) finish(ds *Dataset) {
-	t.RowCounts = map[string]int{}
-	for name, f := range ds.Tables {
-		t.RowCounts[name] = f.Len()
-	}
-}
-
 // summaryCols are tried in order to describe a planted row.
 var summaryCols = []string{
 	"ProcessCommandLine", "CommandLine", "SyslogMessage", "Operation", "RemoteUrl", "Name",

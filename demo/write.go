@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/huntkit/huntkit/frame"
 )
@@ -32,30 +33,99 @@ type Manifest struct {
 	Size    Size           `json:"size"`
 	Start   string         `json:"start"`
 	Tables  map[string]int `json:"tables"` // table name -> rows
+	Parts   bool           `json:"parts"`  // tables are folders of day parts (large tenants)
 }
 
 // TablePath returns the Parquet file of table in dir.
 func TablePath(dir, table string) string { return filepath.Join(dir, table+".parquet") }
 
-// Write writes every table as Parquet, the ground truth and the manifest into dir.
-// The manifest is written last, so a folder with a manifest is complete.
+// Write writes every table of an in-memory dataset as one Parquet file, the partner feed,
+// the ground truth and the manifest into dir. The manifest is written last, so a folder
+// with a manifest is complete.
 func Write(ctx context.Context, dir string, ds *Dataset) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("demo: create %s: %w", dir, err)
+	if err := prepare(dir); err != nil {
+		return err
 	}
-	_ = os.Remove(filepath.Join(dir, ManifestFile))
-	m := Manifest{Version: GeneratorVersion, Seed: ds.Options.Seed, Days: ds.Options.Days, Size: ds.Options.Size,
-		Start: ds.Options.Start.Format("2006-01-02"), Tables: map[string]int{}}
 	for _, name := range TableNames {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		f := ds.Tables[name]
-		if err := frame.WriteFile(TablePath(dir, name), f, "parquet"); err != nil {
+		if err := frame.WriteFile(TablePath(dir, name), ds.Tables[name], "parquet"); err != nil {
 			return fmt.Errorf("demo: write %s: %w", name, err)
 		}
-		m.Tables[name] = f.Len()
 	}
+	return writeMeta(dir, ds, false)
+}
+
+// Build generates the tenant for opt straight into dir. Small tenants are generated in
+// memory and written with Write; large ones are streamed, one Parquet file per table and
+// simulated day under dir/<Table>/, so memory stays bounded. TableFiles lists either form.
+func Build(ctx context.Context, dir string, opt Options) (*GroundTruth, error) {
+	opt, err := opt.normalized()
+	if err != nil {
+		return nil, err
+	}
+	if opt.Size != Large {
+		ds, err := generate(ctx, opt, nil)
+		if err != nil {
+			return nil, err
+		}
+		return ds.Truth, Write(ctx, dir, ds)
+	}
+	if err := prepare(dir); err != nil {
+		return nil, err
+	}
+	sink := func(table string, part int, f *frame.Frame) error {
+		sub := filepath.Join(dir, table)
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		p := filepath.Join(sub, fmt.Sprintf("part-%03d.parquet", part))
+		if err := frame.WriteFile(p, f, "parquet"); err != nil {
+			return fmt.Errorf("demo: write %s: %w", p, err)
+		}
+		return nil
+	}
+	ds, err := generate(ctx, opt, sink)
+	if err != nil {
+		return nil, err
+	}
+	return ds.Truth, writeMeta(dir, ds, true)
+}
+
+// prepare creates dir and removes the manifest and table files of an earlier run.
+func prepare(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("demo: create %s: %w", dir, err)
+	}
+	_ = os.Remove(filepath.Join(dir, ManifestFile))
+	for _, name := range TableNames {
+		_ = os.Remove(TablePath(dir, name))
+		_ = os.RemoveAll(filepath.Join(dir, name))
+	}
+	return nil
+}
+
+// TableFiles returns the Parquet files holding table in dir: one file, or the day parts
+// of a large tenant in order.
+func TableFiles(dir, table string) ([]string, error) {
+	if _, err := os.Stat(TablePath(dir, table)); err == nil {
+		return []string{TablePath(dir, table)}, nil
+	}
+	files, err := filepath.Glob(filepath.Join(dir, table, "part-*.parquet"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("demo: no data for table %s in %s: %w", table, dir, os.ErrNotExist)
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+func writeMeta(dir string, ds *Dataset, parts bool) error {
+	m := Manifest{Version: GeneratorVersion, Seed: ds.Options.Seed, Days: ds.Options.Days, Size: ds.Options.Size,
+		Start: ds.Options.Start.Format("2006-01-02"), Tables: ds.Truth.RowCounts, Parts: parts}
 	if err := frame.AtomicWrite(filepath.Join(dir, FeedFile), 0o644, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		if err := cw.WriteAll(ds.Feed); err != nil {
@@ -118,19 +188,16 @@ func Ensure(ctx context.Context, dir string, opt Options) (truth *GroundTruth, r
 		// unreadable manifest: regenerate
 		_ = err
 	}
-	ds, err := Generate(opt)
+	truth, err = Build(ctx, dir, opt)
 	if err != nil {
 		return nil, false, err
 	}
-	if err := Write(ctx, dir, ds); err != nil {
-		return nil, false, err
-	}
-	return ds.Truth, false, nil
+	return truth, false, nil
 }
 
 func complete(dir string) bool {
 	for _, name := range TableNames {
-		if _, err := os.Stat(TablePath(dir, name)); err != nil {
+		if _, err := TableFiles(dir, name); err != nil {
 			return false
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/huntkit/huntkit/demo"
+	"github.com/huntkit/huntkit/engine"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/provider/localdata"
@@ -101,7 +102,7 @@ func run(ctx context.Context, app *cliapp.App, o *options) error {
 	t1 := time.Now()
 	rows := 0
 	for _, name := range demo.TableNames {
-		if err := ws.Import(ctx, name, demo.TablePath(dir, name)); err != nil {
+		if err := importTable(ctx, ws, dir, name); err != nil {
 			return fmt.Errorf("demo: import %s: %w", name, err)
 		}
 	}
@@ -135,6 +136,23 @@ func run(ctx context.Context, app *cliapp.App, o *options) error {
 	h.walk()
 	h.summary()
 	return nil
+}
+
+// importTable loads one demo table: a single Parquet file through the engine's importer, or
+// the day parts of a large tenant in one statement.
+func importTable(ctx context.Context, ws *engine.Workspace, dir, name string) error {
+	files, err := demo.TableFiles(dir, name)
+	if err != nil {
+		return err
+	}
+	if len(files) == 1 {
+		return ws.Import(ctx, name, files[0])
+	}
+	quoted := make([]string, len(files))
+	for i, f := range files {
+		quoted[i] = engine.QuoteString(f)
+	}
+	return ws.Exec(ctx, "CREATE OR REPLACE TABLE "+engine.QuoteIdent(name)+" AS SELECT * FROM read_parquet(["+strings.Join(quoted, ", ")+"])")
 }
 
 // hunt is the state of one guided hunt: pivots found so far and the evidence gathered.
