@@ -473,3 +473,62 @@ func TestBrowserMapAndMatrix(t *testing.T) {
 	}
 	b.screenshot("matrix")
 }
+
+// TestBrowserHostileData checks that markup in data (values and column names, which come from
+// logs an attacker may control) is shown as text and never run.
+func TestBrowserHostileData(t *testing.T) {
+	b := newBrowser(t)
+	evil := `<img src=x onerror="window.hkXSS=1">`
+	f := frame.MustNew(
+		frame.NewTimes("TimeGenerated", []time.Time{time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 0, 1, 0, 0, time.UTC)}),
+		frame.NewStrings(evil, []string{evil, "</script><script>window.hkXSS=2</script>"}),
+		frame.NewStrings("Computer", []string{evil, "b"}))
+	noXSS := func(page string) {
+		t.Helper()
+		b.run(chromedp.Sleep(300 * time.Millisecond))
+		if got := eval[any](b, `window.hkXSS === undefined ? null : window.hkXSS`); got != nil {
+			t.Errorf("%s: markup from the data ran: hkXSS = %v", page, got)
+		}
+	}
+	b.open("hostile-data", render(t, func(w *bytes.Buffer) error { return DataViewer(w, f) }), `window.hkReady === true`)
+	b.run(chromedp.Click(chromedp.CSS(`#hk-table .tabulator-row .tabulator-cell`)))
+	cell := eval[string](b, `document.querySelector('#hk-table .tabulator-row .tabulator-cell[tabulator-field="c1"]').textContent`)
+	if cell != evil {
+		t.Errorf("cell text %q, want the markup as text", cell)
+	}
+	if title := eval[string](b, `document.querySelector('.tabulator-col[tabulator-field="c1"] .tabulator-col-title').textContent`); title != evil {
+		t.Errorf("column title %q, want the markup as text", title)
+	}
+	noXSS("data viewer")
+	b.open("hostile-timeline", render(t, func(w *bytes.Buffer) error {
+		return Timeline(w, f, GroupColumn("Computer"), TooltipColumns(evil, "Computer"))
+	}), `window.hkRendered !== undefined`)
+	b.run(chromedp.Evaluate[chromedp.Void](`hkChart.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: 0})`))
+	noXSS("timeline")
+	b.open("hostile-matrix", render(t, func(w *bytes.Buffer) error { return Matrix(w, f, XY(evil, "Computer")) }), `window.hkRendered !== undefined`)
+	b.run(chromedp.Evaluate[chromedp.Void](`hkChart.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: 0})`))
+	noXSS("matrix")
+	g := frame.MustNew(frame.NewFloats("Latitude", []float64{10, 20}), frame.NewFloats("Longitude", []float64{30, 40}),
+		frame.NewStrings("Country", []string{evil, "x"}), frame.NewStrings("Note", []string{evil, evil}))
+	b.open("hostile-map", render(t, func(w *bytes.Buffer) error { return Map(w, g, ColorBy("Country"), TooltipColumns("Note")) }), `window.hkRendered !== undefined`)
+	b.run(chromedp.Evaluate[chromedp.Void](`hkChart.dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: 0})`))
+	noXSS("map")
+	procs := frame.MustNew(
+		frame.NewStrings("TimeGenerated", []string{"2024-01-01 00:00:00", "2024-01-01 00:00:01"}),
+		frame.NewStrings("NewProcessName", []string{`C:\x\` + evil, `C:\y.exe`}),
+		frame.NewStrings("NewProcessId", []string{"0x10", "0x20"}),
+		frame.NewStrings("ProcessId", []string{"0x4", "0x10"}),
+		frame.NewStrings("ParentProcessName", []string{evil, `C:\x\` + evil}),
+		frame.NewStrings("CommandLine", []string{evil, evil}),
+		frame.NewStrings("SubjectUserName", []string{evil, "u"}))
+	tr, err := proctree.Build(context.Background(), procs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.open("hostile-tree", render(t, func(w *bytes.Buffer) error { return ProcessTree(w, tr, ColorBy("SubjectUserName")) }), `window.hkTree !== undefined`)
+	b.run(chromedp.Click(chromedp.CSS(`#hk-tree .hk-lbl`)))
+	if lbl := eval[string](b, `document.querySelector('#hk-tree .hk-lbl').textContent`); !strings.Contains(lbl, "<img") {
+		t.Errorf("tree label %q, want the markup as text", lbl)
+	}
+	noXSS("process tree")
+}

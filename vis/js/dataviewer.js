@@ -11,7 +11,9 @@
   }
   var columns = cols.map(function (c, j) {
     var def = {
-      title: c.name, field: 'c' + j, headerTooltip: c.name + ' (' + c.type + ')', maxInitialWidth: 380,
+      // the title is data: render it as text (Tabulator would insert it as HTML)
+      title: c.name, titleFormatter: function () { var s = document.createElement('span'); s.textContent = c.name; return s; },
+      field: 'c' + j, headerTooltip: c.name + ' (' + c.type + ')', maxInitialWidth: 380,
       sorter: numeric[c.type] ? 'number' : (c.type === 'bool' ? 'boolean' : 'string')
     };
     if (c.type === 'time') {
