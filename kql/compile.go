@@ -22,6 +22,9 @@ type rel struct {
 	order string   // pending ORDER BY clause over cols (just sorted)
 	ord   bool     // carries the hidden __ord column giving the row order
 	name  string   // table name for union withsource, when known
+	// computed marks columns defined by an expression in the previous stage; using one
+	// of them twice in a new expression makes DuckDB's projection inlining duplicate it
+	computed map[string]bool
 }
 
 const ordCol = `"__ord"`
@@ -257,19 +260,16 @@ func (c *compiler) finish(r *rel) string {
 	return "SELECT " + cols + " FROM " + r.sql + " AS " + c.newAlias()
 }
 
-// selectList lists r's visible columns (plus __ord when withOrd and r carries it).
+// selectList selects r's visible columns (plus __ord when withOrd and r carries it). Every
+// relation exposes exactly its columns (and __ord when it has one), so this is a star.
 func (c *compiler) selectList(r *rel, withOrd bool) string {
-	parts := make([]string, 0, len(r.cols)+1)
-	for _, col := range r.cols {
-		parts = append(parts, qi(col.name))
+	if len(r.cols) == 0 {
+		return "NULL AS " + qi("__empty")
 	}
-	if withOrd && r.ord {
-		parts = append(parts, ordCol)
+	if r.ord && !withOrd {
+		return "* EXCLUDE (" + ordCol + ")"
 	}
-	if len(parts) == 0 {
-		return "NULL AS " + qi("__empty") + ""
-	}
-	return strings.Join(parts, ", ")
+	return "*"
 }
 
 // qi quotes an identifier.
@@ -372,9 +372,16 @@ func (c *compiler) tableRef(id *Ident, e *env) *rel {
 		}
 		c.failAt(id, ErrUnknownName, "unknown table or name %q%s", id.Name, suggest(id.Name, cands))
 	}
-	r := &rel{sql: qi(id.Name), name: id.Name}
+	r := &rel{name: id.Name}
+	var names []string
 	for _, f := range fields {
 		r.cols = append(r.cols, column{f.Name, fromFrameType(f.Type)})
+		names = append(names, qi(f.Name))
+	}
+	// the table may have more columns than the catalogue knows; expose only the known ones
+	r.sql = "(SELECT " + strings.Join(names, ", ") + " FROM " + qi(id.Name) + ")"
+	if len(names) == 0 {
+		r.sql = "(SELECT NULL AS " + qi("__empty") + " FROM " + qi(id.Name) + ")"
 	}
 	if (!c.opt.start.IsZero() || !c.opt.end.IsZero()) && c.opt.timeColumn != "" {
 		if col, ok := r.col(c.opt.timeColumn); ok && col.t == kDatetime {
@@ -385,7 +392,7 @@ func (c *compiler) tableRef(id *Ident, e *env) *rel {
 			if !c.opt.end.IsZero() {
 				conds = append(conds, qi(col.name)+" < "+tsLit(c.opt.end))
 			}
-			r.sql = "(SELECT * FROM " + qi(id.Name) + " WHERE " + strings.Join(conds, " AND ") + ")"
+			r.sql = "(SELECT " + strings.Join(names, ", ") + " FROM " + qi(id.Name) + " WHERE " + strings.Join(conds, " AND ") + ")"
 		}
 	}
 	return r
@@ -708,6 +715,13 @@ func (c *compiler) extend(r *rel, items []*Assign, e *env) *rel {
 	defined := map[string]bool{}
 	auto := 0
 	for _, a := range items {
+		if r.computed != nil && refsTwice(a.X, r.computed) {
+			// a chain like x = iff(c, f(x), x) doubles the inlined expression at each
+			// step; materialize the input to keep the plan linear
+			r = &rel{sql: "(WITH " + c.newAlias() + "_m AS MATERIALIZED (SELECT * FROM " + r.sql + ") SELECT * FROM " + "_t" + strconv.Itoa(c.alias) + "_m)", cols: r.cols, ord: r.ord, name: r.name}
+			cols = passCols(r)
+			defined = map[string]bool{}
+		}
 		if refsAny(a.X, defined) {
 			r = c.buildSelect(r, cols, true, "")
 			cols = passCols(r)
@@ -721,7 +735,62 @@ func (c *compiler) extend(r *rel, items []*Assign, e *env) *rel {
 		cols = setCol(cols, outCol{names[0], x.sql, x.t})
 		defined[names[0]] = true
 	}
-	return c.buildSelect(r, cols, true, "")
+	out := c.buildSelect(r, cols, true, "")
+	out.computed = map[string]bool{}
+	for _, oc := range cols {
+		if oc.sql != qi(oc.name) {
+			out.computed[oc.name] = true
+		}
+	}
+	return out
+}
+
+// refsTwice reports whether x mentions one of names at least twice.
+func refsTwice(x Node, names map[string]bool) bool {
+	counts := map[string]int{}
+	var walk func(n Node)
+	walk = func(n Node) {
+		switch v := n.(type) {
+		case *Ident:
+			if names[v.Name] {
+				counts[v.Name]++
+			}
+		case *Paren:
+			walk(v.X)
+		case *Unary:
+			walk(v.X)
+		case *Binary:
+			walk(v.L)
+			walk(v.R)
+		case *InExpr:
+			walk(v.L)
+			for _, a := range v.List {
+				walk(a)
+			}
+		case *BetweenExpr:
+			walk(v.L)
+			walk(v.Lo)
+			walk(v.Hi)
+		case *Call:
+			for _, a := range v.Args {
+				walk(a)
+			}
+		case *NamedArg:
+			walk(v.Value)
+		case *Member:
+			walk(v.X)
+		case *IndexExpr:
+			walk(v.X)
+			walk(v.Index)
+		}
+	}
+	walk(x)
+	for _, n := range counts {
+		if n >= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 func calleeName(x Expr) string {

@@ -76,8 +76,12 @@ func TestSentinelCorpusRun(t *testing.T) {
 		}
 		compiled++
 		qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		start := time.Now()
 		_, err = w.Query(qctx, sql)
 		cancel()
+		if d := time.Since(start); d > time.Second {
+			t.Logf("slow (%v): %s", d.Round(time.Millisecond), p)
+		}
 		if err != nil {
 			m := err.Error()
 			if i := strings.Index(m, "\n"); i > 0 {
