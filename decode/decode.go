@@ -526,13 +526,18 @@ func (d *decoder) leaf(data []byte, enc, orig string, start, end int, ref string
 			text = d.decodeText(text, ref, depth)
 		}
 		d.items[pos].Text = text
-		return fmt.Sprintf("<decoded type='string' name='%s' index='%s' depth='%d'%s>%s</decoded>", escapeMarker(label), ref, depth, same, text)
+		return "<decoded type='string' name='" + escapeMarker(label) + "' index='" + ref + "' depth='" + strconv.Itoa(depth) + "'" + same + ">" + text + "</decoded>"
 	}
-	return fmt.Sprintf("<decoded value='binary' name='%s' type='%s' index='%s' depth='%d'%s>%s</decoded>",
-		escapeMarker(label), it.FileType, ref, depth, same, printableBytes(data, d.o.showBinary))
+	return "<decoded value='binary' name='" + escapeMarker(label) + "' type='" + it.FileType + "' index='" + ref +
+		"' depth='" + strconv.Itoa(depth) + "'" + same + ">" + printableBytes(data, d.o.showBinary) + "</decoded>"
 }
 
-func escapeMarker(s string) string { return strings.ReplaceAll(s, "'", "&#39;") }
+func escapeMarker(s string) string {
+	if strings.IndexByte(s, '\'') < 0 {
+		return s
+	}
+	return strings.ReplaceAll(s, "'", "&#39;")
+}
 
 // printableBytes shows up to max bytes as space-separated hex.
 func printableBytes(b []byte, max int) string {

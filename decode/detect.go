@@ -70,7 +70,11 @@ var magics = []struct {
 // Magic returns the file type of data from its leading bytes ("" when unknown). zlib streams
 // are recognised by their two-byte header and its checksum.
 func Magic(data []byte) string {
-	for _, m := range magics {
+	if len(data) == 0 {
+		return TypeUnknown
+	}
+	for _, k := range magicByFirst[data[0]] {
+		m := magics[k]
 		if len(data) >= m.off+len(m.magic) && string(data[m.off:m.off+len(m.magic)]) == m.magic {
 			if m.typ == TypeBzip2 && (len(data) < 4 || data[3] < '1' || data[3] > '9') {
 				continue
@@ -82,6 +86,21 @@ func Magic(data []byte) string {
 		return TypeZlib
 	}
 	return TypeUnknown
+}
+
+// magicByFirst indexes the magics by their first byte (tar, at offset 257, is under every byte).
+var magicByFirst [256][]int
+
+func init() {
+	for k, m := range magics {
+		if m.off == 0 {
+			magicByFirst[m.magic[0]] = append(magicByFirst[m.magic[0]], k)
+			continue
+		}
+		for b := range magicByFirst {
+			magicByFirst[b] = append(magicByFirst[b], k)
+		}
+	}
 }
 
 func isZlibHeader(b []byte) bool {
