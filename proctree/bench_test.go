@@ -83,3 +83,14 @@ func BenchmarkBuild(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkFrame(b *testing.B) {
+	tr, err := Build(context.Background(), benchData(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = tr.Frame()
+	}
+}

@@ -38,11 +38,7 @@ func (t *Tree) Frame(ids ...int) *frame.Frame {
 			r := t.row[id]
 			switch {
 			case r >= 0:
-				if c.IsNull(int(r)) {
-					b.AppendNull()
-				} else if err := b.Append(c.Value(int(r))); err != nil {
-					b.AppendNull()
-				}
+				appendCell(b, c, int(r))
 			case c.Name() == s.Time && t.tns[id] != 0:
 				if err := b.Append(t.Time(id)); err != nil {
 					b.AppendNull()
@@ -67,13 +63,34 @@ func (t *Tree) Frame(ids ...int) *frame.Frame {
 	pkValid := make([]bool, n)
 	isRoot, isLeaf, isBranch, synth := make([]bool, n), make([]bool, n), make([]bool, n), make([]bool, n)
 	depth, nch := make([]int64, n), make([]int64, n)
+	keys := make([]string, t.Len())
+	lowered := map[string]string{}
+	lower := func(s string) string {
+		l, ok := lowered[s]
+		if !ok {
+			l = strings.ToLower(s)
+			if len(lowered) < 1<<16 {
+				lowered[s] = l
+			}
+		}
+		return l
+	}
+	var kb []byte
+	keyOf := func(id int) string {
+		if keys[id] == "" {
+			kb = t.appendKey(kb[:0], id, lower)
+			keys[id] = string(kb)
+		}
+		return keys[id]
+	}
+	paths := t.paths()
 	for j, id := range ids {
-		key[j] = t.Key(id)
+		key[j] = keyOf(id)
 		if p := t.Parent(id); p >= 0 {
-			pkey[j], pkValid[j] = t.Key(p), true
+			pkey[j], pkValid[j] = keyOf(p), true
 			parIdx[j], parValid[j] = int64(t.SourceIndex(p)), true
 		}
-		path[j] = t.Path(id)
+		path[j] = paths[id]
 		srcIdx[j] = int64(t.SourceIndex(id))
 		isRoot[j], isLeaf[j], isBranch[j] = t.IsRoot(id), t.IsLeaf(id), t.IsBranch(id)
 		synth[j] = t.IsSynthesized(id)
@@ -92,6 +109,30 @@ func (t *Tree) Frame(ids ...int) *frame.Frame {
 		panic("proctree: " + err.Error()) // columns are built with equal lengths
 	}
 	return out
+}
+
+// appendCell copies cell r of c into b without boxing the common types.
+func appendCell(b *frame.Builder, c *frame.Column, r int) {
+	if c.IsNull(r) {
+		b.AppendNull()
+		return
+	}
+	switch c.Type() {
+	case frame.String:
+		b.AppendString(c.Str(r))
+	case frame.Int:
+		b.AppendInt(c.Int(r))
+	case frame.Float:
+		b.AppendFloat(c.Float(r))
+	case frame.Bool:
+		b.AppendBool(c.Bool(r))
+	case frame.Time:
+		b.AppendTime(c.Time(r))
+	default:
+		if err := b.Append(c.Value(r)); err != nil {
+			b.AppendNull()
+		}
+	}
 }
 
 func dedupeCols(cols []*frame.Column) []*frame.Column {

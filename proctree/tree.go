@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/huntkit/huntkit/frame"
@@ -43,6 +44,9 @@ type Tree struct {
 
 	brokenCycles         int
 	badTime, firstBadRow int
+
+	pathOnce  sync.Once
+	pathCache []string
 }
 
 // finish breaks parent cycles, indexes children and computes depths and the display order.
@@ -347,14 +351,14 @@ func (t *Tree) Time(id int) time.Time {
 	return time.Unix(0, t.tns[id]).UTC()
 }
 
-// keyTime formats a time as MSTICPy's process keys do (rounded to 10 µs).
-func keyTime(ns int64) string {
+// appendKeyTime appends a time as MSTICPy's process keys show it (rounded to 10 µs).
+func appendKeyTime(b []byte, ns int64) []byte {
 	r := ns % 10_000
 	ns -= r
 	if r >= 5_000 {
 		ns += 10_000
 	}
-	return time.Unix(0, ns).UTC().Format("2006-01-02 15:04:05.000000")
+	return time.Unix(0, ns).UTC().AppendFormat(b, "2006-01-02 15:04:05.000000")
 }
 
 // Key returns the process key of id in MSTICPy's form "name|pid|time" (name lower-cased,
@@ -362,17 +366,19 @@ func keyTime(ns int64) string {
 // prepended: "host|name|pid|time".
 func (t *Tree) Key(id int) string {
 	t.check(id)
-	var sb strings.Builder
+	return string(t.appendKey(nil, id, strings.ToLower))
+}
+
+func (t *Tree) appendKey(b []byte, id int, lower func(string) string) []byte {
 	if t.HostAware && t.Schema.Host != "" {
-		sb.WriteString(strings.ToLower(t.Host(id)))
-		sb.WriteByte('|')
+		b = append(b, lower(t.Host(id))...)
+		b = append(b, '|')
 	}
-	sb.WriteString(strings.ToLower(t.Name(id)))
-	sb.WriteByte('|')
-	sb.WriteString(t.PID(id))
-	sb.WriteByte('|')
-	sb.WriteString(keyTime(t.tns[id]))
-	return sb.String()
+	b = append(b, lower(t.Name(id))...)
+	b = append(b, '|')
+	b = append(b, t.PID(id)...)
+	b = append(b, '|')
+	return appendKeyTime(b, t.tns[id])
 }
 
 // SourceIndex returns the index MSTICPy gives a process: its input row, or for synthesised
@@ -387,14 +393,23 @@ func (t *Tree) SourceIndex(id int) int {
 
 // Path returns the source indexes from the root down to id joined by "/" (MSTICPy's path).
 func (t *Tree) Path(id int) string {
-	anc := t.Ancestors(id)
-	var sb strings.Builder
-	for _, a := range anc {
-		sb.WriteString(strconv.Itoa(t.SourceIndex(a)))
-		sb.WriteByte('/')
-	}
-	sb.WriteString(strconv.Itoa(t.SourceIndex(id)))
-	return sb.String()
+	t.check(id)
+	return t.paths()[id]
+}
+
+// paths computes every process's path once, parents before children.
+func (t *Tree) paths() []string {
+	t.pathOnce.Do(func() {
+		t.pathCache = make([]string, len(t.row))
+		for _, x := range t.order {
+			s := strconv.Itoa(t.SourceIndex(int(x)))
+			if p := t.parent[x]; p >= 0 {
+				s = t.pathCache[p] + "/" + s
+			}
+			t.pathCache[x] = s
+		}
+	})
+	return t.pathCache
 }
 
 // Find returns the processes (in display order) whose name, command line or process id
