@@ -46,6 +46,7 @@ var extractCases = []struct {
 	// ---- domains
 	{"file names are not domains", "opened readme.txt, ran file.exe and setup.msi then svchost.exe -k netsvcs", nil},
 	{"method names are not domains", "call a.b.c then os.path.join(x) and document.body.click()", nil},
+	{"member accesses are not domains", "if self.app and this.name or obj.host then ctx.link; but data.gov is a domain", []tv{{DNS, "data.gov"}}},
 	{"script names are not domains", "python3 backup.py && sh run.sh", nil},
 	{"domains under public suffixes", "dns query=Update.Kazotek.CO.UK type=A; resolved mail.example.com.br and evil-site.xyz.",
 		[]tv{{DNS, "update.kazotek.co.uk"}, {DNS, "mail.example.com.br"}, {DNS, "evil-site.xyz"}}},

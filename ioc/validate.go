@@ -128,6 +128,9 @@ func (c *config) checkDomain(d string) (string, bool) {
 			return "", false
 		}
 	}
+	if labels == 2 && codeReceiver(low[:ls-1]) {
+		return "", false // "this.name", "self.app", "ctx.host": a member access, not a domain
+	}
 	if !registrable(low, tld) {
 		return "", false
 	}
@@ -304,4 +307,14 @@ func ipv4Scope(b [4]byte) string {
 		return ScopeReserved
 	}
 	return ScopePublic
+}
+
+// codeReceiver reports whether a first label is a variable name common in code, so that a
+// two-label name made with it ("self.app", "this.name") is a member access.
+func codeReceiver(l string) bool {
+	switch l {
+	case "this", "self", "obj", "req", "resp", "ctx", "cfg", "opts", "args", "kwargs", "props", "evt", "exports":
+		return true
+	}
+	return false
 }
