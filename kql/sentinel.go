@@ -59,7 +59,7 @@ func parseSpec(spec string) []frame.Field {
 	return out
 }
 
-const common = " TenantId SourceSystem Type _ResourceId"
+const common = " TenantId SourceSystem Type _ResourceId _ItemId"
 
 var sentinelSpecs = map[string]string{
 	"SecurityEvent": "TimeGenerated:t Account AccountType Computer EventSourceName Channel Task:i Level EventData Activity EventID:i SourceComputerId EventOriginId MG TimeCollected:t ManagementGroupName " +
@@ -90,7 +90,7 @@ var sentinelSpecs = map[string]string{
 		"IPAddress Id LocationDetails ResourceDisplayName ResourceIdentity ServicePrincipalId ServicePrincipalName" + common,
 	"AuditLogs": "TimeGenerated:t ResourceId OperationName OperationVersion Category ResultType ResultSignature ResultDescription DurationMs:l CorrelationId Resource ResourceGroup ResourceProvider " +
 		"Identity Level Location AdditionalDetails:d Id InitiatedBy:d LoggedByService Result ResultReason TargetResources:d AADTenantId ActivityDisplayName ActivityDateTime:t AADOperationType" + common,
-	"Syslog": "TimeGenerated:t Computer EventTime:t Facility HostName SeverityLevel SyslogMessage ProcessID:i HostIP ProcessName MG SourceSystem CollectorHostName" + " TenantId Type _ResourceId",
+	"Syslog": "TimeGenerated:t SourceComputerId Computer EventTime:t Facility HostName SeverityLevel SyslogMessage ProcessID:i HostIP ProcessName MG SourceSystem CollectorHostName" + " TenantId Type _ResourceId _ItemId",
 	"CommonSecurityLog": "TimeGenerated:t DeviceVendor DeviceProduct DeviceVersion DeviceEventClassID Activity LogSeverity OriginalLogSeverity AdditionalExtensions DeviceAction ApplicationProtocol " +
 		"EventCount:i DestinationDnsDomain DestinationServiceName DestinationTranslatedAddress DestinationTranslatedPort:i CommunicationDirection DeviceDnsDomain DeviceExternalID DeviceFacility " +
 		"DeviceInboundInterface DeviceNtDomain DeviceOutboundInterface DevicePayloadId ProcessName DeviceTranslatedAddress DestinationHostName DestinationMACAddress DestinationNTDomain " +
@@ -169,7 +169,7 @@ var sentinelSpecs = map[string]string{
 		"SourceIPAddress SourceIPLocation SourceDevice DestinationIPAddress DestinationIPLocation DestinationDevice EventVendor EventProductVersion" + common,
 	"VMConnection": "TimeGenerated:t Computer Direction ProcessName SourceIp DestinationIp DestinationPort:i Protocol RemoteIp RemoteCountry RemoteLatitude:r RemoteLongitude:r MaliciousIp IndicatorThreatType " +
 		"Description TLPLevel Confidence:i Severity:i FirstReportedDateTime LastReportedDateTime IsActive ReportReferenceLink AdditionalInformation LinksEstablished:l LinksTerminated:l LinksLive:l LinksFailed:l " +
-		"BytesSent:l BytesReceived:l Responses:l ResponseTimeMax:l ResponseTimeMin:l ResponseTimeSum:l AgentId Machine Process ConnectionId" + common,
+		"RemoteDnsCanonicalNames RemoteDnsQuestions RemoteClassification SourcePort:i BytesSent:l BytesReceived:l Responses:l ResponseTimeMax:l ResponseTimeMin:l ResponseTimeSum:l AgentId Machine Process ConnectionId" + common,
 	"SecurityBaseline":  "TimeGenerated:t Computer BaselineId BaselineType OSName CceId BaselineRuleId RuleSeverity Description RuleType ActualResult ExpectedResult AnalyzeResult AnalyzeOperation SourceComputerId" + common,
 	"Update":            "TimeGenerated:t Computer Title UpdateState Classification KBID Product MSRCSeverity Optional:b ResourceId SourceComputerId" + common,
 	"SecurityDetection": "TimeGenerated:t Computer AlertSeverity AlertTitle Description AccountsSeen CommandLine ProcessName ParentProcess ServiceName FileHash ExtendedProperties DetectionID" + common,
