@@ -117,6 +117,9 @@ func (b *builder) run(ctx context.Context) error {
 				continue
 			}
 		}
+		if (cName.IsNull(i) || textAt(cName, i) == "") && (cPid.IsNull(i) || idText(cPid, i) == "") {
+			continue // no process in this row (another log's event with the same id)
+		}
 		keep = append(keep, int32(i))
 	}
 	if err := ctx.Err(); err != nil {

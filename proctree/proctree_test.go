@@ -524,3 +524,17 @@ func FuzzReadAuditLog(f *testing.F) {
 		}
 	})
 }
+
+func TestRowsWithoutProcessSkipped(t *testing.T) {
+	f := frame.MustNew(
+		frame.NewStrings("UtcTime", []string{"2024-01-01 00:00:00", "2024-01-01 00:00:01", "2024-01-01 00:00:02"}),
+		frame.NewInts("EventID", []int64{1, 1, 1}),
+		frame.NewStrings("Image", []string{`C:\a.exe`, "", `C:\b.exe`}),
+		frame.NewStrings("ProcessId", []string{"10", "", "20"}),
+		frame.NewStrings("ParentProcessId", []string{"1", "", "10"}),
+		frame.NewStrings("ParentImage", []string{`C:\p.exe`, "", `C:\a.exe`}))
+	tr := build(t, f, WithSchema(Sysmon1))
+	if s := tr.Summary(); s.Processes != 3 || s.SynthesizedParents != 1 || s.LargestTreeDepth != 3 {
+		t.Errorf("summary %+v (the empty row is not a process)", s)
+	}
+}
