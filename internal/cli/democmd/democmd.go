@@ -417,11 +417,38 @@ func (h *hunt) summary() {
 		}
 		fmt.Fprintln(h.w)
 	}
-	fmt.Fprintf(h.w, "\n  %d of %d planted stages found", found, len(h.truth.Stages))
+	seen := 0
+	var missed []string
+	for _, i := range h.truth.IoCs {
+		hit := false
+		v := i.Value
+		if i.Type == "account" {
+			v = v[strings.LastIndex(v, `\`)+1:] // results show the SAM name
+		}
+		for _, e := range h.evidence {
+			if e.text(v) {
+				hit = true
+				break
+			}
+		}
+		if hit {
+			seen++
+		} else {
+			missed = append(missed, i.Type+" "+trunc(i.Value, 40))
+		}
+	}
+	fmt.Fprintf(h.w, "\n  %d of %d planted stages found; %d of %d planted IoCs surfaced", found, len(h.truth.Stages), seen, len(h.truth.IoCs))
 	if len(h.skipped) > 0 {
 		fmt.Fprintf(h.w, "; %d step(s) skipped", len(h.skipped))
 	}
-	fmt.Fprintf(h.w, "; %d planted IoCs in the ground truth; total time %s\n", len(h.truth.IoCs), dur(time.Since(h.t0)))
+	fmt.Fprintf(h.w, "; total time %s\n", dur(time.Since(h.t0)))
+	if len(missed) > 0 {
+		fmt.Fprintf(h.w, "  IoCs not surfaced: %s\n", strings.Join(missed, "; "))
+	}
+	fmt.Fprintf(h.w, "\n  Keep hunting on the same data, for example:\n")
+	fmt.Fprintf(h.w, "    huntkit queries --env LocalData\n")
+	fmt.Fprintf(h.w, "    huntkit query LocalData WindowsSecurity.list_host_logons --data %s --param host_name=FS01 --start %s --end %s\n",
+		h.dir, h.start.Format("2006-01-02"), h.end.Format("2006-01-02"))
 }
 
 func trunc(s string, n int) string {
