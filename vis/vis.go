@@ -100,7 +100,7 @@ func newConfig(opts []Option) *config {
 // Title sets the page title.
 func Title(s string) Option { return func(c *config) { c.title = s } }
 
-// Columns limits the data viewer (and the details shown elsewhere) to these columns, in order.
+// Columns limits the data viewer to these columns, in order.
 func Columns(names ...string) Option { return func(c *config) { c.columns = names } }
 
 // MaxRows caps the rows embedded in a view (default 500,000); the page says when rows were left out.
