@@ -33,7 +33,10 @@ import (
 
 func chromiumPath() string {
 	if p := os.Getenv("HUNTKIT_CHROMIUM"); p != "" {
-		return p
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p
+		}
+		return ""
 	}
 	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless_shell"} {
 		if p, err := exec.LookPath(n); err == nil {
