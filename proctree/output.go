@@ -169,7 +169,8 @@ type TextOptions struct {
 	// Wrap is the line width for wrapping (default 80; negative: no wrapping).
 	Wrap int
 	// Fields selects the detail lines: any of "time", "cmdline", "account", "host"
-	// (default time, cmdline, account; host is added in host-aware mode).
+	// (nil: time, cmdline, account, and host in host-aware mode; empty: none). A column name of
+	// the input shows that column.
 	Fields []string
 	// MSTICPy renders exactly as MSTICPy's tree_to_text with its default template: processes
 	// sorted by path, lines "Process/PID", "Time", "Cmdline", "Account (user id)/Account
