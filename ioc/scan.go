@@ -117,10 +117,7 @@ func Unique(ms []Match) []Match {
 
 func extractParallel(text string, cfg *config, unique bool) []Match {
 	workers := runtime.GOMAXPROCS(0)
-	parts := workers * 4
-	if unique {
-		parts = workers // fewer, larger parts dedup better
-	}
+	parts := workers * 4 // more parts than workers: a worker slowed down by others does not hold the rest
 	chunk := len(text) / parts
 	var bounds []int
 	bounds = append(bounds, 0)
