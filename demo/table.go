@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,8 +26,9 @@ type table struct {
 }
 
 type pendingRow struct {
-	t time.Time
-	v []any
+	key int64 // time in Unix nanoseconds
+	seq int   // arrival order, which breaks ties (a stable sort without its cost)
+	v   []any
 }
 
 // newTable builds a table from column specs "Name" (string) or "Name:type".
@@ -83,12 +85,17 @@ func (t *table) add(ts time.Time, kv ...any) {
 		}
 		v[j] = kv[i+1]
 	}
-	t.buf = append(t.buf, pendingRow{t: ts, v: v})
+	t.buf = append(t.buf, pendingRow{key: ts.UnixNano(), seq: len(t.buf), v: v})
 }
 
 // flush sorts the buffered rows by time and appends them to the builders.
 func (t *table) flush() {
-	slices.SortStableFunc(t.buf, func(a, b pendingRow) int { return a.t.Compare(b.t) })
+	slices.SortFunc(t.buf, func(a, b pendingRow) int {
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
 	for _, r := range t.buf {
 		for j, val := range r.v {
 			appendValue(t.b[j], t.fields[j], val)
