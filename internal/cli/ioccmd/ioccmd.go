@@ -355,6 +355,8 @@ func runDecode(ctx context.Context, app *cliapp.App, o *decodeOpts, args []strin
 	if err != nil {
 		return err
 	}
+	// a file of many command lines holds many payloads: allow one item per 64 bytes of input
+	opts = append(opts, decode.WithMaxItems(max(1000, len(text)/64)))
 	res, derr := decode.Decode(text, opts...)
 	for _, e := range res.Errors {
 		app.Warnf("%s: %v", name, e)
