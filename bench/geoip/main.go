@@ -1,6 +1,7 @@
 // Command geoip-bench measures GeoIP lookup throughput on a list of IP addresses (one per line,
 // e.g. from ../shared/bench/gen_data.py ips --n 100000) with a MaxMind City database, using
-// 1 and 2 goroutines, and the end-to-end frame enrichment.
+// 1 and 2 goroutines, and the end-to-end frame enrichment. Each measurement is repeated
+// -reps times; the median and the best run are reported (the machine is shared).
 //
 //	go run ./bench/geoip -ips /tmp/bench/ips_100k.txt -city ../shared/data/maxmind/test-data/GeoLite2-City-Test.mmdb
 package main
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,9 +26,10 @@ func main() {
 	ipsPath := flag.String("ips", "/tmp/bench/ips_100k.txt", "file with one IP address per line")
 	city := flag.String("city", "../shared/data/maxmind/test-data/GeoLite2-City-Test.mmdb", "MaxMind City database")
 	asn := flag.String("asn", "", "optional MaxMind ASN database")
-	rounds := flag.Int("rounds", 10, "passes over the list per measurement")
+	passes := flag.Int("passes", 10, "passes over the list per warm measurement")
+	reps := flag.Int("reps", 5, "repetitions of each measurement")
 	flag.Parse()
-	if err := run(*ipsPath, *city, *asn, *rounds); err != nil {
+	if err := run(*ipsPath, *city, *asn, *passes, *reps); err != nil {
 		fmt.Fprintln(os.Stderr, "geoip-bench:", err)
 		os.Exit(1)
 	}
@@ -48,7 +51,33 @@ func readLines(path string) ([]string, error) {
 	return out, sc.Err()
 }
 
-func run(ipsPath, city, asn string, rounds int) error {
+// rates runs f reps times (f returns how many items it handled) and returns items/s, sorted.
+func rates(reps int, f func() int) []float64 {
+	var r []float64
+	for i := 0; i < reps; i++ {
+		start := time.Now()
+		n := f()
+		r = append(r, float64(n)/time.Since(start).Seconds())
+	}
+	slices.Sort(r)
+	return r
+}
+
+func row(name string, n int, r []float64) {
+	fmt.Printf("| %s | %d | %.0f | %.0f |\n", name, n, r[len(r)/2], r[len(r)-1])
+}
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	var a, b5, c string
+	fmt.Sscan(string(b), &a, &b5, &c)
+	return a + " " + b5 + " " + c
+}
+
+func run(ipsPath, city, asn string, passes, reps int) error {
 	ips, err := readLines(ipsPath)
 	if err != nil {
 		return err
@@ -57,58 +86,68 @@ func run(ipsPath, city, asn string, rounds int) error {
 	if asn != "" {
 		paths = append(paths, asn)
 	}
-	fmt.Printf("machine: %s/%s, %d CPUs, GOMAXPROCS %d, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
-	fmt.Printf("input: %s (%d addresses); databases: %v\n\n", ipsPath, len(ips), paths)
+	fmt.Printf("machine: %s/%s, %d CPUs, GOMAXPROCS %d, %s; load average at start %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), loadavg())
+	fmt.Printf("input: %s (%d addresses); databases: %v; %d repetitions\n\n", ipsPath, len(ips), paths, reps)
+	fmt.Printf("| measurement | lookups per run | median lookups/s | best lookups/s |\n|---|---|---|---|\n")
 
-	// Cold: a freshly opened database, one pass (every record decoded once).
+	// Cold: a freshly opened database each time, one pass (every record decoded once).
+	found := 0
+	cold := rates(reps, func() int {
+		db, err := geoip.Open(paths...)
+		if err != nil {
+			panic(err)
+		}
+		defer db.Close()
+		found = 0
+		for _, s := range ips {
+			if loc, _ := db.Lookup(s); loc.Found() {
+				found++
+			}
+		}
+		return len(ips)
+	})
+	row(fmt.Sprintf("cold pass, 1 goroutine, fresh database (%d found)", found), len(ips), cold)
+
 	db, err := geoip.Open(paths...)
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	found := 0
-	for _, s := range ips {
-		loc, _ := db.Lookup(s)
-		if loc.Found() {
-			found++
-		}
-	}
-	cold := time.Since(start)
-	fmt.Printf("| measurement | lookups | time | lookups/s |\n|---|---|---|---|\n")
-	fmt.Printf("| cold pass, 1 goroutine (fresh database, %d found) | %d | %v | %.0f |\n", found, len(ips), cold.Round(time.Microsecond), float64(len(ips))/cold.Seconds())
-
+	defer db.Close()
 	for _, g := range []int{1, 2} {
-		total := len(ips) * rounds
-		start := time.Now()
-		var wg sync.WaitGroup
-		for w := 0; w < g; w++ {
-			wg.Add(1)
-			go func(w int) {
-				defer wg.Done()
-				// Each goroutine takes a contiguous share of every pass.
-				lo, hi := w*len(ips)/g, (w+1)*len(ips)/g
-				for r := 0; r < rounds; r++ {
-					for i := lo; i < hi; i++ {
-						if _, err := db.Lookup(ips[i]); err != nil && !errors.Is(err, geoip.ErrInvalidIP) {
-							panic(err)
+		r := rates(reps, func() int {
+			var wg sync.WaitGroup
+			for w := 0; w < g; w++ {
+				wg.Add(1)
+				go func(w int) {
+					defer wg.Done()
+					lo, hi := w*len(ips)/g, (w+1)*len(ips)/g
+					for p := 0; p < passes; p++ {
+						for i := lo; i < hi; i++ {
+							if _, err := db.Lookup(ips[i]); err != nil && !errors.Is(err, geoip.ErrInvalidIP) {
+								panic(err)
+							}
 						}
 					}
-				}
-			}(w)
-		}
-		wg.Wait()
-		d := time.Since(start)
-		fmt.Printf("| warm, %d goroutine(s), %d passes | %d | %v | %.0f |\n", g, rounds, total, d.Round(time.Microsecond), float64(total)/d.Seconds())
+				}(w)
+			}
+			wg.Wait()
+			return len(ips) * passes
+		})
+		row(fmt.Sprintf("warm, %d goroutine(s), %d passes", g, passes), len(ips)*passes, r)
 	}
 
-	// End to end: a 100k-row frame enriched in place of a column (dedupe + lookups + columns).
+	// End to end: a frame enriched from its IP column (dedupe + lookups + 11 new columns).
 	f := frame.MustNew(frame.NewStrings("ip", ips))
-	start = time.Now()
-	out, err := db.EnrichFrame(context.Background(), f, "ip")
-	if err != nil {
-		return err
-	}
-	d := time.Since(start)
-	fmt.Printf("| EnrichFrame (%d rows -> %d rows, %d columns) | %d | %v | %.0f |\n", f.Len(), out.Len(), out.NumCols(), len(ips), d.Round(time.Microsecond), float64(len(ips))/d.Seconds())
-	return db.Close()
+	var outRows, outCols int
+	r := rates(reps, func() int {
+		out, err := db.EnrichFrame(context.Background(), f, "ip")
+		if err != nil {
+			panic(err)
+		}
+		outRows, outCols = out.Len(), out.NumCols()
+		return f.Len()
+	})
+	row(fmt.Sprintf("EnrichFrame (%d rows -> %d rows, %d columns)", f.Len(), outRows, outCols), f.Len(), r)
+	fmt.Printf("\nload average at end %s\n", loadavg())
+	return nil
 }
