@@ -231,9 +231,6 @@ func init() {
 // decodeText finds and decodes the candidates in s (found at depth depth, under prefix) and
 // returns s with markers.
 func (d *decoder) decodeText(s, prefix string, depth int) string {
-	if depth >= d.o.maxDepth {
-		return s
-	}
 	var out strings.Builder
 	last := 0
 	idx := 0
@@ -283,6 +280,11 @@ func (d *decoder) decodeText(s, prefix string, depth int) string {
 		if !ok {
 			i = pad
 			continue
+		}
+		if depth >= d.o.maxDepth {
+			// a payload nested deeper than allowed: say so once, leave the text as it is
+			d.fail(childRef(prefix, idx+1), "", ErrDepth, fmt.Sprintf("payload nested deeper than %d levels left encoded", d.o.maxDepth))
+			break
 		}
 		if len(d.items) >= d.o.maxItems {
 			d.fail(childRef(prefix, idx+1), "", ErrItems, fmt.Sprintf("more than %d items", d.o.maxItems))

@@ -299,16 +299,19 @@ func TestLimits(t *testing.T) {
 	for i := 0; i < 6; i++ {
 		s = "powershell -enc " + b64([]byte(s))
 	}
-	r := mustDecode(t, s, WithMaxDepth(3))
+	r, err := Decode(s, WithMaxDepth(3))
 	if len(r.Items) != 3 || r.Items[2].Depth != 3 {
 		t.Errorf("depth 3: %d items", len(r.Items))
+	}
+	if !errors.Is(err, ErrDepth) || !strings.Contains(err.Error(), "1.1.1.1") {
+		t.Errorf("depth 3 error = %v", err)
 	}
 	r = mustDecode(t, s)
 	if len(r.Items) != 6 {
 		t.Errorf("default depth: %d items", len(r.Items))
 	}
 	many := strings.Repeat("x "+b64([]byte("hello there, general"))+"\n", 20)
-	r, err := Decode(many, WithMaxItems(5))
+	r, err = Decode(many, WithMaxItems(5))
 	if !errors.Is(err, ErrItems) || len(r.Items) != 5 {
 		t.Errorf("max items: %d items, err %v", len(r.Items), err)
 	}

@@ -16,6 +16,7 @@
 package ioc
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -55,7 +56,7 @@ var typeAliases = map[string]Type{
 }
 
 // ErrUnknownType is returned (wrapped) by ParseType for a name that is no indicator type.
-var ErrUnknownType = fmt.Errorf("unknown IoC type")
+var ErrUnknownType = errors.New("unknown IoC type")
 
 // ParseType returns the Type for a name or alias (case-insensitive), accepting msticpy's
 // names ("dns", "md5_hash", ...) and the short forms ("domain", "md5", ...).
