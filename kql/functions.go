@@ -133,7 +133,11 @@ func (c *compiler) call(v *Call, sc *scope) sqlExpr {
 		c.nargs(v, 1, 7)
 		parts := []string{"1", "1", "1", "0", "0", "0"}
 		for i := range v.Args {
-			parts[i] = arg(i).sql
+			if i < 5 {
+				parts[i] = c.convert(arg(i), kLong).sql
+			} else {
+				parts[i] = c.convert(arg(i), kReal).sql
+			}
 		}
 		return res("make_timestamp("+strings.Join(parts, ", ")+")", kDatetime)
 	case "make_timespan":
@@ -684,7 +688,11 @@ func (c *compiler) call(v *Call, sc *scope) sqlExpr {
 		}
 		a := arg(0)
 		return res("sum("+a.sql+") OVER (ORDER BY "+ordCol+" ROWS UNBOUNDED PRECEDING)", a.t)
-	case "datetime_utc_to_local", "datetime_local_to_utc":
+	case "translate":
+		c.nargs(v, 3, 3)
+		return res("translate("+str(2).sql+", "+str(0).sql+", "+str(1).sql+")", kString)
+	case "datetime_utc_to_local", "datetime_local_to_utc", "parse_xml", "ingestion_time", "row_window_session", "percentilesw",
+		"percentilew", "cursor_after", "current_principal", "current_cluster_endpoint", "estimate_data_size", "ipv4_lookup", "geo_info_from_ip_address":
 		c.unsupported(v, "function "+name+"()")
 	}
 	if strings.HasPrefix(lname, "series_") || strings.HasPrefix(lname, "geo_") {

@@ -376,9 +376,20 @@ func (c *compiler) binary(b *Binary, sc *scope) sqlExpr {
 	neg := strings.HasPrefix(b.Op, "!")
 	op := strings.TrimPrefix(b.Op, "!")
 	l, r = c.strOf(l), c.strOf(r)
+	// a null string is "" in KQL; only negations can turn that into true
+	ls := l.sql
+	if neg {
+		ls = nz(l)
+	}
 	var s string
 	cs := strings.HasSuffix(op, "_cs")
 	base := strings.TrimSuffix(op, "_cs")
+	fold := func(x string) string {
+		if cs {
+			return x
+		}
+		return "lower(" + x + ")"
+	}
 	switch base {
 	case "has", "hasprefix", "hassuffix":
 		flags := "'i'"
@@ -392,11 +403,12 @@ func (c *compiler) binary(b *Binary, sc *scope) sqlExpr {
 				break
 			}
 			pat := termPattern(term, base != "hassuffix", base != "hasprefix")
-			like := "ILIKE"
-			if cs {
-				like = "LIKE"
+			lit := term
+			if !cs {
+				lit = strings.ToLower(term)
 			}
-			s = "(" + nz(l) + " " + like + " " + qs("%"+likeEscape(term)+"%") + " ESCAPE '\\' AND regexp_matches(" + nz(l) + ", " + qs(pat) + ", " + flags + "))"
+			// a cheap substring test first, then the term boundaries
+			s = "(contains(" + fold(ls) + ", " + qs(lit) + ") AND regexp_matches(" + ls + ", " + qs(pat) + ", " + flags + "))"
 		} else {
 			const bnd = `[^\pL\pN]`
 			pre, suf := "'(^|"+bnd+")' || ", " || '($|"+bnd+")'"
@@ -406,34 +418,21 @@ func (c *compiler) binary(b *Binary, sc *scope) sqlExpr {
 			if base == "hassuffix" {
 				pre = ""
 			}
-			s = "regexp_matches(" + nz(l) + ", " + pre + "regexp_escape(" + r.sql + ")" + suf + ", " + flags + ")"
+			s = "regexp_matches(" + ls + ", " + pre + "regexp_escape(" + r.sql + ")" + suf + ", " + flags + ")"
 		}
 	case "contains", "startswith", "endswith":
+		fn := map[string]string{"contains": "contains", "startswith": "starts_with", "endswith": "ends_with"}[base]
+		rs := fold(nz(r))
 		if r.str != nil {
-			pat := likeEscape(*r.str)
-			switch base {
-			case "contains":
-				pat = "%" + pat + "%"
-			case "startswith":
-				pat = pat + "%"
-			case "endswith":
-				pat = "%" + pat
-			}
-			like := "ILIKE"
-			if cs {
-				like = "LIKE"
-			}
-			s = "(" + nz(l) + " " + like + " " + qs(pat) + " ESCAPE '\\')"
-		} else {
-			ls, rs := nz(l), nz(r)
+			v := *r.str
 			if !cs {
-				ls, rs = "lower("+ls+")", "lower("+rs+")"
+				v = strings.ToLower(v)
 			}
-			fn := map[string]string{"contains": "contains", "startswith": "starts_with", "endswith": "ends_with"}[base]
-			s = fn + "(" + ls + ", " + rs + ")"
+			rs = qs(v)
 		}
+		s = fn + "(" + fold(ls) + ", " + rs + ")"
 	case "like":
-		s = "(" + nz(l) + " LIKE " + r.sql + ")"
+		s = "(" + ls + " LIKE " + r.sql + ")"
 	default:
 		c.unsupported(b, "the "+b.Op+" operator")
 	}
