@@ -65,7 +65,13 @@ func EnrichFrame(ctx context.Context, p Provider, f *frame.Frame, column string)
 	var first error
 	for lo := 0; lo < len(uniq); lo += enrichChunk {
 		hi := min(lo+enrichChunk, len(uniq))
-		locs, err := p.LookupIPs(ctx, uniq[lo:hi])
+		var locs []Location
+		var err error
+		if db, ok := p.(*DB); ok {
+			locs, err = db.lookupColumns(ctx, uniq[lo:hi])
+		} else {
+			locs, err = p.LookupIPs(ctx, uniq[lo:hi])
+		}
 		if err != nil && len(locs) < hi-lo {
 			return nil, fmt.Errorf("enrich column %q: %w", column, err)
 		}

@@ -55,6 +55,8 @@ type Location struct {
 	Source      string  // "maxmind" or "ipstack"
 	Note        string  // why a field is empty: scope, not in database, error text
 	Err         error   // a per-item failure (remote providers), nil otherwise
+
+	noNetwork bool // set by EnrichFrame's lookups: Network is not wanted
 }
 
 // Found reports whether any geolocation or AS data was found.

@@ -258,11 +258,15 @@ func (db *DB) LookupAddr(ip netip.Addr) (Location, error) {
 	return loc, err
 }
 
-// addrInto is LookupAddr writing into *loc, which must be zero.
+// addrInto is LookupAddr writing into *loc, which must be zero except for IP (kept when
+// set) and noNetwork.
 func (db *DB) addrInto(ip netip.Addr, loc *Location) error {
 	ip = ip.Unmap()
 	scope, note := Classify(ip)
-	loc.IP, loc.Scope, loc.Source = ip.String(), scope, "maxmind"
+	loc.Scope, loc.Source = scope, "maxmind"
+	if loc.IP == "" {
+		loc.IP = ip.String()
+	}
 	if scope != ScopePublic {
 		loc.Note = note
 		return nil
@@ -277,7 +281,7 @@ func (db *DB) Lookup(s string) (Location, error) {
 	return loc, err
 }
 
-// lookupInto is Lookup writing into *loc, which must be zero.
+// lookupInto is Lookup writing into *loc (see addrInto).
 func (db *DB) lookupInto(s string, loc *Location) error {
 	ip, err := ParseIP(s)
 	if err != nil {
@@ -342,7 +346,7 @@ func (db *DB) fill(ip netip.Addr, loc *Location) error {
 			}
 		}
 	}
-	if prefix.IsValid() {
+	if prefix.IsValid() && !loc.noNetwork {
 		loc.Network = prefix.String()
 	}
 	if !loc.Found() {
@@ -382,6 +386,36 @@ func flattenCity(d *cityData) geoRecord {
 // cancellation. Large batches are split across GOMAXPROCS goroutines.
 func (db *DB) LookupIPs(ctx context.Context, ips []string) ([]Location, error) {
 	out := make([]Location, len(ips))
+	workers := runtime.GOMAXPROCS(0)
+	if len(ips) < 8192 || workers < 2 {
+		return out, db.lookupRange(ctx, ips, out)
+	}
+	chunk := (len(ips) + workers - 1) / workers
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(ips))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = db.lookupRange(ctx, ips[lo:hi], out[lo:hi])
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// lookupColumns is LookupIPs for EnrichFrame, which needs neither the canonical IP text nor
+// the network: Location.IP keeps the input text and Network stays empty (two allocations
+// fewer per address).
+func (db *DB) lookupColumns(ctx context.Context, ips []string) ([]Location, error) {
+	out := make([]Location, len(ips))
+	for i, s := range ips {
+		out[i].IP, out[i].noNetwork = s, true
+	}
 	workers := runtime.GOMAXPROCS(0)
 	if len(ips) < 8192 || workers < 2 {
 		return out, db.lookupRange(ctx, ips, out)
