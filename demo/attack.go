@@ -44,7 +44,6 @@ type attackPlan struct {
 	archiver                               image
 	alerts                                 []plannedAlert
 	stages                                 map[string]*Stage
-	beaconEnd                              time.Time
 	wsImplant                              *proc
 	nextBeacon                             time.Time
 	implantFile                            func(at time.Time, by *proc, h *host, extra ...any)
@@ -114,7 +113,6 @@ func (g *gen) planAttack() *attackPlan {
 	p.archiver = image{Path: `C:\ProgramData\WinUpdate\7za.exe`, Company: "Igor Pavlov", Product: "7-Zip", Desc: "7-Zip Standalone Console", Size: 1284096}
 	am, a1, a256 := fileHashes("7za|24.08")
 	g.hashes[p.archiver.Path] = [3]string{am, a1, a256}
-	p.beaconEnd = g.end
 
 	add := func(id, name, tactic, desc string, tech []string, markers ...string) {
 		s := &Stage{ID: id, Name: name, Tactic: tactic, Techniques: tech, Description: desc, Markers: markers}

@@ -42,12 +42,9 @@ type gen struct {
 	end    time.Time
 	truth  *GroundTruth
 	stage  *Stage // when set, every emitted row is recorded as a planted event
-	pidSeq map[string]int64
 	report int64
 	sysp   map[string]*sysProcs
-	dnsMap map[string]string
 	hashes map[string][3]string // image path -> md5, sha1, sha256 (planted binaries)
-	// web destinations: name -> ip
 }
 
 // Generate builds the demo tenant for opt in memory.
@@ -67,7 +64,7 @@ func generate(ctx context.Context, opt Options, sink partSink) (*Dataset, error)
 	r := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
 	g := &gen{opt: opt, r: r, tables: map[string]*table{}, k: 1,
 		start: opt.Start, end: opt.Start.AddDate(0, 0, opt.Days),
-		pidSeq: map[string]int64{}, sysp: map[string]*sysProcs{}, dnsMap: map[string]string{}, hashes: map[string][3]string{}}
+		sysp: map[string]*sysProcs{}, hashes: map[string][3]string{}}
 	scale := 1
 	if opt.Size == Large {
 		g.k, scale = 26, 6
@@ -149,7 +146,7 @@ func (g *gen) at(day time.Time, hours float64) time.Time {
 // workHour draws an hour of a working day (most activity 9-17 with a lunch dip).
 func (g *gen) workHour() float64 {
 	for {
-		h := 8 + g.r.NormFloat64()*0 + g.r.Float64()*10
+		h := 8 + g.r.Float64()*10
 		if h >= 12.2 && h < 13.2 && g.chance(0.5) {
 			continue
 		}

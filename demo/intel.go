@@ -56,7 +56,7 @@ func (g *gen) intel(p *attackPlan) {
 
 type entity map[string]any
 
-func (g *gen) alert(a plannedAlert, ids map[string]string) string {
+func (g *gen) alert(a plannedAlert) string {
 	id := guid(g.r)
 	var ents []entity
 	n := 2
@@ -149,11 +149,10 @@ func (g *gen) alertsAndIncidents(p *attackPlan) {
 		}
 	}
 	all := append(append([]plannedAlert{}, p.alerts...), noise...)
-	ids := map[string]string{}
 	var intrusion []string
 	var incidentAlerts [][2]string // id, name
 	for i, a := range all {
-		id := g.alert(a, ids)
+		id := g.alert(a)
 		if i < len(p.alerts) {
 			intrusion = append(intrusion, id)
 		} else {

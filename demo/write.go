@@ -16,7 +16,7 @@ import (
 
 // GeneratorVersion changes whenever the generator's output changes, so cached demo
 // folders from older versions are regenerated.
-const GeneratorVersion = 2
+const GeneratorVersion = 3
 
 // Files written into a demo folder besides one <Table>.parquet per table.
 const (

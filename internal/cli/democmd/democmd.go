@@ -6,7 +6,6 @@ package democmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -458,6 +457,3 @@ func trunc(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
-
-// errSkip marks a step that could not run.
-var errSkip = errors.New("skipped")
