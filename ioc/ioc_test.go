@@ -439,7 +439,7 @@ func TestFrameOfMatches(t *testing.T) {
 func TestRefangInsideURL(t *testing.T) {
 	text := "url=http://a.example.com/r?redirect=hxxp%3A%2F%2Fwww.evil.fr%2Fx status=200"
 	ms := Extract(text, WithTypes(URL))
-	if len(ms) != 1 || ms[0].Value != "http://a.example.com/r?redirect=http%3A%2F%2Fwww.evil.fr%2Fx" {
+	if len(ms) != 2 || ms[0].Value != "http://a.example.com/r?redirect=http%3A%2F%2Fwww.evil.fr%2Fx" || ms[1].Value != "http://www.evil.fr/x" {
 		t.Errorf("got %+v", ms)
 	}
 }
@@ -456,4 +456,14 @@ func TestExtractFrameLongCell(t *testing.T) {
 	if out.Len() != 5001 {
 		t.Errorf("%d rows, want 5001 (one per distinct address per row)", out.Len())
 	}
+}
+
+func TestPercentEncodedInnerURL(t *testing.T) {
+	text := "GET https://t.example.com/r?u=http%3A%2F%2Fwww.evil-site.fr%2Fpay%3Fid%3D7&x=1 200"
+	got := sortedSet(Extract(text))
+	want := []string{"dns:t.example.com", "dns:www.evil-site.fr", "url:http://www.evil-site.fr/pay?id=7", "url:https://t.example.com/r?u=http%3A%2F%2Fwww.evil-site.fr%2Fpay%3Fid%3D7&x=1"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("\n got %v\nwant %v", got, want)
+	}
+	checkPositions(t, text, Extract(text))
 }

@@ -2,6 +2,7 @@ package ioc
 
 import (
 	"net/netip"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -754,7 +755,60 @@ func (sc *scanner) url(i, colon int) int {
 	if sc.cfg.hostsFromURL && hostType != "" {
 		sc.emit(hostType, hA, hB, hostVal, scope)
 	}
+	if strings.IndexByte(s[h1:e], '%') >= 0 {
+		sc.innerURLs(h1, e)
+	}
 	return e
+}
+
+// innerURLs reports the percent-encoded URLs inside a URL (redirect parameters such as
+// "?u=http%3A%2F%2Fevil.com%2Fx"), decoded, with the encoded text as Raw.
+func (sc *scanner) innerURLs(from, to int) {
+	s := sc.line
+	for p := from; p < to; {
+		k := indexFold(s[p:to], "%3a%2f%2f")
+		if k < 0 {
+			return
+		}
+		k += p
+		a := k
+		for a > from && cls[s[a-1]]&(cLower|cUpper) != 0 {
+			a--
+		}
+		b := k + 9
+		for b < to && s[b] != '&' && s[b] != '#' && s[b] != ';' {
+			b++
+		}
+		if a < k {
+			if dec, err := url.QueryUnescape(s[a:b]); err == nil {
+				inner := scanner{cfg: sc.cfg}
+				inner.line = dec
+				inner.scanLine()
+				for _, m := range inner.out {
+					if m.Type == URL && m.Start == 0 {
+						sc.emit(URL, a, b, m.Value, "")
+					} else if m.Type != URL && sc.cfg.hostsFromURL {
+						sc.emit(m.Type, a, b, m.Value, m.Scope)
+					}
+				}
+			}
+		}
+		p = b
+	}
+}
+
+// indexFold is strings.Index for an ASCII lower-case needle, ignoring case.
+func indexFold(s, needle string) int {
+	n := len(needle)
+	for i := 0; i+n <= len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		if strings.EqualFold(s[i:i+n], needle) {
+			return i
+		}
+	}
+	return -1
 }
 
 func (sc *scanner) emitURL(a, b int, v, scope string) {
