@@ -15,6 +15,7 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/democmd"
 	"github.com/huntkit/huntkit/internal/cli/geoipcmd"
 	"github.com/huntkit/huntkit/internal/cli/ioccmd"
+	"github.com/huntkit/huntkit/internal/cli/kqlcmd"
 	"github.com/huntkit/huntkit/internal/cli/otrfcmd"
 	"github.com/huntkit/huntkit/internal/cli/proctreecmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
@@ -75,6 +76,7 @@ var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(ticmd.New),
 	viscmd.New,
 	one(proctreecmd.New),
+	one(kqlcmd.New),
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {

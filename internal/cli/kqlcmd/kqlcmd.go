@@ -1,0 +1,321 @@
+// Package kqlcmd implements "huntkit kql": parse, compile and check KQL queries offline.
+package kqlcmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/huntkit/huntkit/engine"
+	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/kql"
+)
+
+// New returns the kql command group.
+func New(app *cliapp.App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "kql",
+		Short: "Parse, compile and check KQL (Kusto) queries for local data",
+		Long: `Work with KQL offline: print a query's syntax tree in canonical form, compile it to the
+DuckDB SQL that runs it on local data, or check many queries (.kql files and the query:
+field of YAML detections) and report parse / compile / run results grouped by reason.
+
+Tables are resolved against the built-in Sentinel catalogue plus the tables of the
+workspace (--workspace).`,
+	}
+	cmd.SilenceUsage = true
+	cmd.AddCommand(newParse(app), newCompile(app), newCheck(app))
+	return cmd
+}
+
+func readSource(app *cliapp.App, arg string) (string, error) {
+	if arg == "-" {
+		b, err := io.ReadAll(app.In)
+		if err != nil {
+			return "", fmt.Errorf("read stdin: %w", err)
+		}
+		return string(b), nil
+	}
+	if _, err := os.Stat(arg); err == nil {
+		b, err := os.ReadFile(arg)
+		if err != nil {
+			return "", err
+		}
+		if strings.HasSuffix(arg, ".yaml") || strings.HasSuffix(arg, ".yml") {
+			return yamlQuery(arg, b)
+		}
+		return string(b), nil
+	}
+	return arg, nil // the query text itself
+}
+
+func yamlQuery(path string, b []byte) (string, error) {
+	var doc struct {
+		Query string `yaml:"query"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	if strings.TrimSpace(doc.Query) == "" {
+		return "", fmt.Errorf("%s: no query field", path)
+	}
+	return doc.Query, nil
+}
+
+// describe formats an error with its source context when it is a KQL error.
+func describe(name string, err error) error {
+	var ke *kql.Error
+	if errors.As(err, &ke) {
+		return fmt.Errorf("%s:%s", name, ke.Detailed())
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+func newParse(app *cliapp.App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "parse FILE|-|QUERY",
+		Short: "Parse a query and print it back in canonical form",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			src, err := readSource(app, args[0])
+			if err != nil {
+				return cliapp.UsageError(err)
+			}
+			q, err := kql.Parse(src)
+			if err != nil {
+				return describe(args[0], err)
+			}
+			fmt.Fprintln(app.Out, kql.Format(q))
+			return nil
+		},
+	}
+}
+
+// catalog combines the workspace tables (when a workspace is open) with the Sentinel tables.
+func catalog(ctx context.Context, app *cliapp.App) kql.Catalog {
+	cats := kql.Catalogs{}
+	if app.WorkspacePath != "" {
+		if ws, err := app.Workspace(ctx); err == nil {
+			if ts, err := ws.Tables(ctx); err == nil {
+				m := kql.MapCatalog{}
+				for _, t := range ts {
+					m[t.Name] = t.Columns
+				}
+				cats = append(cats, m)
+			}
+		}
+	}
+	return append(cats, kql.SentinelCatalog())
+}
+
+func newCompile(app *cliapp.App) *cobra.Command {
+	var explain bool
+	cmd := &cobra.Command{
+		Use:   "compile FILE|-|QUERY",
+		Short: "Compile a query to DuckDB SQL",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			src, err := readSource(app, args[0])
+			if err != nil {
+				return cliapp.UsageError(err)
+			}
+			q, err := kql.Parse(src)
+			if err != nil {
+				return describe(args[0], err)
+			}
+			sql, err := kql.CompileQuery(q, catalog(ctx, app))
+			if err != nil {
+				return describe(args[0], err)
+			}
+			if explain {
+				fmt.Fprintln(app.Out, "-- KQL")
+				for _, l := range strings.Split(kql.Format(q), "\n") {
+					fmt.Fprintln(app.Out, "-- "+l)
+				}
+			}
+			fmt.Fprintln(app.Out, sql+";")
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&explain, "explain", false, "print the canonical KQL as comments before the SQL")
+	return cmd
+}
+
+type checkResult struct {
+	File   string `json:"file"`
+	Stage  string `json:"stage"` // ok, parse, compile, run
+	Reason string `json:"reason,omitempty"`
+	Error  string `json:"error,omitempty"`
+}
+
+func newCheck(app *cliapp.App) *cobra.Command {
+	var run, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "check FILE|DIR...",
+		Short: "Check .kql files and YAML detections: parse, compile and (with --run) run on empty tables",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			var files []string
+			for _, a := range args {
+				err := filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
+					if err != nil {
+						return err
+					}
+					if !d.IsDir() && (strings.HasSuffix(p, ".kql") || strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+						files = append(files, p)
+					}
+					return nil
+				})
+				if err != nil {
+					return cliapp.UsageError(err)
+				}
+			}
+			sort.Strings(files)
+			cat := catalog(ctx, app)
+			var ws *engine.Workspace
+			if run {
+				var err error
+				if ws, err = emptyWorkspace(ctx); err != nil {
+					return err
+				}
+				defer ws.Close()
+			}
+			var results []checkResult
+			for _, f := range files {
+				results = append(results, checkOne(ctx, f, cat, ws))
+			}
+			return report(app, results, asJSON, run)
+		},
+	}
+	cmd.Flags().BoolVar(&run, "run", false, "also run the SQL on empty tables of the Sentinel catalogue's shape")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
+	return cmd
+}
+
+func checkOne(ctx context.Context, f string, cat kql.Catalog, ws *engine.Workspace) checkResult {
+	b, err := os.ReadFile(f)
+	if err != nil {
+		return checkResult{File: f, Stage: "read", Reason: "unreadable", Error: err.Error()}
+	}
+	src := string(b)
+	if !strings.HasSuffix(f, ".kql") {
+		if src, err = yamlQuery(f, b); err != nil {
+			return checkResult{File: f, Stage: "read", Reason: "no query", Error: err.Error()}
+		}
+	}
+	q, err := kql.Parse(src)
+	if err != nil {
+		return checkResult{File: f, Stage: "parse", Reason: reason(err), Error: err.Error()}
+	}
+	sql, err := kql.CompileQuery(q, cat)
+	if err != nil {
+		return checkResult{File: f, Stage: "compile", Reason: reason(err), Error: err.Error()}
+	}
+	if ws != nil {
+		if _, err := ws.Query(ctx, sql); err != nil {
+			m := err.Error()
+			if i := strings.IndexByte(m, '\n'); i > 0 {
+				m = m[:i]
+			}
+			return checkResult{File: f, Stage: "run", Reason: m, Error: err.Error()}
+		}
+	}
+	return checkResult{File: f, Stage: "ok"}
+}
+
+func reason(err error) string {
+	var ke *kql.Error
+	if errors.As(err, &ke) {
+		m := ke.Msg
+		if i := strings.Index(m, " (did you mean"); i >= 0 {
+			m = m[:i]
+		}
+		return m
+	}
+	return err.Error()
+}
+
+func emptyWorkspace(ctx context.Context) (*engine.Workspace, error) {
+	ws, err := engine.Open(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for name, fields := range kql.SentinelCatalog() {
+		var cols []string
+		for _, f := range fields {
+			typ := map[string]string{"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "time": "TIMESTAMP", "dynamic": "JSON"}[f.Type.String()]
+			cols = append(cols, engine.QuoteIdent(f.Name)+" "+typ)
+		}
+		if err := ws.Exec(ctx, "CREATE TABLE "+engine.QuoteIdent(name)+" ("+strings.Join(cols, ", ")+")"); err != nil {
+			ws.Close()
+			return nil, fmt.Errorf("create empty table %s: %w", name, err)
+		}
+	}
+	return ws, nil
+}
+
+func report(app *cliapp.App, results []checkResult, asJSON, ran bool) error {
+	if asJSON {
+		enc := json.NewEncoder(app.Out)
+		for _, r := range results {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+	}
+	stages := map[string]int{}
+	groups := map[string][]string{}
+	for _, r := range results {
+		stages[r.Stage]++
+		if r.Stage != "ok" {
+			k := r.Stage + ": " + r.Reason
+			groups[k] = append(groups[k], r.File)
+		}
+	}
+	w := app.Out
+	if asJSON {
+		w = app.Err
+	}
+	n := len(results)
+	pct := func(k int) float64 {
+		if n == 0 {
+			return 0
+		}
+		return 100 * float64(k) / float64(n)
+	}
+	parsed := n - stages["parse"] - stages["read"]
+	compiled := parsed - stages["compile"]
+	fmt.Fprintf(w, "%d queries: parsed %d (%.1f%%), compiled %d (%.1f%%)", n, parsed, pct(parsed), compiled, pct(compiled))
+	if ran {
+		fmt.Fprintf(w, ", ran %d (%.1f%%)", stages["ok"], pct(stages["ok"]))
+	}
+	fmt.Fprintln(w)
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if len(groups[keys[i]]) != len(groups[keys[j]]) {
+			return len(groups[keys[i]]) > len(groups[keys[j]])
+		}
+		return keys[i] < keys[j]
+	})
+	for _, k := range keys {
+		fmt.Fprintf(w, "%5d  %s\n", len(groups[k]), k)
+	}
+	if stages["ok"] < n {
+		return &cliapp.PartialError{Err: fmt.Errorf("%d of %d queries failed", n-stages["ok"], n)}
+	}
+	return nil
+}
