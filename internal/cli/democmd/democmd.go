@@ -270,12 +270,8 @@ func (h *hunt) table(f *frame.Frame, cols []string, max int) {
 		}
 	}
 	var sb strings.Builder
-	_ = frame.WriteTable(&sb, f.Head(max), frame.TableOptions{Width: 140, MaxRows: max, MaxCellWidth: 70})
-	out := strings.TrimRight(sb.String(), "\n")
-	if f.Len() > max {
-		out += fmt.Sprintf("\n(%d more)", f.Len()-max)
-	}
-	fmt.Fprint(h.w, indent(out, "    "))
+	_ = frame.WriteTable(&sb, f, frame.TableOptions{Width: 140, MaxRows: max, MaxCellWidth: 70})
+	fmt.Fprint(h.w, indent(sb.String(), "    "))
 }
 
 func formatParams(p map[string]any) string {
