@@ -39,6 +39,57 @@ var scalarFunctions = []string{"ago", "now", "bin", "floor", "bin_at", "startofd
 	"ipv4_compare", "ipv6_is_match", "ipv4_is_match", "parse_csv", "sign", "exp10", "exp2", "extract_json", "extractjson", "parse_xml", "url_decode", "totimespan", "trim", "format_ipv4", "isascii", "isutf8"}
 
 func (c *compiler) call(v *Call, sc *scope) sqlExpr {
+	x := c.callImpl(v, sc)
+	if !x.agg && sc.agg != nil {
+		for _, a := range v.Args {
+			if hasAggregate(a) {
+				x.agg = true
+			}
+		}
+	}
+	return x
+}
+
+// hasAggregate reports whether an expression calls an aggregate function.
+func hasAggregate(x Node) bool {
+	found := false
+	var walk func(n Node)
+	walk = func(n Node) {
+		if found {
+			return
+		}
+		switch v := n.(type) {
+		case *Call:
+			if isAggregate(v.Fn.Name) {
+				found = true
+				return
+			}
+			for _, a := range v.Args {
+				walk(a)
+			}
+		case *Paren:
+			walk(v.X)
+		case *Unary:
+			walk(v.X)
+		case *Binary:
+			walk(v.L)
+			walk(v.R)
+		case *Member:
+			walk(v.X)
+		case *IndexExpr:
+			walk(v.X)
+			walk(v.Index)
+		case *InExpr:
+			walk(v.L)
+		case *BetweenExpr:
+			walk(v.L)
+		}
+	}
+	walk(x)
+	return found
+}
+
+func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 	name := v.Fn.Name
 	if b := sc.env.lookup(name); b != nil && b.fn != nil {
 		return c.scalarFn(v, b, sc)
