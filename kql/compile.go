@@ -727,6 +727,20 @@ func (c *compiler) extend(r *rel, items []*Assign, e *env) *rel {
 			cols = passCols(r)
 			defined = map[string]bool{}
 		}
+		if fields, prefix, ok := c.multiOutput(a.X, &scope{rel: r, env: e}); ok {
+			for i, f := range fields {
+				n := prefix + f.suffix
+				if len(a.Names) > 0 {
+					if i >= len(a.Names) {
+						break
+					}
+					n = a.Names[i].Name
+				}
+				cols = setCol(cols, outCol{n, f.sql, f.t})
+				defined[n] = true
+			}
+			continue
+		}
 		x := c.scalar(a.X, &scope{rel: r, env: e})
 		names := c.assignNames(a, x, &auto, r)
 		if len(names) > 1 {

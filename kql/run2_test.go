@@ -91,5 +91,7 @@ var runCases2 = []runCase{
 	{name: "typeof", query: `print a = gettype(dynamic([1])), b = gettype(dynamic({})), c = gettype(1)`, want: "a|b|c\narray|dictionary|long"},
 	{name: "round abs", query: `print a = round(2.456, 2), b = abs(-3), c = round(2.5)`, want: "a|b|c\n2.46|3|3"},
 	{name: "strlen utf8", query: `print n = strlen("日本")`, want: "n\n2"},
+	{name: "series_fit_line", query: `print y = dynamic([2, 5, 6, 8, 11, 15, 17, 18, 25, 26, 30, 30]) | extend (RSquare, Slope, Variance, RVariance, Interception, LineFit) = series_fit_line(y) | project r = round(RSquare, 3), s = round(Slope, 3), v = round(Variance, 3), rv = round(RVariance, 3), i = round(Interception, 3), f = round(todouble(LineFit[0]), 3), n = array_length(LineFit)`, want: "r|s|v|rv|i|f|n\n0.983|2.731|98.629|1.686|-1.667|1.064|12"},
+	{name: "series_stats default names", query: `print x = dynamic([3, 1, 4, 1, 5]) | extend series_stats(x) | project series_stats_x_min, series_stats_x_min_idx, series_stats_x_max, series_stats_x_max_idx, series_stats_x_avg`, want: "series_stats_x_min|series_stats_x_min_idx|series_stats_x_max|series_stats_x_max_idx|series_stats_x_avg\n1|1|5|4|2.8"},
 	{name: "split index out of range", query: `print s = tostring(split("a,b", ",")[5])`, want: "s\n"},
 }
