@@ -276,7 +276,13 @@ func (c *compiler) selectList(r *rel, withOrd bool) string {
 func qi(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // qs quotes a string literal.
-func qs(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+func qs(s string) string {
+	q := "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	if strings.IndexByte(s, 0) >= 0 { // DuckDB cannot lex a NUL inside a literal
+		q = "(" + strings.ReplaceAll(q, "\x00", "' || chr(0) || '") + ")"
+	}
+	return q
+}
 
 // materializeOrder turns a pending sort into the hidden __ord column so that following
 // operators keep the order.

@@ -325,6 +325,9 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 		c.nargs(v, 3, 4)
 		g := arg(1)
 		s := "regexp_extract(" + str(2).sql + ", " + str(0).sql + ", CAST(" + g.sql + " AS INTEGER))"
+		if g.num != nil {
+			s = regexGroup(str(2).sql, str(0).sql, int(*g.num))
+		}
 		out := res("nullif("+s+", '')", kString)
 		out.sql = s
 		if len(v.Args) == 4 {
@@ -960,3 +963,16 @@ func (c *compiler) scalarFn(v *Call, b *binding, sc *scope) sqlExpr {
 }
 
 var _ = time.Second
+
+// regexGroup extracts capture group g; DuckDB's numbered form stops at 9, so larger groups go
+// through the struct form with one named field per group.
+func regexGroup(src, pat string, g int) string {
+	if g <= 9 {
+		return "regexp_extract(" + src + ", " + pat + ", " + strconv.Itoa(g) + ")"
+	}
+	names := make([]string, g)
+	for i := range names {
+		names[i] = "'g" + strconv.Itoa(i+1) + "'"
+	}
+	return "regexp_extract(" + src + ", " + pat + ", [" + strings.Join(names, ", ") + "]).g" + strconv.Itoa(g)
+}

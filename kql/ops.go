@@ -800,7 +800,7 @@ func (c *compiler) parse(r *rel, o *ParseOp, e *env) *rel {
 	}
 	cols := passCols(r)
 	for i, p := range pcols {
-		x := sqlExpr{sql: "regexp_extract(" + nz(src) + ", " + qs(pat) + ", " + strconv.Itoa(i+1) + ")", t: kString}
+		x := sqlExpr{sql: regexGroup(nz(src), qs(pat), i+1), t: kString}
 		if p.t != kString {
 			x = c.convert(sqlExpr{sql: "nullif(" + x.sql + ", '')", t: kString}, p.t)
 		}

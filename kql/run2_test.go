@@ -95,3 +95,10 @@ var runCases2 = []runCase{
 	{name: "series_stats default names", query: `print x = dynamic([3, 1, 4, 1, 5]) | extend series_stats(x) | project series_stats_x_min, series_stats_x_min_idx, series_stats_x_max, series_stats_x_max_idx, series_stats_x_avg`, want: "series_stats_x_min|series_stats_x_min_idx|series_stats_x_max|series_stats_x_max_idx|series_stats_x_avg\n1|1|5|4|2.8"},
 	{name: "split index out of range", query: `print s = tostring(split("a,b", ",")[5])`, want: "s\n"},
 }
+
+func init() {
+	runCases2 = append(runCases2,
+		runCase{name: "extract group 11", query: `print x = extract("(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)", 11, "abcdefghijk")`, want: "x\nk"},
+		runCase{name: "nul in literal", query: `print n = strlen(strcat("a", "\0", "b")), t = translate("\0", "", "x\0y")`, want: "n|t\n3|xy"},
+	)
+}
