@@ -1,5 +1,26 @@
 package queries
 
-import "os"
+import (
+	"os"
+	"testing"
+)
 
-func tempDir() (string, error) { return os.MkdirTemp("", "huntkit-demo-test-") }
+var demoTempDir string
+
+func tempDir() (string, error) {
+	d, err := os.MkdirTemp("", "huntkit-demo-test-")
+	demoTempDir = d
+	return d, err
+}
+
+// TestMain removes the shared demo tenant after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoData != nil {
+		_ = demoData.ws.Close()
+	}
+	if demoTempDir != "" {
+		_ = os.RemoveAll(demoTempDir)
+	}
+	os.Exit(code)
+}
