@@ -287,3 +287,47 @@ func TestStreamingMatchesMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamedLayout: a streamed tenant is a folder of day parts per table that TableFiles
+// lists in order, with a manifest and ground truth, and Ensure reuses it.
+func TestStreamedLayout(t *testing.T) {
+	dir := t.TempDir()
+	opt := Options{Seed: 5, Days: 3}
+	truth, err := stream(t.Context(), dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadManifest(dir)
+	if err != nil || !m.Parts || !m.Matches(opt) {
+		t.Fatalf("manifest %+v, %v", m, err)
+	}
+	for _, name := range TableNames {
+		files, err := TableFiles(dir, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == TSecurityEvent && len(files) != 3 {
+			t.Errorf("%s: %d parts, want one per day: %v", name, len(files), files)
+		}
+		if m.Tables[name] != truth.RowCounts[name] || m.Tables[name] == 0 {
+			t.Errorf("%s: manifest says %d rows, ground truth %d", name, m.Tables[name], truth.RowCounts[name])
+		}
+	}
+	if _, reused, err := Ensure(t.Context(), dir, opt); err != nil || !reused {
+		t.Errorf("Ensure on a streamed folder: reused=%v err=%v", reused, err)
+	}
+	// writing the in-memory form over it leaves no stale parts behind
+	ds, err := Generate(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(t.Context(), dir, ds); err != nil {
+		t.Fatal(err)
+	}
+	if files, _ := TableFiles(dir, TSecurityEvent); len(files) != 1 {
+		t.Errorf("after Write: %v", files)
+	}
+	if _, err := os.Stat(filepath.Join(dir, TSecurityEvent)); !os.IsNotExist(err) {
+		t.Errorf("stale part folder left: %v", err)
+	}
+}

@@ -72,6 +72,11 @@ func Build(ctx context.Context, dir string, opt Options) (*GroundTruth, error) {
 		}
 		return ds.Truth, Write(ctx, dir, ds)
 	}
+	return stream(ctx, dir, opt)
+}
+
+// stream generates opt into dir one table part (simulated day) at a time.
+func stream(ctx context.Context, dir string, opt Options) (*GroundTruth, error) {
 	if err := prepare(dir); err != nil {
 		return nil, err
 	}
