@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -166,7 +167,7 @@ func (g *gen) pid(h *host) int64 {
 	return int64(4 * (100 + g.r.IntN(4000)))
 }
 
-func hexID(v int64) string { return fmt.Sprintf("0x%x", v) }
+func hexID(v int64) string { return "0x" + strconv.FormatInt(v, 16) }
 
 // publicIP reports whether ip is outside the private and loopback ranges.
 func publicIP(ip string) bool {
