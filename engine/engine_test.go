@@ -334,3 +334,17 @@ func TestImportLenientKeepsGoodRows(t *testing.T) {
 		t.Fatalf("kept json rows: %v %v", f, err)
 	}
 }
+
+func TestListsOfStringsStayStrings(t *testing.T) {
+	w := open(t)
+	f, err := w.Query(context.Background(), `SELECT ['214.78.120.9', '10.0.0.1'] AS ips, '{"a":[1,"2.5.6.7"]}'::JSON AS j`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Col("ips").Text(0); got != `["214.78.120.9","10.0.0.1"]` {
+		t.Errorf("list = %s", got)
+	}
+	if got := f.Col("j").Text(0); got != `{"a":[1,"2.5.6.7"]}` {
+		t.Errorf("json = %s", got)
+	}
+}

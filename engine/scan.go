@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/big"
 	"strings"
 	"time"
@@ -140,7 +141,12 @@ func appendValue(b *frame.Builder, v any) {
 			b.AppendNull()
 		}
 	case frame.Dynamic:
-		b.AppendDynamic(dynamicValue(v))
+		if text, ok := v.(string); ok {
+			// A JSON column arrives as its text.
+			b.AppendDynamic(parseJSONText(text))
+		} else {
+			b.AppendDynamic(dynamicValue(v))
+		}
 	default:
 		if err := b.Append(v); err != nil {
 			b.AppendNull()
@@ -148,22 +154,31 @@ func appendValue(b *frame.Builder, v any) {
 	}
 }
 
-// dynamicValue turns a scanned JSON, LIST, STRUCT or MAP value into plain JSON values.
+// parseJSONText decodes the text of a JSON value; text that is not one whole JSON value is
+// kept as a string.
+func parseJSONText(text string) any {
+	var out any
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		return text
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return text // trailing data: not a single JSON value
+	}
+	return plainJSON(out)
+}
+
+// dynamicValue turns a scanned LIST, STRUCT or MAP value into plain JSON values. Strings
+// inside them are values, not JSON text.
 func dynamicValue(v any) any {
 	switch x := v.(type) {
 	case nil:
 		return nil
 	case string:
-		// JSON columns arrive as their text.
-		var out any
-		dec := json.NewDecoder(strings.NewReader(x))
-		dec.UseNumber()
-		if err := dec.Decode(&out); err == nil {
-			return plainJSON(out)
-		}
 		return x
 	case []byte:
-		return dynamicValue(string(x))
+		return string(x)
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
