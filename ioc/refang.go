@@ -102,6 +102,9 @@ func refangMap(s string, withMap bool) (string, []int32) {
 					b.Grow(len(s))
 					changed = true
 				}
+				if i-back < last {
+					back = 0 // the space before was taken by the previous marker
+				}
 				start := i - back
 				b.WriteString(s[last:start])
 				if withMap {
