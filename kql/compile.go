@@ -13,6 +13,49 @@ import (
 type column struct {
 	name string
 	t    ktype
+	sql  string // the DuckDB identifier when it differs from name (see uniqueIdents)
+}
+
+// ident is the quoted DuckDB identifier of the column.
+func (c column) ident() string {
+	if c.sql != "" {
+		return qi(c.sql)
+	}
+	return qi(c.name)
+}
+
+// uniqueIdents returns DuckDB identifiers for KQL column names. DuckDB resolves names
+// case-insensitively, so a name that differs only in case from an earlier one gets a
+// suffix; the final SELECT restores the KQL names.
+func uniqueIdents(names []string) []string {
+	out := make([]string, len(names))
+	used := make(map[string]bool, len(names))
+	for i, n := range names {
+		id := n
+		for k := 1; used[strings.ToLower(id)]; k++ {
+			id = n + "~" + strconv.Itoa(k)
+		}
+		used[strings.ToLower(id)] = true
+		out[i] = id
+	}
+	return out
+}
+
+// withIdents sets the DuckDB identifiers of cols from their names.
+func withIdents(cols []column) []column {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.name
+	}
+	ids := uniqueIdents(names)
+	for i := range cols {
+		if ids[i] != cols[i].name {
+			cols[i].sql = ids[i]
+		} else {
+			cols[i].sql = ""
+		}
+	}
+	return cols
 }
 
 // rel is a compiled tabular expression: a FROM-able SQL item and its schema.
@@ -251,6 +294,19 @@ func (c *compiler) fnIsTabular(f *FuncLit, e *env) bool {
 // finish wraps the final relation into a statement with its ordering.
 func (c *compiler) finish(r *rel) string {
 	cols := c.selectList(r, false)
+	renamed := false
+	for _, col := range r.cols {
+		if col.sql != "" {
+			renamed = true
+		}
+	}
+	if renamed {
+		parts := make([]string, len(r.cols))
+		for i, col := range r.cols {
+			parts[i] = col.ident() + " AS " + qi(col.name)
+		}
+		cols = strings.Join(parts, ", ")
+	}
 	switch {
 	case r.order != "":
 		return "SELECT " + cols + " FROM " + r.sql + " AS " + c.newAlias() + " ORDER BY " + r.order
@@ -381,7 +437,7 @@ func (c *compiler) tableRef(id *Ident, e *env) *rel {
 	r := &rel{name: id.Name}
 	var names []string
 	for _, f := range fields {
-		r.cols = append(r.cols, column{f.Name, fromFrameType(f.Type)})
+		r.cols = append(r.cols, column{name: f.Name, t: fromFrameType(f.Type)})
 		names = append(names, qi(f.Name))
 	}
 	// the table may have more columns than the catalogue knows; expose only the known ones
@@ -458,7 +514,7 @@ func (c *compiler) datatable(d *Datatable, e *env) *rel {
 		if !ok {
 			c.failAt(p, nil, "unknown type %q for column %s", p.Type, p.Name)
 		}
-		r.cols = append(r.cols, column{p.Name, t})
+		r.cols = append(r.cols, column{name: p.Name, t: t})
 	}
 	n := len(r.cols)
 	if n == 0 {
@@ -510,7 +566,7 @@ func (c *compiler) print(p *PrintExpr, e *env) *rel {
 			name = "print_" + strconv.Itoa(i)
 		}
 		parts = append(parts, x.sql+" AS "+qi(name))
-		r.cols = append(r.cols, column{name, x.t})
+		r.cols = append(r.cols, column{name: name, t: x.t})
 	}
 	r.sql = "(SELECT " + strings.Join(parts, ", ") + ")"
 	return r
@@ -525,7 +581,7 @@ func (c *compiler) rangeExpr(v *RangeExpr, e *env) *rel {
 	if t == kInt {
 		t = kLong
 	}
-	r := &rel{cols: []column{{v.Col.Name, t}}}
+	r := &rel{cols: []column{{name: v.Col.Name, t: t}}}
 	r.sql = "(SELECT unnest(generate_series(" + from.sql + ", " + to.sql + ", " + step.sql + ")) AS " + qi(v.Col.Name) + ")"
 	return r
 }
@@ -596,7 +652,7 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 		if o.As != "" {
 			name = o.As
 		}
-		return &rel{sql: "(SELECT count(*) AS " + qi(name) + " FROM " + r.sql + " AS " + c.newAlias() + ")", cols: []column{{name, kLong}}}
+		return &rel{sql: "(SELECT count(*) AS " + qi(name) + " FROM " + r.sql + " AS " + c.newAlias() + ")", cols: []column{{name: name, t: kLong}}}
 	case *DistinctOp:
 		return c.distinct(r, o, e)
 	case *JoinOp:
@@ -673,13 +729,22 @@ type outCol struct {
 func (c *compiler) buildSelect(r *rel, cols []outCol, keepOrd bool, where string) *rel {
 	parts := make([]string, 0, len(cols)+1)
 	out := &rel{name: r.name}
-	for _, oc := range cols {
-		if oc.sql == qi(oc.name) {
+	names := make([]string, len(cols))
+	for i, oc := range cols {
+		names[i] = oc.name
+	}
+	ids := uniqueIdents(names)
+	for i, oc := range cols {
+		if oc.sql == qi(ids[i]) {
 			parts = append(parts, oc.sql)
 		} else {
-			parts = append(parts, oc.sql+" AS "+qi(oc.name))
+			parts = append(parts, oc.sql+" AS "+qi(ids[i]))
 		}
-		out.cols = append(out.cols, column{oc.name, oc.t})
+		col := column{name: oc.name, t: oc.t}
+		if ids[i] != oc.name {
+			col.sql = ids[i]
+		}
+		out.cols = append(out.cols, col)
 	}
 	if keepOrd && r.ord {
 		parts = append(parts, ordCol)
@@ -699,7 +764,7 @@ func (c *compiler) buildSelect(r *rel, cols []outCol, keepOrd bool, where string
 func passCols(r *rel) []outCol {
 	out := make([]outCol, len(r.cols))
 	for i, col := range r.cols {
-		out[i] = outCol{col.name, qi(col.name), col.t}
+		out[i] = outCol{col.name, col.ident(), col.t}
 	}
 	return out
 }
@@ -758,7 +823,7 @@ func (c *compiler) extend(r *rel, items []*Assign, e *env) *rel {
 	out := c.buildSelect(r, cols, true, "")
 	out.computed = map[string]bool{}
 	for _, oc := range cols {
-		if oc.sql != qi(oc.name) {
+		if col, ok := r.col(oc.name); !ok || oc.sql != col.ident() {
 			out.computed[oc.name] = true
 		}
 	}
@@ -885,7 +950,7 @@ func (c *compiler) project(r *rel, items []*Assign, e *env) *rel {
 		if w, ok := a.X.(*Wildcard); ok && len(a.Names) == 0 {
 			for _, col := range r.cols {
 				if matchWildcard(w.Pattern, col.name) && !seen[col.name] {
-					cols = append(cols, outCol{col.name, qi(col.name), col.t})
+					cols = append(cols, outCol{col.name, col.ident(), col.t})
 					seen[col.name] = true
 				}
 			}
@@ -956,7 +1021,7 @@ func (c *compiler) projectAway(r *rel, o *ProjectOp, e *env) *rel {
 			}
 		}
 		if !drop {
-			cols = append(cols, outCol{col.name, qi(col.name), col.t})
+			cols = append(cols, outCol{col.name, col.ident(), col.t})
 		}
 	}
 	return c.buildSelect(r, cols, true, "")
@@ -968,7 +1033,7 @@ func (c *compiler) projectKeep(r *rel, o *ProjectOp, e *env) *rel {
 	for _, col := range r.cols {
 		for _, p := range pats {
 			if matchWildcard(p, col.name) {
-				cols = append(cols, outCol{col.name, qi(col.name), col.t})
+				cols = append(cols, outCol{col.name, col.ident(), col.t})
 				break
 			}
 		}
@@ -984,8 +1049,9 @@ func (c *compiler) projectRename(r *rel, o *ProjectOp, e *env) *rel {
 			c.failAt(a, nil, "project-rename expects NewName = ExistingName")
 		}
 		found := false
+		oldCol, _ := r.col(old.Name)
 		for i := range cols {
-			if cols[i].name == old.Name && cols[i].sql == qi(old.Name) {
+			if cols[i].name == old.Name && cols[i].sql == oldCol.ident() {
 				cols[i].name = a.Names[0].Name
 				found = true
 			}
@@ -1016,12 +1082,12 @@ func (c *compiler) projectReorder(r *rel, o *ProjectOp, e *env) *rel {
 		}
 		for _, col := range match {
 			used[col.name] = true
-			cols = append(cols, outCol{col.name, qi(col.name), col.t})
+			cols = append(cols, outCol{col.name, col.ident(), col.t})
 		}
 	}
 	for _, col := range r.cols {
 		if !used[col.name] {
-			cols = append(cols, outCol{col.name, qi(col.name), col.t})
+			cols = append(cols, outCol{col.name, col.ident(), col.t})
 		}
 	}
 	return c.buildSelect(r, cols, true, "")
@@ -1122,3 +1188,4 @@ func refsAny(x Node, names map[string]bool) bool {
 	walk(x)
 	return found
 }
+

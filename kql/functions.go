@@ -513,7 +513,7 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 		}
 		if sc.rel != nil {
 			if col, ok := sc.rel.col(*n.str); ok {
-				return sqlExpr{sql: qi(col.name), t: col.t}
+				return sqlExpr{sql: col.ident(), t: col.t}
 			}
 		}
 		return arg(1)
@@ -770,7 +770,7 @@ func (c *compiler) packAll(sc *scope) sqlExpr {
 	}
 	var parts []string
 	for _, col := range sc.rel.cols {
-		parts = append(parts, qs(col.name), c.dyn(sqlExpr{sql: qi(col.name), t: col.t}).sql)
+		parts = append(parts, qs(col.name), c.dyn(sqlExpr{sql: col.ident(), t: col.t}).sql)
 	}
 	return sqlExpr{sql: "json_object(" + strings.Join(parts, ", ") + ")", t: kDynamic}
 }
@@ -925,7 +925,7 @@ func kustoDateFormat(f string) string {
 func (c *compiler) scalarFn(v *Call, b *binding, sc *scope) sqlExpr {
 	if c.fnIsTabular(b.fn, b.env) {
 		r := c.invokeFn(v, b, nil, sc.env)
-		return sqlExpr{sql: "(SELECT " + qi(r.cols[0].name) + " FROM " + r.sql + " AS " + c.newAlias() + " LIMIT 1)", t: r.cols[0].t}
+		return sqlExpr{sql: "(SELECT " + r.cols[0].ident() + " FROM " + r.sql + " AS " + c.newAlias() + " LIMIT 1)", t: r.cols[0].t}
 	}
 	f := b.fn
 	inner := b.env.child()

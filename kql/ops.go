@@ -292,7 +292,7 @@ func (c *compiler) summarize(r *rel, o *SummarizeOp, e *env) *rel {
 							continue
 						}
 						seen[col.name] = true
-						flds = append(flds, fld{col.name, sqlExpr{sql: qi(col.name), t: col.t}})
+						flds = append(flds, fld{col.name, sqlExpr{sql: col.ident(), t: col.t}})
 					}
 					continue
 				}
@@ -394,8 +394,11 @@ func (c *compiler) summarize(r *rel, o *SummarizeOp, e *env) *rel {
 	out := &rel{}
 	var op []string
 	for _, u := range outer {
-		op = append(op, u.sql+" AS "+qi(u.name))
-		out.cols = append(out.cols, column{u.name, u.t})
+		out.cols = append(out.cols, column{name: u.name, t: u.t})
+	}
+	out.cols = withIdents(out.cols)
+	for i, u := range outer {
+		op = append(op, u.sql+" AS "+out.cols[i].ident())
 	}
 	out.sql = "(SELECT " + strings.Join(op, ", ") + " FROM (" + inner + ") AS " + c.newAlias() + ")"
 	return out
@@ -449,9 +452,9 @@ func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
 			if !ok {
 				c.failAt(v, ErrUnknownName, "join key %q is not a column of the right table%s", v.Name, suggest(v.Name, right.names()))
 			}
-			ls, rs := c.unify(sqlExpr{sql: "l." + qi(lc.name), t: lc.t}, sqlExpr{sql: "r." + qi(rc.name), t: rc.t})
+			ls, rs := c.unify(sqlExpr{sql: "l." + lc.ident(), t: lc.t}, sqlExpr{sql: "r." + rc.ident(), t: rc.t})
 			conds = append(conds, ls.sql+" = "+rs.sql)
-			leftKeys = append(leftKeys, qi(lc.name))
+			leftKeys = append(leftKeys, lc.ident())
 			rightKeyCols[rc.name] = true
 		case *Binary:
 			if v.Op != "==" {
@@ -485,7 +488,7 @@ func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
 	lcols := func(alias string, r *rel) ([]string, []column) {
 		var p []string
 		for _, col := range r.cols {
-			p = append(p, alias+"."+qi(col.name))
+			p = append(p, alias+"."+col.ident())
 		}
 		return p, r.cols
 	}
@@ -510,12 +513,12 @@ func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
 		c.failAt(o, ErrUnsupported, "join kind %q is not supported", kind)
 	}
 	used := map[string]bool{}
-	var parts []string
+	var srcs []string
 	out := &rel{}
 	for _, col := range l.cols {
 		used[col.name] = true
-		parts = append(parts, "l."+qi(col.name)+" AS "+qi(col.name))
-		out.cols = append(out.cols, col)
+		srcs = append(srcs, "l."+col.ident())
+		out.cols = append(out.cols, column{name: col.name, t: col.t})
 	}
 	for _, col := range right.cols {
 		if lookup && rightKeyCols[col.name] {
@@ -526,8 +529,13 @@ func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
 			n = col.name + strconv.Itoa(i)
 		}
 		used[n] = true
-		parts = append(parts, "r."+qi(col.name)+" AS "+qi(n))
-		out.cols = append(out.cols, column{n, col.t})
+		srcs = append(srcs, "r."+col.ident())
+		out.cols = append(out.cols, column{name: n, t: col.t})
+	}
+	out.cols = withIdents(out.cols)
+	parts := make([]string, len(srcs))
+	for i, s := range srcs {
+		parts[i] = s + " AS " + out.cols[i].ident()
 	}
 	out.sql = "(SELECT " + strings.Join(parts, ", ") + " FROM " + lsql + " AS l " + jt + " " + right.sql + " AS r ON " + on + ")"
 	return out
@@ -636,23 +644,28 @@ func (c *compiler) union(input *rel, params []*NamedArg, tables []Expr, e *env, 
 	}
 	out := &rel{}
 	if withSource != "" {
-		out.cols = append(out.cols, column{withSource, kString})
+		out.cols = append(out.cols, column{name: withSource, t: kString})
 	}
 	for _, o := range outCols {
-		out.cols = append(out.cols, column{o.name, o.t})
+		out.cols = append(out.cols, column{name: o.name, t: o.t})
+	}
+	out.cols = withIdents(out.cols)
+	off := 0
+	if withSource != "" {
+		off = 1
 	}
 	var branches []string
 	for i, r := range rels {
 		var parts []string
 		if withSource != "" {
-			parts = append(parts, qs(names[i])+" AS "+qi(withSource))
+			parts = append(parts, qs(names[i])+" AS "+out.cols[0].ident())
 		}
-		for _, o := range outCols {
+		for j, o := range outCols {
 			col, ok := r.col(o.src)
 			if ok && col.t == o.t {
-				parts = append(parts, qi(o.src)+" AS "+qi(o.name))
+				parts = append(parts, col.ident()+" AS "+out.cols[off+j].ident())
 			} else {
-				parts = append(parts, "CAST(NULL AS "+o.t.sqlType()+") AS "+qi(o.name))
+				parts = append(parts, "CAST(NULL AS "+o.t.sqlType()+") AS "+out.cols[off+j].ident())
 			}
 		}
 		if len(parts) == 0 {
@@ -916,19 +929,19 @@ func (c *compiler) makeSeries(r *rel, o *MakeSeriesOp, e *env) *rel {
 		kn := qi("__k" + strconv.Itoa(i))
 		sel = append(sel, "k."+kn+" AS "+qi(k.name))
 		grp = append(grp, "k."+kn)
-		out.cols = append(out.cols, column{k.name, k.t})
+		out.cols = append(out.cols, column{name: k.name, t: k.t})
 	}
 	for i, a := range aggs {
 		v := "a." + qi("__v"+strconv.Itoa(i))
 		sel = append(sel, "to_json(list(coalesce("+v+", "+a.def+") ORDER BY bins.__b)) AS "+qi(a.name))
-		out.cols = append(out.cols, column{a.name, kDynamic})
+		out.cols = append(out.cols, column{name: a.name, t: kDynamic})
 	}
 	axisVal := "bins.__b"
 	if axis.t == kDatetime {
 		axisVal = "strftime(bins.__b, '%Y-%m-%dT%H:%M:%S.%fZ')"
 	}
 	sel = append(sel, "to_json(list("+axisVal+" ORDER BY bins.__b)) AS "+qi(axisName))
-	out.cols = append(out.cols, column{axisName, kDynamic})
+	out.cols = append(out.cols, column{name: axisName, t: kDynamic})
 	var jc []string
 	for i := range keys {
 		kn := qi("__k" + strconv.Itoa(i))
@@ -976,7 +989,7 @@ func (c *compiler) evaluate(r *rel, o *EvaluateOp, e *env) *rel {
 			if have[col.name] {
 				continue
 			}
-			cols = append(cols, outCol{col.name, qi(col.name), col.t})
+			cols = append(cols, outCol{col.name, col.ident(), col.t})
 		}
 		for _, p := range o.Schema {
 			t, ok := parseKType(p.Type)
@@ -984,7 +997,7 @@ func (c *compiler) evaluate(r *rel, o *EvaluateOp, e *env) *rel {
 				c.failAt(p, nil, "unknown type %q", p.Type)
 			}
 			if col, ok := r.col(p.Name); ok && col.name != srcName {
-				cols = append(cols, outCol{p.Name, qi(col.name), col.t})
+				cols = append(cols, outCol{p.Name, col.ident(), col.t})
 				continue
 			}
 			key := strings.TrimPrefix(p.Name, prefix)

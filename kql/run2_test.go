@@ -102,3 +102,11 @@ func init() {
 		runCase{name: "nul in literal", query: `print n = strlen(strcat("a", "\0", "b")), t = translate("\0", "", "x\0y")`, want: "n|t\n3|xy"},
 	)
 }
+
+func init() {
+	runCases2 = append(runCases2,
+		runCase{name: "columns differing in case", query: `Logons | extend account = toupper(Account) | project Account, account | take 1`, want: "Account|account\nalice|ALICE"},
+		runCase{name: "union columns differing in case", query: `union (print SourceIP = "a"), (print SourceIp = "b") | project SourceIP, SourceIp`, want: "SourceIP|SourceIp\na|\n|b", sort: true},
+		runCase{name: "join and summarize with case twins", query: `Logons | extend account = toupper(Account) | summarize n = count() by Account, account | join kind=inner (Logons | summarize c = count() by Account) on Account | project account, n, c | sort by account asc`, want: "account|n|c\nALICE|2|2\nBOB|1|1\nDAVE|1|1"},
+	)
+}

@@ -105,7 +105,7 @@ func (c *compiler) scalarSubquery(x Expr, sc *scope) sqlExpr {
 	if len(r.cols) == 0 {
 		c.failAt(x, nil, "tabular expression has no columns")
 	}
-	return sqlExpr{sql: "(SELECT " + qi(r.cols[0].name) + " FROM " + r.sql + " AS " + c.newAlias() + " LIMIT 1)", t: r.cols[0].t}
+	return sqlExpr{sql: "(SELECT " + r.cols[0].ident() + " FROM " + r.sql + " AS " + c.newAlias() + " LIMIT 1)", t: r.cols[0].t}
 }
 
 func (c *compiler) literal(l *Literal) sqlExpr {
@@ -178,7 +178,7 @@ func (c *compiler) ident(id *Ident, sc *scope) sqlExpr {
 			if sc.refs != nil {
 				sc.refs[id.Name] = true
 			}
-			return sqlExpr{sql: qi(col.name), t: col.t}
+			return sqlExpr{sql: col.ident(), t: col.t}
 		}
 	}
 	if b := sc.env.lookup(id.Name); b != nil {
@@ -587,7 +587,7 @@ func (c *compiler) in(v *InExpr, sc *scope) sqlExpr {
 			c.failAt(v.List[0], nil, "tabular expression has no columns")
 		}
 		col := r.cols[0]
-		ls, cs := l.sql, qi(col.name)
+		ls, cs := l.sql, col.ident()
 		if l.t == kDynamic && col.t != kDynamic {
 			ls = c.convert(l, col.t).sql
 		}
@@ -764,7 +764,7 @@ func (c *compiler) member(v *Member, sc *scope) sqlExpr {
 		if id.Name == "$right" {
 			alias = "r"
 		}
-		return sqlExpr{sql: alias + "." + qi(col.name), t: col.t}
+		return sqlExpr{sql: alias + "." + col.ident(), t: col.t}
 	}
 	return c.access(v, sc)
 }

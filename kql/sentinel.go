@@ -128,7 +128,7 @@ var sentinelSpecs = map[string]string{
 	"AzureDiagnostics": "TimeGenerated:t ResourceId Category ResourceGroup SubscriptionId ResourceProvider Resource ResourceType OperationName ResultType CorrelationId ResultDescription " +
 		"Tenant_g Tenant_s TenantId_g CallerIPAddress DurationMs:l Level OperationVersion Message clientIp_s clientIP_s host_s hostname_s requestUri_s ruleName_s action_s Message " +
 		"transactionId_g details_message_s details_data_s userAgent_s httpStatus_d:r httpMethod_s originalHost_s originalRequestUriWithArgs_s policyMode_s policy_s ruleSetType_s ruleSetVersion_s " +
-		"requestQuery_s serverRouted_s sslEnabled_s ruleId_s ruleGroup_s site_s instanceId_s timeStamp_t:t msg_s Protocol_s SourceIP DestinationIp SourceIp DestinationIP Action " +
+		"requestQuery_s serverRouted_s sslEnabled_s ruleId_s ruleGroup_s site_s instanceId_s timeStamp_t:t msg_s Protocol_s SourceIP DestinationIP Action " +
 		"clientIpAddress_s identity_claim_upn_s identity_claim_oid_g identity_claim_ipaddr_s requestResourceType_s requestResourceId_s statusCode_s listenerName_s backendPoolName_s " +
 		"ruleSetVersion_s details_file_s details_line_s OperationName CallerIpAddress id_s properties_s:d" + common,
 	"Heartbeat": "TimeGenerated:t MG ManagementGroupName SourceComputerId ComputerIP Computer Category OSType OSName OSMajorVersion OSMinorVersion Version SCAgentChannel IsGatewayInstalled:b " +
