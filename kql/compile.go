@@ -1188,4 +1188,3 @@ func refsAny(x Node, names map[string]bool) bool {
 	walk(x)
 	return found
 }
-
