@@ -623,7 +623,15 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 		}
 		return c.extend(r, o.Items, e)
 	}
-	r = c.materializeOrder(r)
+	switch op.(type) {
+	case *CountOp, *DistinctOp, *MakeSeriesOp:
+		// these do not keep row order, so a pending sort is simply dropped
+		if r.order != "" {
+			r = &rel{sql: r.sql, cols: r.cols, name: r.name}
+		}
+	default:
+		r = c.materializeOrder(r)
+	}
 	switch o := op.(type) {
 	case *WhereOp:
 		sc := &scope{rel: r, env: e}
@@ -679,6 +687,31 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 	case *MvApplyOp:
 		c.unsupported(o, "the mv-apply operator")
 	case *GenericOp:
+		switch strings.ToLower(o.Name) {
+		case "getschema":
+			if strings.TrimSpace(o.Raw) != "" {
+				break
+			}
+			var rows []string
+			for i, col := range r.cols {
+				rows = append(rows, "("+qs(col.name)+", "+strconv.Itoa(i)+", "+qs(dataTypeName(col.t))+", "+qs(col.t.String())+")")
+			}
+			out := &rel{cols: []column{{name: "ColumnName", t: kString}, {name: "ColumnOrdinal", t: kLong}, {name: "DataType", t: kString}, {name: "ColumnType", t: kString}}}
+			if len(rows) == 0 {
+				out.sql = "(SELECT NULL::VARCHAR AS \"ColumnName\", NULL::BIGINT AS \"ColumnOrdinal\", NULL::VARCHAR AS \"DataType\", NULL::VARCHAR AS \"ColumnType\" WHERE false)"
+			} else {
+				out.sql = "(SELECT * FROM (VALUES " + strings.Join(rows, ", ") + ") AS t(\"ColumnName\", \"ColumnOrdinal\", \"DataType\", \"ColumnType\"))"
+				out.sql = "(SELECT *, \"ColumnOrdinal\" AS " + ordCol + " FROM " + out.sql + ")"
+				out.ord = true
+			}
+			return out
+		case "sample":
+			n, err := strconv.Atoi(strings.TrimSpace(o.Raw))
+			if err != nil || n < 0 {
+				c.failAt(o, nil, "sample expects a row count")
+			}
+			return &rel{sql: "(SELECT " + c.selectList(r, false) + " FROM " + r.sql + " AS " + c.newAlias() + " ORDER BY random() LIMIT " + strconv.Itoa(n) + ")", cols: r.cols, name: r.name}
+		}
 		c.unsupported(o, "the "+o.Name+" operator")
 	}
 	c.unsupported(op, "the "+op.OpName()+" operator")
@@ -1187,4 +1220,29 @@ func refsAny(x Node, names map[string]bool) bool {
 	}
 	walk(x)
 	return found
+}
+
+// dataTypeName is the .NET type name getschema reports for a KQL type.
+func dataTypeName(t ktype) string {
+	switch t {
+	case kString:
+		return "System.String"
+	case kInt:
+		return "System.Int32"
+	case kLong:
+		return "System.Int64"
+	case kReal:
+		return "System.Double"
+	case kBool:
+		return "System.SByte"
+	case kDatetime:
+		return "System.DateTime"
+	case kTimespan:
+		return "System.TimeSpan"
+	case kDynamic:
+		return "System.Object"
+	case kGuid:
+		return "System.Guid"
+	}
+	return "System.Object"
 }

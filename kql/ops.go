@@ -146,7 +146,11 @@ func (a *aggCollector) aggregate(c *compiler, v *Call, sc *scope) sqlExpr {
 		if isIf {
 			filter += " AND " + cond(1)
 		}
-		s := "list(" + distinct + val + ") FILTER (WHERE " + filter + ")"
+		order := ""
+		if distinct == "" && sc.rel != nil && sc.rel.ord {
+			order = " ORDER BY " + ordCol // make_list keeps the serialized row order
+		}
+		s := "list(" + distinct + val + order + ") FILTER (WHERE " + filter + ")"
 		if len(v.Args) > maxArg {
 			s = "list_slice(" + s + ", 1, " + arg(maxArg).sql + ")"
 		}

@@ -108,5 +108,8 @@ func init() {
 		runCase{name: "columns differing in case", query: `Logons | extend account = toupper(Account) | project Account, account | take 1`, want: "Account|account\nalice|ALICE"},
 		runCase{name: "union columns differing in case", query: `union (print SourceIP = "a"), (print SourceIp = "b") | project SourceIP, SourceIp`, want: "SourceIP|SourceIp\na|\n|b", sort: true},
 		runCase{name: "join and summarize with case twins", query: `Logons | extend account = toupper(Account) | summarize n = count() by Account, account | join kind=inner (Logons | summarize c = count() by Account) on Account | project account, n, c | sort by account asc`, want: "account|n|c\nALICE|2|2\nBOB|1|1\nDAVE|1|1"},
+		runCase{name: "getschema", query: `Nums | extend s = "x" | getschema`, want: "ColumnName|ColumnOrdinal|DataType|ColumnType\nn|0|System.Int64|long\nf|1|System.Double|real\ns|2|System.String|string"},
+		runCase{name: "sample", query: `Events | sample 2 | count`, want: "Count\n2"},
+		runCase{name: "sort then summarize", query: `Nums | sort by n asc | summarize c = count()`, want: "c\n3"},
 	)
 }
