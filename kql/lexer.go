@@ -98,7 +98,7 @@ func lex(src string) ([]token, error) {
 			i = end
 			continue
 		}
-		if isDigit(c) || (c == '.' && i+1 < n && isDigit(src[i+1]) && !(len(toks) > 0 && toks[len(toks)-1].end == i && toks[len(toks)-1].kind == tIdent)) {
+		if isDigit(c) || (c == '.' && i+1 < n && isDigit(src[i+1]) && !afterOperand(toks, i)) {
 			t := lexNumber(src, i)
 			toks = append(toks, t)
 			i = t.end
@@ -289,4 +289,17 @@ func lexNumber(src string, i int) token {
 		}
 	}
 	return token{kind: kind, val: src[start:i], raw: src[start:i], pos: start, end: i}
+}
+
+// afterOperand reports whether the token just before offset i ends there and can be
+// followed by a member access (a name, ']' or ')'), so ".5" is not a number.
+func afterOperand(toks []token, i int) bool {
+	if len(toks) == 0 {
+		return false
+	}
+	t := toks[len(toks)-1]
+	if t.end != i {
+		return false
+	}
+	return t.kind == tIdent || (t.kind == tPunct && (t.val == "]" || t.val == ")"))
 }

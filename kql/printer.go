@@ -2,6 +2,7 @@ package kql
 
 import (
 	"sort"
+	"unicode"
 	"strconv"
 	"strings"
 )
@@ -66,9 +67,15 @@ func formatName(n string) string {
 	if n == "" {
 		return "['']"
 	}
-	ok := isIdentStart(n[0]) || n[0] == '$'
-	for i := 1; i < len(n) && ok; i++ {
-		ok = isAlnum(n[i]) || n[i] == '_'
+	ok := true
+	for i, r := range n {
+		switch {
+		case r == '_' || unicode.IsLetter(r):
+		case unicode.IsDigit(r) && i > 0:
+		case r == '$' && i == 0 && len(n) > 1:
+		default:
+			ok = false
+		}
 	}
 	if ok && !reservedWords[n] {
 		return n
