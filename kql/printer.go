@@ -2,9 +2,9 @@ package kql
 
 import (
 	"sort"
-	"unicode"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Format prints a query back as KQL text in a canonical layout: one statement per line,
