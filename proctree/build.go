@@ -92,6 +92,7 @@ func (b *builder) run(ctx context.Context) error {
 	n := f.Len()
 	cTime, cName, cPid, cPpid := b.col(s.Time), b.col(s.ProcessName), b.col(s.ProcessID), b.col(s.ParentID)
 	cPname, cHost, cEv := b.col(s.ParentName), b.col(s.Host), b.col(s.EventIDColumn)
+	cFile, cPfile := b.col(s.ProcessFile), b.col(s.ParentFile)
 
 	// 1. rows that are process-creation events, with their times.
 	keep := make([]int32, 0, n)
@@ -178,7 +179,7 @@ func (b *builder) run(ctx context.Context) error {
 		if cHost != nil && b.o.hostAware {
 			hostOf[k] = hosts.id(textAt(cHost, r))
 		}
-		nameOf[k] = names.id(textAt(cName, r))
+		nameOf[k] = names.id(joinFile(textAt(cName, r), textAt(cFile, r)))
 		pidOf[k] = pids.key(cPid, r)
 		ppidOf[k] = pids.key(cPpid, r)
 		if pidOf[k] < 1<<63 && pidOf[k] > maxPid {
@@ -188,7 +189,7 @@ func (b *builder) run(ctx context.Context) error {
 		case cPname == nil:
 			pnameOf[k] = -1
 		default:
-			pn := textAt(cPname, r)
+			pn := joinFile(textAt(cPname, r), textAt(cPfile, r))
 			if pn == "" {
 				pnameOf[k] = unknown
 			} else {

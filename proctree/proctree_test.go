@@ -538,3 +538,56 @@ func TestRowsWithoutProcessSkipped(t *testing.T) {
 		t.Errorf("summary %+v (the empty row is not a process)", s)
 	}
 }
+
+// Defender's InitiatingProcessFolderPath holds the folder only: the parent's image path is the
+// folder joined with InitiatingProcessFileName, both for naming a synthesised parent and for
+// matching a parent by name when InitiatingProcessCreationTime is absent.
+func TestMDEFolderPathJoinsFileName(t *testing.T) {
+	tm := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	mk := func(withParentTime bool) *frame.Frame {
+		cols := []*frame.Column{
+			frame.NewTimes("Timestamp", []time.Time{tm("2024-01-01T10:00:00Z"), tm("2024-01-01T10:00:05Z")}),
+			frame.NewStrings("DeviceName", []string{"h1", "h1"}),
+			frame.NewStrings("ActionType", []string{"ProcessCreated", "ProcessCreated"}),
+			frame.NewStrings("FileName", []string{"cmd.exe", "whoami.exe"}),
+			frame.NewStrings("FolderPath", []string{`C:\Windows\System32\cmd.exe`, `C:\Windows\System32\whoami.exe`}),
+			frame.NewInts("ProcessId", []int64{100, 200}),
+			frame.NewStrings("ProcessCommandLine", []string{"cmd.exe", "whoami"}),
+			frame.NewTimes("ProcessCreationTime", []time.Time{tm("2024-01-01T10:00:00Z"), tm("2024-01-01T10:00:05Z")}),
+			frame.NewInts("InitiatingProcessId", []int64{50, 100}),
+			frame.NewStrings("InitiatingProcessFileName", []string{"explorer.exe", "cmd.exe"}),
+			frame.NewStrings("InitiatingProcessFolderPath", []string{`c:\windows`, `c:\windows\system32`}),
+			frame.NewStrings("InitiatingProcessCommandLine", []string{"explorer.exe", "cmd.exe"}),
+		}
+		if withParentTime {
+			cols = append(cols, frame.NewTimes("InitiatingProcessCreationTime", []time.Time{tm("2024-01-01T09:00:00Z"), tm("2024-01-01T10:00:00Z")}))
+		}
+		return frame.MustNew(cols...)
+	}
+	for _, exact := range []bool{true, false} {
+		tr := build(t, mk(exact))
+		if tr.Schema.Name != "mde" {
+			t.Fatalf("schema %s", tr.Schema.Name)
+		}
+		s := tr.Summary()
+		if s.Processes != 3 || s.SynthesizedParents != 1 || s.LargestTreeDepth != 3 {
+			t.Errorf("exact=%v: summary %+v, want 3 processes (1 inferred), depth 3", exact, s)
+		}
+		roots := tr.Roots()
+		if len(roots) != 1 || tr.Name(roots[0]) != `c:\windows\explorer.exe` {
+			t.Errorf("exact=%v: root %q, want the inferred c:\\windows\\explorer.exe", exact, tr.Name(roots[0]))
+		}
+	}
+	for _, c := range []struct{ path, file, want string }{
+		{`c:\windows`, "a.exe", `c:\windows\a.exe`},
+		{`c:\windows\`, "a.exe", `c:\windows\a.exe`},
+		{`C:\Windows\A.EXE`, "a.exe", `C:\Windows\A.EXE`},
+		{"/usr/bin", "ls", "/usr/bin/ls"},
+		{"", "ls", "ls"},
+		{"/usr/bin/ls", "", "/usr/bin/ls"},
+	} {
+		if got := joinFile(c.path, c.file); got != c.want {
+			t.Errorf("joinFile(%q, %q) = %q, want %q", c.path, c.file, got, c.want)
+		}
+	}
+}

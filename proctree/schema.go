@@ -30,6 +30,12 @@ type Schema struct {
 	ParentID    string // parent process id (required)
 	ParentName  string // parent image path, when recorded: part of the parent match
 
+	// File-name columns for sources whose path columns may hold only the folder (Defender's
+	// FolderPath / InitiatingProcessFolderPath): the name is joined to the folder unless the
+	// path already ends with it.
+	ProcessFile string
+	ParentFile  string
+
 	CmdLine       string
 	User          string
 	UserID        string
@@ -74,6 +80,7 @@ var (
 	MDE = Schema{
 		Name: "mde", Time: "Timestamp|TimeGenerated", ProcessName: "FolderPath|FileName", ProcessID: "ProcessId",
 		ParentID: "InitiatingProcessId", ParentName: "InitiatingProcessFolderPath|InitiatingProcessFileName",
+		ProcessFile: "FileName", ParentFile: "InitiatingProcessFileName",
 		CmdLine: "ProcessCommandLine", User: "AccountName", UserID: "AccountSid", LogonID: "LogonId",
 		Host: "DeviceName|DeviceId", EventIDColumn: "ActionType", EventIDValue: "ProcessCreated",
 		CreationTime: "ProcessCreationTime", ParentTime: "InitiatingProcessCreationTime",
@@ -127,7 +134,7 @@ func (s *Schema) fields() []*string {
 	return []*string{&s.Time, &s.ProcessName, &s.ProcessID, &s.ParentID, &s.ParentName, &s.CmdLine,
 		&s.User, &s.UserID, &s.LogonID, &s.TargetLogonID, &s.Host, &s.EventIDColumn, &s.ProcessGUID,
 		&s.ParentGUID, &s.CreationTime, &s.ParentTime, &s.ParentCmdLine, &s.GrandparentID,
-		&s.GrandparentName, &s.GrandparentTime}
+		&s.GrandparentName, &s.GrandparentTime, &s.ProcessFile, &s.ParentFile}
 }
 
 // pick returns the first alternative of spec that names a column of f ("" when none).

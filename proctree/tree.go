@@ -295,7 +295,7 @@ func (t *Tree) idCell(id int, own, parent, grand string) string {
 func (t *Tree) Name(id int) string {
 	t.check(id)
 	s := t.Schema
-	v := t.cell(id, s.ProcessName, s.ParentName, s.GrandparentName)
+	v := joinFile(t.cell(id, s.ProcessName, s.ParentName, s.GrandparentName), t.cell(id, s.ProcessFile, s.ParentFile, ""))
 	if v == "" && t.row[id] < 0 {
 		return "unknown"
 	}

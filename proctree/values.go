@@ -59,6 +59,26 @@ func textAt(c *frame.Column, i int) string {
 	return c.Text(i)
 }
 
+// joinFile returns the image path of a process from a path column and a file-name column:
+// the path when it already ends with the file name (or either is empty), else folder + name.
+func joinFile(path, file string) string {
+	if file == "" {
+		return path
+	}
+	if path == "" {
+		return file
+	}
+	base := path[strings.LastIndexAny(path, `\/`)+1:]
+	if strings.EqualFold(base, file) {
+		return path
+	}
+	sep := `\`
+	if !strings.Contains(path, `\`) && strings.Contains(path, "/") {
+		sep = "/"
+	}
+	return strings.TrimRight(path, `\/`) + sep + file
+}
+
 var timeLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02 15:04:05.999999999Z07:00",
