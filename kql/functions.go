@@ -24,7 +24,7 @@ func (c *compiler) nowSQL() string {
 	if c.opt.now != nil {
 		return tsLit(*c.opt.now)
 	}
-	return "CAST(now() AS TIMESTAMP)"
+	return "(now() AT TIME ZONE 'UTC')"
 }
 
 // scalarFunctions lists the scalar functions Compile translates (for suggestions).

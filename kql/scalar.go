@@ -244,7 +244,12 @@ func (c *compiler) convert(x sqlExpr, t ktype) sqlExpr {
 		if x.t.numeric() {
 			c.failAt(nil, nil, "cannot convert a number to datetime")
 		}
-		out.sql = "TRY_CAST(" + src + " AS TIMESTAMP)"
+		if x.t == kString || x.t == kDynamic {
+			// an explicit UTC offset must shift the time; plain TIMESTAMP casts ignore it
+			out.sql = "coalesce(CASE WHEN regexp_matches(" + src + ", '[+-][0-9]{2}:?[0-9]{2}$') THEN TRY_CAST(" + src + " AS TIMESTAMPTZ) AT TIME ZONE 'UTC' END, TRY_CAST(" + src + " AS TIMESTAMP), try_strptime(" + src + ", '%a, %d %b %Y %H:%M:%S GMT'))"
+		} else {
+			out.sql = "TRY_CAST(" + src + " AS TIMESTAMP)"
+		}
 	case kTimespan:
 		out.sql = "TRY_CAST(" + src + " AS INTERVAL)"
 	case kBool:
