@@ -112,5 +112,6 @@ func init() {
 		runCase{name: "sample", query: `Events | sample 2 | count`, want: "Count\n2"},
 		runCase{name: "sort then summarize", query: `Nums | sort by n asc | summarize c = count()`, want: "c\n3"},
 		runCase{name: "todatetime offsets", query: `print a = todatetime("2021-01-01T10:00:00+02:00"), b = todatetime("Mon, 04 Jan 2021 10:00:00 GMT"), c = todatetime("2021-01-01 10:00")`, want: "a|b|c\n2021-01-01T08:00:00Z|2021-01-04T10:00:00Z|2021-01-01T10:00:00Z"},
+		runCase{name: "has_any tabular", query: `let terms = datatable(t:string)["WHOAMI", "notepad.exe"]; Events | where CommandLine has_any (terms) | project EventID`, want: "EventID\n4688\n4625"},
 	)
 }

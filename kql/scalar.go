@@ -602,7 +602,12 @@ func (c *compiler) in(v *InExpr, sc *scope) sqlExpr {
 		switch op {
 		case "in~":
 			ls, cs = "lower("+c.strOf(sqlExpr{sql: ls, t: l.t}).sql+")", "lower("+cs+")"
-		case "has_any", "has_all":
+		case "has_any":
+			const bnd = `[^\pL\pN]`
+			t := c.strOf(sqlExpr{sql: cs, t: col.t})
+			s := "EXISTS (SELECT 1 FROM " + r.sql + " AS " + c.newAlias() + " WHERE " + t.sql + " <> '' AND regexp_matches(" + nz(c.strOf(l)) + ", '(^|" + bnd + ")' || regexp_escape(" + t.sql + ") || '($|" + bnd + ")', 'i'))"
+			return sqlExpr{sql: s, t: kBool, agg: l.agg}
+		case "has_all":
 			c.unsupported(v, op+" with a tabular argument")
 		}
 		s := "coalesce(" + ls + " IN (SELECT " + cs + " FROM " + r.sql + " AS " + c.newAlias() + "), false)"
