@@ -27,6 +27,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // FileName is the name of the configuration file looked for in the current folder and in
@@ -319,7 +321,7 @@ func (c *Config) Workspace(name string) (Workspace, error) {
 		hint := "none are defined"
 		if len(names) > 0 {
 			hint = "defined: " + strings.Join(names, ", ")
-			if s := Closest(name, names); s != "" {
+			if s := suggest.Closest(name, names); s != "" {
 				hint = fmt.Sprintf("did you mean %q? (%s)", s, hint)
 			}
 		}

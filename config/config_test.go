@@ -347,14 +347,15 @@ func TestCandidatesListEverySource(t *testing.T) {
 	}
 }
 
-func TestClosest(t *testing.T) {
+func TestDidYouMean(t *testing.T) {
 	known := []string{"OTX", "VirusTotal", "XForce", "GreyNoise", "AbuseIPDB"}
 	for in, want := range map[string]string{
-		"VirusTotl": "VirusTotal", "virustotal": "VirusTotal", "GrayNoise": "GreyNoise",
-		"Virus": "VirusTotal", "OTXX": "OTX", "Completely": "",
+		"VirusTotl": ` (did you mean "VirusTotal"?)`, "virustotal": ` (did you mean "VirusTotal"?)`,
+		"GrayNoise": ` (did you mean "GreyNoise"?)`, "Virus": ` (did you mean "VirusTotal"?)`,
+		"OTXX": ` (did you mean "OTX"?)`, "Completely": "", "OTX": "",
 	} {
-		if got := Closest(in, known); got != want {
-			t.Errorf("Closest(%q) = %q, want %q", in, got, want)
+		if got := didYouMean(in, known); got != want {
+			t.Errorf("didYouMean(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // Driver runs queries against one data environment.
@@ -148,7 +149,7 @@ func LookupEnv(name string) (Environment, error) {
 		all = append(all, e.Names()...)
 	}
 	sort.Strings(all)
-	return Environment{}, &NotFoundError{Kind: kindEnv, Name: name, Suggestions: closest(name, all, 3)}
+	return Environment{}, &NotFoundError{Kind: kindEnv, Name: name, Suggestions: suggest.Ranked(name, all, 3)}
 }
 
 // CanonicalEnv returns the registered name for an environment name or alias, or name itself

@@ -205,3 +205,36 @@ func TestStore(t *testing.T) {
 		t.Errorf("override not applied: %s", tm.Description)
 	}
 }
+
+// An unknown name across all environments suggests each template name once, and a family
+// with a one-letter name (no likely typo) suggests nothing rather than every name holding
+// that letter.
+func TestLookupAllSuggestions(t *testing.T) {
+	st := NewStore()
+	if err := st.LoadDir(sharedTemplatesDir(t)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := st.LookupAll("WindowsSecurity.list_host_logon")
+	var nf *NotFoundError
+	if !errors.As(err, &nf) {
+		t.Fatalf("LookupAll: %v", err)
+	}
+	seen := map[string]bool{}
+	for _, s := range nf.Suggestions {
+		if seen[s] {
+			t.Errorf("suggestion %s repeated: %v", s, nf.Suggestions)
+		}
+		seen[s] = true
+	}
+	if len(nf.Suggestions) == 0 || nf.Suggestions[0] != "WindowsSecurity.list_host_logons" {
+		t.Errorf("suggestions = %v", nf.Suggestions)
+	}
+	// by the part after the family: the MDE template is listed under four environments
+	if _, err := st.LookupAll("SomeOtherFamilyName.list_host_procesez"); !errors.As(err, &nf) ||
+		strings.Count(err.Error(), "MDE.list_host_processes") != 1 {
+		t.Errorf("short-name suggestion: %v", err)
+	}
+	if _, err := st.LookupAll("Nope.x"); !errors.As(err, &nf) || len(nf.Suggestions) != 0 {
+		t.Errorf("Nope.x: %v", err)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // Request is a query ready for a driver.
@@ -109,7 +111,7 @@ func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption
 			cands = append(cands, p.Name)
 			cands = append(cands, p.Aliases...)
 		}
-		return Request{}, &NotFoundError{Kind: kindParam, Name: unknown[0], Env: "", Suggestions: closest(unknown[0], cands, 3),
+		return Request{}, &NotFoundError{Kind: kindParam, Name: unknown[0], Env: "", Suggestions: suggest.Ranked(unknown[0], cands, 3),
 			tmpl: name, all: unknown}
 	}
 	bound := map[string]*boundValue{}

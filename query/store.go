@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // Store indexes templates by data environment and by Family.name. Templates added later
@@ -267,7 +269,7 @@ func (s *Store) otherEnvs(ln string) []string {
 
 // suggestNames ranks template names: by full name, and by the part after the family.
 func suggestNames(name string, cands []string) []string {
-	sug := closest(name, cands, 3)
+	sug := suggest.Ranked(name, cands, 3)
 	if len(sug) > 0 {
 		return sug
 	}
@@ -277,14 +279,19 @@ func suggestNames(name string, cands []string) []string {
 	}
 	byShort := map[string][]string{}
 	var shorts []string
+	seen := map[string]bool{}
 	for _, c := range cands {
+		if seen[c] { // the same name listed under several environments
+			continue
+		}
+		seen[c] = true
 		sc := c[strings.LastIndexByte(c, '.')+1:]
 		if byShort[sc] == nil {
 			shorts = append(shorts, sc)
 		}
 		byShort[sc] = append(byShort[sc], c)
 	}
-	for _, s := range closest(short, shorts, 3) {
+	for _, s := range suggest.Ranked(short, shorts, 3) {
 		sort.Strings(byShort[s])
 		sug = append(sug, byShort[s]...)
 	}
