@@ -77,6 +77,7 @@ func (cs Catalogs) Tables() []string {
 type Option func(*options)
 
 type options struct {
+	probe      func(sql string) (*frame.Frame, error)
 	now        *time.Time
 	timeColumn string
 	start, end time.Time
@@ -86,6 +87,14 @@ type options struct {
 // results; without it the SQL uses DuckDB's current time.
 func WithNow(t time.Time) Option {
 	return func(o *options) { u := t.UTC(); o.now = &u }
+}
+
+// WithProbe lets the compiler look at the data when the output schema depends on it
+// (evaluate bag_unpack without an explicit schema): probe runs the given SQL on the data
+// the query will run on and returns its rows. Without it such queries fail with
+// ErrUnsupported.
+func WithProbe(probe func(sql string) (*frame.Frame, error)) Option {
+	return func(o *options) { o.probe = probe }
 }
 
 // WithTimeColumn names the time column that WithTimeRange filters (default TimeGenerated).

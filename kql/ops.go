@@ -969,10 +969,11 @@ func (c *compiler) evaluate(r *rel, o *EvaluateOp, e *env) *rel {
 		if len(o.Call.Args) < 1 {
 			c.failAt(o.Call, nil, "bag_unpack() expects a column")
 		}
-		if len(o.Schema) == 0 {
-			c.failAt(o.Call, ErrUnsupported, "evaluate bag_unpack without an output schema is not supported (the keys are only known at run time); write bag_unpack(col) : (Key1:type, ...)")
-		}
 		src := c.dyn(c.scalar(o.Call.Args[0], &scope{rel: r, env: e}))
+		schema := o.Schema
+		if len(schema) == 0 {
+			schema = c.probeBag(o, r, src)
+		}
 		prefix := ""
 		if len(o.Call.Args) > 1 {
 			p := c.scalar(o.Call.Args[1], &scope{env: e})
@@ -983,7 +984,7 @@ func (c *compiler) evaluate(r *rel, o *EvaluateOp, e *env) *rel {
 		srcName := derivedName(o.Call.Args[0])
 		var cols []outCol
 		have := map[string]bool{}
-		for _, p := range o.Schema {
+		for _, p := range schema {
 			have[p.Name] = true
 		}
 		for _, col := range r.cols {
@@ -995,7 +996,7 @@ func (c *compiler) evaluate(r *rel, o *EvaluateOp, e *env) *rel {
 			}
 			cols = append(cols, outCol{col.name, col.ident(), col.t})
 		}
-		for _, p := range o.Schema {
+		for _, p := range schema {
 			t, ok := parseKType(p.Type)
 			if !ok {
 				c.failAt(p, nil, "unknown type %q", p.Type)
@@ -1012,4 +1013,61 @@ func (c *compiler) evaluate(r *rel, o *EvaluateOp, e *env) *rel {
 	}
 	c.unsupported(o.Call, "evaluate "+o.Call.Fn.Name+"()")
 	return nil
+}
+
+// probeBag asks the data for the keys (and value types) of the bags bag_unpack expands.
+func (c *compiler) probeBag(o *EvaluateOp, r *rel, src sqlExpr) []*Param {
+	if c.opt.probe == nil {
+		c.failAt(o.Call, ErrUnsupported, "evaluate bag_unpack without an output schema is not supported here (the keys are only known from the data); write bag_unpack(col) : (Key1:type, ...)")
+	}
+	prefix := ""
+	if len(o.Call.Args) > 1 {
+		if p := c.scalar(o.Call.Args[1], &scope{}); p.str != nil {
+			prefix = *p.str
+		}
+	}
+	sql := "SELECT j.key AS k, string_agg(DISTINCT json_type(j.value), ',') AS ts FROM (SELECT " + src.sql + " AS c FROM " + r.sql + " AS " + c.newAlias() +
+		") AS s, json_each(s.c) AS j WHERE json_type(s.c) = 'OBJECT' GROUP BY 1 ORDER BY 1"
+	f, err := c.opt.probe(sql)
+	if err != nil {
+		c.failAt(o.Call, nil, "bag_unpack: reading the bag keys: %v", err)
+	}
+	kc, tc := f.Col("k"), f.Col("ts")
+	if kc == nil || tc == nil {
+		c.failAt(o.Call, nil, "bag_unpack: the key probe returned no keys")
+	}
+	var out []*Param
+	for i := 0; i < f.Len(); i++ {
+		t := "dynamic"
+		kinds := map[string]bool{}
+		for _, k := range strings.Split(tc.Str(i), ",") {
+			if k != "NULL" && k != "" {
+				kinds[k] = true
+			}
+		}
+		switch {
+		case len(kinds) == 1 && kinds["VARCHAR"]:
+			t = "string"
+		case len(kinds) == 1 && kinds["BOOLEAN"]:
+			t = "bool"
+		case len(kinds) > 0 && onlyNumeric(kinds):
+			t = "long"
+			if kinds["DOUBLE"] {
+				t = "real"
+			}
+		}
+		out = append(out, &Param{Loc: o.Loc, Name: prefix + kc.Str(i), Type: t})
+	}
+	return out
+}
+
+func onlyNumeric(kinds map[string]bool) bool {
+	for k := range kinds {
+		switch k {
+		case "BIGINT", "UBIGINT", "DOUBLE":
+		default:
+			return false
+		}
+	}
+	return true
 }

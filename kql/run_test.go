@@ -180,3 +180,31 @@ func frameText(f *frame.Frame, sorted bool) string {
 }
 
 var _ = testdata.Dir
+
+func TestBagUnpackProbe(t *testing.T) {
+	ctx := context.Background()
+	w, err := engine.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	q := `datatable(id:long, d:dynamic)[1, dynamic({"a": 1, "s": "x"}), 2, dynamic({"a": 2.5, "b": true})] | evaluate bag_unpack(d) | sort by id asc`
+	if _, err := kql.Compile(q, kql.MapCatalog{}); !errors.Is(err, kql.ErrUnsupported) {
+		t.Fatalf("without a probe: %v", err)
+	}
+	probe := func(sql string) (*frame.Frame, error) { return w.Query(ctx, sql) }
+	sql, err := kql.Compile(q, kql.MapCatalog{}, kql.WithProbe(probe))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := w.Query(ctx, sql)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, sql)
+	}
+	if got, want := frameText(f, false), "id|a|b|s\n1|1||x\n2|2.5|true|"; got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if f.Col("a").Type() != frame.Float || f.Col("b").Type() != frame.Bool {
+		t.Errorf("types %v %v", f.Col("a").Type(), f.Col("b").Type())
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/huntkit/huntkit/engine"
+	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/kql"
 )
@@ -133,7 +134,14 @@ func newCompile(app *cliapp.App) *cobra.Command {
 			if err != nil {
 				return describe(args[0], err)
 			}
-			sql, err := kql.CompileQuery(q, catalog(ctx, app))
+			var opts []kql.Option
+			if app.WorkspacePath != "" {
+				// bag_unpack without a schema reads the bag keys from the workspace
+				if ws, err := app.Workspace(ctx); err == nil {
+					opts = append(opts, kql.WithProbe(func(sql string) (*frame.Frame, error) { return ws.Query(ctx, sql) }))
+				}
+			}
+			sql, err := kql.CompileQuery(q, catalog(ctx, app), opts...)
 			if err != nil {
 				return describe(args[0], err)
 			}
