@@ -973,7 +973,7 @@ func (sc *scanner) linuxPath(i int) int {
 // winPath handles a drive path "X:\...".
 func (sc *scanner) winPath(i int) int {
 	s := sc.line
-	end := sc.winSegments(i + 3)
+	end := sc.winSegments(i+3, sc.closingQuote(i))
 	if end <= i+3 {
 		return 0
 	}
@@ -993,7 +993,7 @@ func (sc *scanner) uncPath(i int) int {
 	if h1 == h0 || h1 >= n || s[h1] != '\\' {
 		return 0
 	}
-	end := sc.winSegments(h1 + 1)
+	end := sc.winSegments(h1+1, sc.closingQuote(i))
 	if end <= h1+1 {
 		return 0
 	}
@@ -1011,10 +1011,27 @@ func (sc *scanner) uncPath(i int) int {
 	return end
 }
 
+// closingQuote returns the index of the '"' closing a path that starts at i right after an
+// opening '"', or -1.
+func (sc *scanner) closingQuote(i int) int {
+	s := sc.line
+	if i == 0 || s[i-1] != '"' {
+		return -1
+	}
+	q := strings.IndexByte(s[i:], '"')
+	if q < 0 {
+		return -1
+	}
+	return i + q
+}
+
 // winSegments parses Windows path segments from p (just after a backslash) and returns the
-// end of the path. Inner segments (followed by '\') may hold single spaces and parentheses;
-// the last segment ends at a space or a character not allowed in file names.
-func (sc *scanner) winSegments(p int) int {
+// end of the path. Inner segments (followed by '\') may hold single spaces and parentheses,
+// but not a file name followed by more words ("x.ps1 and %APPDATA%\..." is a file name and
+// the start of another path). The last segment ends at a space or a character not allowed
+// in file names, unless the path is quoted (quote >= 0 is the closing '"') and the quoted
+// last segment is a file name with an extension ("Invoice 2023 (final).docm").
+func (sc *scanner) winSegments(p, quote int) int {
 	s := sc.line
 	n := len(s)
 	end := p
@@ -1026,7 +1043,7 @@ func (sc *scanner) winSegments(p int) int {
 		ok := true
 		for r < n && s[r] != '\\' {
 			c := s[r]
-			if cls[c]&cWinIn == 0 || (c == ' ' && r+1 < n && s[r+1] == ' ') {
+			if cls[c]&cWinIn == 0 || (c == ' ' && r+1 < n && s[r+1] == ' ') || (c == ' ' && fileNameEnd(s[p:r])) {
 				ok = false
 				break
 			}
@@ -1036,6 +1053,9 @@ func (sc *scanner) winSegments(p int) int {
 			p = r + 1
 			end = p
 			continue
+		}
+		if quote > p && quotedFileName(s[p:quote]) {
+			return quote
 		}
 		q := p
 		for q < n && cls[s[q]]&cWinLast != 0 {
@@ -1050,4 +1070,36 @@ func (sc *scanner) winSegments(p int) int {
 		break
 	}
 	return end
+}
+
+// fileNameEnd reports whether seg ends with a file name with an extension: "name.ext" with
+// an extension of 1-4 letters or digits holding a letter ("x.ps1", not "14.0").
+func fileNameEnd(seg string) bool {
+	dot := strings.LastIndexByte(seg, '.')
+	if dot <= 0 || seg[dot-1] == ' ' || len(seg)-dot-1 < 1 || len(seg)-dot-1 > 4 {
+		return false
+	}
+	letter := false
+	for i := dot + 1; i < len(seg); i++ {
+		k := cls[seg[i]]
+		if k&(cLower|cUpper|cDigit) == 0 {
+			return false
+		}
+		letter = letter || k&(cLower|cUpper) != 0
+	}
+	return letter
+}
+
+// quotedFileName reports whether seg, the last segment of a quoted path up to its closing
+// quote, is one file name (allowed bytes, no separator) ending in an extension.
+func quotedFileName(seg string) bool {
+	if seg == "" || seg[0] == ' ' {
+		return false
+	}
+	for i := 0; i < len(seg); i++ {
+		if c := seg[i]; c == '\\' || cls[c]&cWinIn == 0 {
+			return false
+		}
+	}
+	return fileNameEnd(seg)
 }

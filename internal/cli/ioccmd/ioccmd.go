@@ -27,6 +27,8 @@ func New(app *cliapp.App) []*cobra.Command {
 domains (validated against the Public Suffix List), URLs, e-mail addresses, MD5/SHA1/SHA256
 hashes and Windows/Linux paths. Defanged forms (hxxp, [.], (dot), [@], ...) are found and
 reported refanged.`,
+		Args: cobra.NoArgs, // an unknown subcommand is a usage error, not help with exit 0
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	root.AddCommand(newExtract(app), newRefang(app), newDefang(app))
 	return []*cobra.Command{root, newDecode(app)}

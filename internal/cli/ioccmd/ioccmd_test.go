@@ -151,3 +151,11 @@ func TestDecodeBombExitCode(t *testing.T) {
 		t.Errorf("bomb: exit %d\nstderr %s\nstdout %.300s", code, errs, out)
 	}
 }
+
+func TestUnknownSubcommandIsUsageError(t *testing.T) {
+	for _, args := range [][]string{{"ioc", "bogus"}, {"ioc", "extarct", "x.txt"}} {
+		if _, errs, code := run(t, "", args...); code != 2 || !strings.Contains(errs, "unknown command") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and unknown command", args, code, errs)
+		}
+	}
+}

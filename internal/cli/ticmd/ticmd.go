@@ -33,6 +33,8 @@ Providers are configured in the TIProviders section of msticpyconfig.yaml (Args.
 Args.ApiID, Primary, Provider; huntkit adds Args.BaseURL, Args.RateLimit, Args.Burst,
 Args.Concurrency, Args.Timeout, Args.MaxRetries, Args.CacheTTL, Args.NegativeCacheTTL).
 'huntkit ti providers' lists them with their limits.`,
+		Args: cobra.NoArgs, // an unknown subcommand is a usage error, not help with exit 0
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newLookup(app), newProviders(app), newCache(app))
 	return cmd
@@ -303,6 +305,8 @@ func newCache(app *cliapp.App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cache",
 		Short: "Show or clear the TI answer cache",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.PersistentFlags().StringVar(&dir, "cache-dir", "", "answer cache folder (default: the user cache dir/huntkit/ti)")
 	var out cliapp.Output

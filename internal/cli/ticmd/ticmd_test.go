@@ -186,6 +186,7 @@ func TestUsageErrors(t *testing.T) {
 		{"lookup", "--column", "x"},
 		{"lookup", "1.2.3.4", "--min-severity", "extreme"},
 		{"lookup", "1.2.3.4", "--providers", "NoSuch"},
+		{"cache", "bogus"},
 	} {
 		if err := run(t, app, args...); cliapp.ExitCode(err) != 2 {
 			t.Errorf("%v: exit %d (%v), want 2", args, cliapp.ExitCode(err), err)
