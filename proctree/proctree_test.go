@@ -591,3 +591,33 @@ func TestMDEFolderPathJoinsFileName(t *testing.T) {
 		}
 	}
 }
+
+// A table that unions Security and Sysmon events has the columns of both schemas; detection
+// picks the schema whose event id occurs in the rows (here only Sysmon event 1).
+func TestDetectSchemaPrefersRowsWithEvents(t *testing.T) {
+	null := []bool{false, false}
+	f := frame.MustNew(
+		frame.NewInts("EventID", []int64{1, 1}),
+		frame.NewStrings("TimeGenerated", []string{"2024-01-01T10:00:00Z", "2024-01-01T10:00:01Z"}),
+		frame.NewStrings("Computer", []string{"h", "h"}),
+		frame.NewStrings("NewProcessName", []string{"", ""}).WithValid(null),
+		frame.NewStrings("NewProcessId", []string{"", ""}).WithValid(null),
+		frame.NewStrings("ParentProcessName", []string{"", ""}).WithValid(null),
+		frame.NewStrings("SubjectUserName", []string{"", ""}).WithValid(null),
+		frame.NewStrings("SubjectLogonId", []string{"", ""}).WithValid(null),
+		frame.NewStrings("TargetLogonId", []string{"", ""}).WithValid(null),
+		frame.NewStrings("SubjectUserSid", []string{"", ""}).WithValid(null),
+		frame.NewInts("ProcessId", []int64{10, 20}),
+		frame.NewStrings("Image", []string{`C:\a.exe`, `C:\b.exe`}),
+		frame.NewInts("ParentProcessId", []int64{5, 10}),
+		frame.NewStrings("ParentImage", []string{`C:\p.exe`, `C:\a.exe`}),
+		frame.NewStrings("CommandLine", []string{"a", "b"}),
+	)
+	s, err := DetectSchema(f)
+	if err != nil || s.Name != "sysmon" {
+		t.Fatalf("DetectSchema = %s, %v; want sysmon", s.Name, err)
+	}
+	if tr := build(t, f); tr.Summary().Processes != 3 {
+		t.Errorf("processes %d, want 3", tr.Summary().Processes)
+	}
+}

@@ -206,6 +206,11 @@ func DetectSchema(f *frame.Frame) (Schema, error) {
 	var cands []cand
 	for _, s := range Schemas() {
 		if n, ok := s.score(f); ok && n >= 4 {
+			// Tables that union several logs (Security and Sysmon events side by side) have
+			// the columns of more than one schema: prefer the schemas with events in the rows.
+			if r, err := s.Resolve(f); err == nil && r.hasEvents(f) {
+				n += 1000
+			}
 			cands = append(cands, cand{s, n})
 		}
 	}
@@ -218,4 +223,25 @@ func DetectSchema(f *frame.Frame) (Schema, error) {
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
 	return cands[0].s, nil
+}
+
+// hasEvents reports whether a resolved schema finds at least one process-creation event in f:
+// a row with the event id (when the schema filters on one) and a process name.
+func (s Schema) hasEvents(f *frame.Frame) bool {
+	cEv, cName := f.Col(s.EventIDColumn), f.Col(s.ProcessName)
+	for i := 0; i < f.Len(); i++ {
+		if cEv != nil {
+			v := textAt(cEv, i)
+			if cEv.Type() != frame.String {
+				v = idText(cEv, i)
+			}
+			if v != s.EventIDValue {
+				continue
+			}
+		}
+		if textAt(cName, i) != "" {
+			return true
+		}
+	}
+	return false
 }

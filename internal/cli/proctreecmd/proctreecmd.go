@@ -131,6 +131,14 @@ Roles for --col: ` + roleNames(),
 				}
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
+			if tr.Len() == 0 {
+				what := "rows"
+				if tr.Schema.EventIDColumn != "" {
+					what = fmt.Sprintf("rows with %s = %s", tr.Schema.EventIDColumn, tr.Schema.EventIDValue)
+				}
+				return fmt.Errorf("%s: no process-creation events: schema %s found no %s and a process name in %d rows (name the schema with --schema)",
+					args[0], tr.Schema.Name, what, f.Len())
+			}
 			var ids []int
 			if find != "" {
 				ids = selectTrees(tr, find)

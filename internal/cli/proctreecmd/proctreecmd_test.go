@@ -121,3 +121,23 @@ func TestAuditLogInput(t *testing.T) {
 		t.Errorf("tree:\n%s", out)
 	}
 }
+
+// A table with the 4688 columns but no 4688 event is an error (exit 1), not an empty tree,
+// and no HTML file is left behind.
+func TestNoProcessEventsIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "exits.csv")
+	csv := "TimeGenerated,EventID,Computer,NewProcessName,NewProcessId,ProcessId,ParentProcessName,CommandLine\n" +
+		"2024-01-01T10:00:00Z,4689,h,C:\\a.exe,0x10,0x4,C:\\p.exe,a\n"
+	if err := os.WriteFile(in, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	html := filepath.Join(dir, "tree.html")
+	out, errs, code := run(t, in, "--html", html)
+	if code != 1 || !strings.Contains(errs, "no process-creation events") || !strings.Contains(errs, "EventID = 4688") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if _, err := os.Stat(html); !os.IsNotExist(err) {
+		t.Errorf("html written: %v", err)
+	}
+}
