@@ -22,6 +22,13 @@ type Connector interface {
 	Connect(ctx context.Context) error
 }
 
+// Warner is an optional Driver capability: problems that did not stop the last query (for
+// example a data file that failed to import, whose table was left out). Callers show them
+// after the result.
+type Warner interface {
+	Warnings() []error
+}
+
 // Schemaer is an optional Driver capability: list tables and their columns.
 type Schemaer interface {
 	Schema(ctx context.Context) (map[string][]frame.Field, error)

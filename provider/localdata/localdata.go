@@ -60,6 +60,7 @@ type Driver struct {
 	mu     sync.Mutex
 	files  map[string]string // table name -> file
 	loaded map[string]bool
+	failed map[string]error // table name -> why its file did not import
 }
 
 // New returns a LocalData driver over s.Workspace with the data folders from s.DataPaths
@@ -68,7 +69,7 @@ func New(ctx context.Context, s query.Settings) (*Driver, error) {
 	if s.Workspace == nil {
 		return nil, ErrNoWorkspace
 	}
-	d := &Driver{ws: s.Workspace, files: map[string]string{}, loaded: map[string]bool{}}
+	d := &Driver{ws: s.Workspace, files: map[string]string{}, loaded: map[string]bool{}, failed: map[string]error{}}
 	d.paths = append(d.paths, s.DataPaths...)
 	d.paths = append(d.paths, s.Config.DataPaths()...)
 	for _, p := range d.paths {
@@ -123,7 +124,8 @@ func (d *Driver) Tables() []string {
 	return out
 }
 
-// ensure imports the tables' files into the workspace once.
+// ensure imports the tables' files into the workspace once. A file that fails to import is
+// remembered; its error is returned each time the table is asked for again.
 func (d *Driver) ensure(ctx context.Context, tables ...string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -131,16 +133,84 @@ func (d *Driver) ensure(ctx context.Context, tables ...string) error {
 		if d.loaded[t] {
 			continue
 		}
+		if err := d.failed[t]; err != nil {
+			return err
+		}
 		file, ok := d.files[t]
 		if !ok {
 			continue
 		}
 		if err := d.ws.Import(ctx, t, file); err != nil {
+			if ctx.Err() == nil {
+				d.failed[t] = err
+			}
 			return err
 		}
 		d.loaded[t] = true
 	}
 	return nil
+}
+
+// ensureAll imports every table for a query that may reach any of them (KQL's catalogue,
+// SQL's SHOW TABLES, union *). The tables the query names must import; a file whose table
+// the query does not name is skipped and reported by Warnings, so one malformed file does
+// not stop queries on the others.
+func (d *Driver) ensureAll(ctx context.Context, text string) error {
+	all := d.Tables()
+	var named, rest []string
+	for _, t := range all {
+		if mentions(text, t) {
+			named = append(named, t)
+		} else {
+			rest = append(rest, t)
+		}
+	}
+	if err := d.ensure(ctx, named...); err != nil {
+		return err
+	}
+	for _, t := range rest {
+		if err := d.ensure(ctx, t); err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// mentions reports whether text holds name as a whole identifier (case-insensitive).
+func mentions(text, name string) bool {
+	lt, ln := strings.ToLower(text), strings.ToLower(name)
+	for off := 0; ; {
+		i := strings.Index(lt[off:], ln)
+		if i < 0 {
+			return false
+		}
+		i += off
+		end := i + len(ln)
+		if (i == 0 || !identByte(lt[i-1])) && (end == len(lt) || !identByte(lt[end])) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+func identByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 0x80
+}
+
+// Warnings returns the import failures of files whose tables were skipped, sorted by table.
+func (d *Driver) Warnings() []error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	names := make([]string, 0, len(d.failed))
+	for t := range d.failed {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	out := make([]error, 0, len(names))
+	for _, t := range names {
+		out = append(out, fmt.Errorf("table %s skipped: %w", t, d.failed[t]))
+	}
+	return out
 }
 
 // Query runs req: a bare file name returns that file's table; KQL is compiled to DuckDB SQL
@@ -158,12 +228,12 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 	}
 	switch strings.ToLower(req.Language) {
 	case "sql", "duckdb":
-		if err := d.ensure(ctx, d.Tables()...); err != nil {
+		if err := d.ensureAll(ctx, text); err != nil {
 			return nil, err
 		}
 		return d.ws.Query(ctx, text)
 	case "kql", "", "kusto":
-		if err := d.ensure(ctx, d.Tables()...); err != nil {
+		if err := d.ensureAll(ctx, text); err != nil {
 			return nil, err
 		}
 		cat, err := d.catalog(ctx)

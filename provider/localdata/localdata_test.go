@@ -3,7 +3,9 @@ package localdata_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/huntkit/huntkit/engine"
@@ -104,5 +106,52 @@ func TestBadDataPath(t *testing.T) {
 	}
 	if _, err := localdata.New(context.Background(), query.Settings{}); !errors.Is(err, localdata.ErrNoWorkspace) {
 		t.Errorf("no workspace: %v", err)
+	}
+}
+
+// A malformed file in a data folder fails only the queries that name its table; queries on
+// the other tables run and the driver reports the skipped file as a warning.
+func TestBadFileOnlyFailsItsTable(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Good.csv"), []byte("a,b\n1,x\n2,y\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Broken.jsonl"), []byte("{\"a\":1}\n{\"a\":2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := engine.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	d, err := localdata.New(ctx, query.Settings{DataPaths: []string{dir}, Workspace: ws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, req := range []query.Request{
+		{Language: "sql", Text: "SELECT sum(a) AS s FROM Good"},
+		{Language: "kql", Text: "Good | summarize s = sum(a)"},
+	} {
+		f, err := d.Query(ctx, req)
+		if err != nil {
+			t.Fatalf("%s on the good table: %v", req.Language, err)
+		}
+		if f.Len() != 1 || f.Col("s").Int(0) != 3 {
+			t.Errorf("%s: got %v", req.Language, f.Row(0))
+		}
+	}
+	w := d.Warnings()
+	if len(w) != 1 || !strings.Contains(w[0].Error(), "Broken.jsonl:2") {
+		t.Errorf("warnings = %v, want one naming Broken.jsonl:2", w)
+	}
+	for _, req := range []query.Request{
+		{Language: "sql", Text: "SELECT * FROM broken"},
+		{Language: "kql", Text: "Broken | take 1"},
+	} {
+		_, err := d.Query(ctx, req)
+		if err == nil || !strings.Contains(err.Error(), "Broken.jsonl:2") {
+			t.Errorf("%s on the broken table: %v, want the file's error", req.Language, err)
+		}
 	}
 }

@@ -529,6 +529,11 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 	if err != nil {
 		return fmt.Errorf("query %s: %w", env.Name, err)
 	}
+	if w, ok := drv.(query.Warner); ok {
+		for _, werr := range w.Warnings() {
+			app.Warnf("%s: %v", env.Name, werr)
+		}
+	}
 	if o.save != "" {
 		if err := ws.Register(ctx, o.save, res); err != nil {
 			return fmt.Errorf("save result as %s: %w", o.save, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -245,6 +246,30 @@ func (f *fake) Query(_ context.Context, r query.Request) (*frame.Frame, error) {
 		frame.NewStrings("language", []string{r.Language}),
 		frame.NewInts("n", []int64{42}),
 	), nil
+}
+
+// warnFake is a driver that reports a problem that did not stop its query.
+type warnFake struct{ fake }
+
+func (w *warnFake) Warnings() []error {
+	return []error{errors.New("table Broken skipped: import Broken.jsonl:2: malformed input")}
+}
+
+func TestQueryShowsDriverWarnings(t *testing.T) {
+	query.Register(query.Environment{
+		Name: "HuntkitWarnEnv", Language: "sql",
+		New: func(context.Context, query.Settings) (query.Driver, error) { return &warnFake{}, nil },
+	})
+	out, errOut, code := run(t, "query", "HuntkitWarnEnv", "--sql", "SELECT 1", "-o", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, ",sql,42") || strings.Contains(out, "Broken") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	if !strings.Contains(errOut, "HuntkitWarnEnv: table Broken skipped: import Broken.jsonl:2") {
+		t.Errorf("stderr lacks the warning:\n%s", errOut)
+	}
 }
 
 func TestQueryRuns(t *testing.T) {
