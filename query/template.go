@@ -226,7 +226,12 @@ func (t *Template) Placeholders() ([]string, error) {
 func ParseFile(file string, data []byte) ([]*Template, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &SyntaxError{File: file, Line: yamlErrLine(err), Msg: cleanYAMLErr(err)}
+		line := yamlErrLine(err)
+		msg := cleanYAMLErr(err)
+		if line > 0 { // the position goes in front as file:line
+			msg = strings.TrimPrefix(msg, fmt.Sprintf("line %d: ", line))
+		}
+		return nil, &SyntaxError{File: file, Line: line, Msg: msg}
 	}
 	if root.Kind == 0 || len(root.Content) == 0 {
 		return nil, &SyntaxError{File: file, Line: 1, Msg: "empty template file"}

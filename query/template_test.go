@@ -2,6 +2,7 @@ package query
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -320,4 +321,18 @@ func FuzzParseFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A YAML syntax error names file:line once, not "file:13: line 13: ...".
+func TestParseFileYAMLErrorLine(t *testing.T) {
+	data := []byte("metadata:\n  data_environments: [LocalData]\n  data_families: [X]\nsources:\n  q2:\n    args: {query: 1\n")
+	_, err := ParseFile("bad.yaml", data)
+	var se *SyntaxError
+	if !errors.As(err, &se) || se.Line == 0 {
+		t.Fatalf("err = %v", err)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, fmt.Sprintf("bad.yaml:%d: ", se.Line)) || strings.Contains(msg, "line ") {
+		t.Errorf("error = %q, want file:line once", msg)
+	}
 }
