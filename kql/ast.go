@@ -445,6 +445,25 @@ type MvApplyOp struct {
 	Sub    *Pipe // the subquery operators (Source is nil)
 }
 
+// TopNestedOp is top-nested N of Col by Agg [asc|desc], top-nested ...
+type TopNestedOp struct {
+	Loc
+	Levels []*TopNestedLevel
+}
+
+// TopNestedLevel is one "top-nested" clause.
+type TopNestedLevel struct {
+	Loc
+	N      Expr // nil: all values
+	Of     *Assign
+	Others Expr // with others = value, or nil
+	By     *Assign
+	Dir    string
+}
+
+// OpName returns "top-nested".
+func (*TopNestedOp) OpName() string { return "top-nested" }
+
 // GenericOp is an operator the parser recognises by name but keeps as raw text (for example
 // top-nested, sample, getschema, facet, fork). The compiler reports it as unsupported.
 type GenericOp struct {

@@ -624,7 +624,7 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 		return c.extend(r, o.Items, e)
 	}
 	switch op.(type) {
-	case *CountOp, *DistinctOp, *MakeSeriesOp:
+	case *CountOp, *DistinctOp, *MakeSeriesOp, *TopNestedOp:
 		// these do not keep row order, so a pending sort is simply dropped
 		if r.order != "" {
 			r = &rel{sql: r.sql, cols: r.cols, name: r.name}
@@ -686,6 +686,8 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 		return c.invokeFn(o.Call, b, r, e)
 	case *MvApplyOp:
 		c.unsupported(o, "the mv-apply operator")
+	case *TopNestedOp:
+		return c.topNested(r, o, e)
 	case *GenericOp:
 		switch strings.ToLower(o.Name) {
 		case "getschema":

@@ -24,7 +24,7 @@ func TestErrors(t *testing.T) {
 		{query: "SecurityEvent | extend x = tolowr(Computer)", line: 1, col: 28, msg: `unknown function tolowr() (did you mean "tolower"?)`, is: ErrUnknownName},
 		{query: "SecurityEvent | extend s = series_fir(Computer)", line: 1, col: 28, msg: "function series_fir() is not supported", is: ErrUnsupported},
 		{query: "SecurityEvent | evaluate autocluster()", line: 1, col: 26, msg: "evaluate autocluster() is not supported", is: ErrUnsupported},
-		{query: "SecurityEvent | top-nested 3 of Computer by count()", line: 1, col: 17, msg: "the top-nested operator is not supported", is: ErrUnsupported},
+		{query: "SecurityEvent | facet by Computer", line: 1, col: 17, msg: "the facet operator is not supported", is: ErrUnsupported},
 		{query: "SecurityEvent | where datetime(2021-13-45) < TimeGenerated", line: 1, col: 32, msg: `invalid datetime literal "2021-13-45"`},
 		{query: "SecurityEvent | extend x = count()", line: 1, col: 28, msg: "aggregate function count() is only valid in summarize, make-series or top-nested"},
 	}
@@ -67,6 +67,7 @@ func TestParsePrintRoundTrip(t *testing.T) {
 		`T | evaluate bag_unpack(d, "p_") : (p_a:string, b:long)`,
 		`T | extend ['a b'] = x.['c d'], y = x[0], z = x["k"]`,
 		"print s = ```multi\nline```, h = h'hidden', v = @'c:\\path'",
+		`T | top-nested 3 of k by c = count() desc, top-nested of j with others = "x" by max(t)`,
 		`T | sort by a asc nulls last, b desc | top 3 by c | project-reorder b asc | render timechart with (title="x")`,
 	}
 	for _, src := range tests {

@@ -1071,3 +1071,77 @@ func onlyNumeric(kinds map[string]bool) bool {
 	}
 	return true
 }
+
+// topNested compiles top-nested: level i groups by the first i keys, keeps the top N_i
+// groups under each group kept at level i-1, and outputs every level's key and aggregate.
+func (c *compiler) topNested(r *rel, o *TopNestedOp, e *env) *rel {
+	var prev string // the previous level's rows: __k1.., __v1..
+	out := &rel{}
+	var keySQL []string
+	for i, lv := range o.Levels {
+		if lv.Others != nil {
+			c.unsupported(lv.Others, "top-nested with others")
+		}
+		k := c.scalar(lv.Of.X, &scope{rel: r, env: e})
+		kname := derivedName(lv.Of.X)
+		if len(lv.Of.Names) > 0 {
+			kname = lv.Of.Names[0].Name
+		}
+		if kname == "" {
+			kname = "Column" + strconv.Itoa(i+1)
+		}
+		a := c.scalar(lv.By.X, &scope{rel: r, env: e, agg: &aggCollector{}})
+		if !a.agg {
+			c.failAt(lv.By, nil, "top-nested expects an aggregate after by")
+		}
+		aname := "aggregated_" + kname
+		if len(lv.By.Names) > 0 {
+			aname = lv.By.Names[0].Name
+		}
+		keySQL = append(keySQL, k.sql)
+		var sel, grp, part []string
+		for j, ks := range keySQL {
+			sel = append(sel, ks+" AS __k"+strconv.Itoa(j))
+			grp = append(grp, strconv.Itoa(j+1))
+		}
+		level := "SELECT " + strings.Join(sel, ", ") + ", " + a.sql + " AS __v FROM " + r.sql + " AS " + c.newAlias() + " GROUP BY " + strings.Join(grp, ", ")
+		dir := " DESC NULLS LAST"
+		if lv.Dir == "asc" {
+			dir = " ASC NULLS FIRST"
+		}
+		cols := []string{}
+		for j := 0; j <= i; j++ {
+			cols = append(cols, "g.__k"+strconv.Itoa(j))
+		}
+		for j := 0; j < i; j++ {
+			cols = append(cols, "p.__v"+strconv.Itoa(j))
+			part = append(part, "g.__k"+strconv.Itoa(j))
+		}
+		cols = append(cols, "g.__v AS __v"+strconv.Itoa(i))
+		q := "SELECT " + strings.Join(cols, ", ") + " FROM (" + level + ") AS g"
+		if prev != "" {
+			var on []string
+			for j := 0; j < i; j++ {
+				on = append(on, "g.__k"+strconv.Itoa(j)+" IS NOT DISTINCT FROM p.__k"+strconv.Itoa(j))
+			}
+			q += " JOIN (" + prev + ") AS p ON " + strings.Join(on, " AND ")
+		}
+		over := "ORDER BY g.__v" + dir
+		if len(part) > 0 {
+			over = "PARTITION BY " + strings.Join(part, ", ") + " " + over
+		}
+		if lv.N != nil {
+			n := c.scalar(lv.N, &scope{env: e})
+			q += " QUALIFY row_number() OVER (" + over + ") <= " + n.sql
+		}
+		prev = q
+		out.cols = append(out.cols, column{name: kname, t: k.t}, column{name: aname, t: a.t})
+	}
+	out.cols = withIdents(out.cols)
+	var final []string
+	for i := range o.Levels {
+		final = append(final, "__k"+strconv.Itoa(i)+" AS "+out.cols[2*i].ident(), "__v"+strconv.Itoa(i)+" AS "+out.cols[2*i+1].ident())
+	}
+	out.sql = "(SELECT " + strings.Join(final, ", ") + " FROM (" + prev + ") AS " + c.newAlias() + ")"
+	return out
+}

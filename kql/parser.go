@@ -756,7 +756,42 @@ func (p *parser) operator() Operator {
 		}
 		op.Loc = span()
 		return op
-	case "top-nested", "top-hitters", "sample", "sample-distinct", "getschema", "facet", "fork",
+	case "top-nested":
+		op := &TopNestedOp{}
+		for {
+			s := p.tok().pos
+			lv := &TopNestedLevel{}
+			if !p.isKw("of") {
+				lv.N = p.expr()
+			}
+			p.expectKw("of")
+			lv.Of = p.assign()
+			if p.isKw("with") {
+				p.next()
+				p.expectKw("others")
+				p.expectPunct("=")
+				lv.Others = p.expr()
+			}
+			p.expectKw("by")
+			lv.By = p.assign()
+			if p.acceptKw("asc") {
+				lv.Dir = "asc"
+			} else if p.acceptKw("desc") {
+				lv.Dir = "desc"
+			}
+			lv.Loc = Span{s, p.prevEnd()}
+			op.Levels = append(op.Levels, lv)
+			if !(p.isPunct(",") && p.peek(1).kind == tIdent && p.peek(1).val == "top" && p.peek(2).kind == tPunct && p.peek(2).val == "-") {
+				break
+			}
+			p.next()
+			p.next()
+			p.next()
+			p.expectIdent() // nested
+		}
+		op.Loc = span()
+		return op
+	case "top-hitters", "sample", "sample-distinct", "getschema", "facet", "fork",
 		"partition", "reduce", "scan", "consume", "project-smart", "make-graph", "graph-match",
 		"extend-schema", "externaldata", "search", "find", "lookup-hint", "execute-and-cache":
 		s := p.tok().pos

@@ -438,6 +438,28 @@ func (w *printer) node(n Node) {
 			}
 			w.WriteString(")")
 		}
+	case *TopNestedOp:
+		for i, lv := range x.Levels {
+			if i > 0 {
+				w.WriteString(", ")
+			}
+			w.WriteString("top-nested ")
+			if lv.N != nil {
+				w.node(lv.N)
+				w.WriteString(" ")
+			}
+			w.WriteString("of ")
+			w.node(lv.Of)
+			if lv.Others != nil {
+				w.WriteString(" with others = ")
+				w.node(lv.Others)
+			}
+			w.WriteString(" by ")
+			w.node(lv.By)
+			if lv.Dir != "" {
+				w.WriteString(" " + lv.Dir)
+			}
+		}
 	case *GenericOp:
 		w.WriteString(x.Name)
 		if x.Raw != "" {

@@ -113,5 +113,7 @@ func init() {
 		runCase{name: "sort then summarize", query: `Nums | sort by n asc | summarize c = count()`, want: "c\n3"},
 		runCase{name: "todatetime offsets", query: `print a = todatetime("2021-01-01T10:00:00+02:00"), b = todatetime("Mon, 04 Jan 2021 10:00:00 GMT"), c = todatetime("2021-01-01 10:00")`, want: "a|b|c\n2021-01-01T08:00:00Z|2021-01-04T10:00:00Z|2021-01-01T10:00:00Z"},
 		runCase{name: "has_any tabular", query: `let terms = datatable(t:string)["WHOAMI", "notepad.exe"]; Events | where CommandLine has_any (terms) | project EventID`, want: "EventID\n4688\n4625"},
+		runCase{name: "top-nested two levels", query: `Events | top-nested 1 of Computer by n = count(), top-nested 2 of EventID by max(TimeGenerated)`, want: "Computer|n|EventID|aggregated_EventID\nHostA|2|4688|2021-06-01T11:10:00Z"},
+		runCase{name: "top-nested per parent", query: `datatable(h:string, u:string)["a", "x", "a", "x", "a", "y", "b", "z", "b", "z", "b", "w", "b", "w", "b", "w", "c", "q"] | top-nested 2 of h by hc = count(), top-nested 1 of u by uc = count() | sort by h asc`, want: "h|hc|u|uc\na|3|x|2\nb|5|w|3"},
 	)
 }
