@@ -17,10 +17,12 @@ import (
 // DefaultURL is the BinaryEdge API root.
 const DefaultURL = "https://api.binaryedge.io"
 
+var types = ti.TypeSet{ioc.IPv4}
+
 func init() {
 	ti.Register(ti.Registration{
 		Name: "BinaryEdge", Description: "BinaryEdge: internet-exposed services on an IP (informational)",
-		Types: []ioc.Type{ioc.IPv4}, NeedsKey: true,
+		Types: types, NeedsKey: true,
 		Rate:   ti.Rate{N: 250, Per: 30 * 24 * time.Hour},
 		Limits: "free plan: 250 queries/month",
 		TTL:    3 * 24 * time.Hour, NegativeTTL: 24 * time.Hour, Concurrency: 2,
@@ -29,24 +31,16 @@ func init() {
 }
 
 // Provider is the BinaryEdge client.
-type Provider struct {
-	s    ti.Settings
-	base string
-}
+type Provider struct{ ti.Web }
 
 // New builds the provider; Args.AuthKey (sent as X-Key) is required.
 func New(s ti.Settings) (ti.Provider, error) {
-	if err := s.RequireKey(); err != nil {
+	w, err := ti.NewWeb(s, DefaultURL, types)
+	if err != nil {
 		return nil, err
 	}
-	return &Provider{s: s, base: s.URL(DefaultURL)}, nil
+	return &Provider{w}, nil
 }
-
-// Name returns "BinaryEdge".
-func (p *Provider) Name() string { return "BinaryEdge" }
-
-// Supports reports IPv4.
-func (p *Provider) Supports(t ioc.Type) bool { return t == ioc.IPv4 }
 
 type answer struct {
 	Total  *int   `json:"total"`
@@ -76,8 +70,8 @@ type answer struct {
 
 // Lookup calls GET /v2/query/ip/{ip}.
 func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
-	resp, err := p.s.HTTP.Do(ctx, ti.Request{URL: p.base + "/v2/query/ip/" + it.Value,
-		Header: http.Header{"X-Key": {p.s.AuthKey}}})
+	resp, err := p.S.HTTP.Do(ctx, ti.Request{URL: p.Root + "/v2/query/ip/" + it.Value,
+		Header: http.Header{"X-Key": {p.S.AuthKey}}})
 	if err != nil {
 		return ti.Result{}, err
 	}
@@ -88,7 +82,7 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 		return r, nil
 	}
 	if resp.Status != http.StatusOK {
-		return ti.Result{}, p.s.HTTP.StatusError(resp)
+		return ti.Result{}, p.S.HTTP.StatusError(resp)
 	}
 	var a answer
 	if err := ti.DecodeJSON(resp.Body, &a); err != nil {

@@ -15,10 +15,12 @@ import (
 // DefaultURL is the CTI API root.
 const DefaultURL = "https://cti.api.crowdsec.net"
 
+var types = ti.TypeSet{ioc.IPv4, ioc.IPv6}
+
 func init() {
 	ti.Register(ti.Registration{
 		Name: "CrowdSec", Description: "CrowdSec CTI: crowd-sourced attack behaviours and reputation for IPs",
-		Types: []ioc.Type{ioc.IPv4, ioc.IPv6}, NeedsKey: true,
+		Types: types, NeedsKey: true,
 		Rate:   ti.PerDay(50),
 		Limits: "community CTI key: 50 lookups/day",
 		TTL:    24 * time.Hour, NegativeTTL: 12 * time.Hour, Concurrency: 2,
@@ -27,24 +29,16 @@ func init() {
 }
 
 // Provider is the CrowdSec CTI client.
-type Provider struct {
-	s    ti.Settings
-	base string
-}
+type Provider struct{ ti.Web }
 
 // New builds the provider; Args.AuthKey (a CTI API key) is required.
 func New(s ti.Settings) (ti.Provider, error) {
-	if err := s.RequireKey(); err != nil {
+	w, err := ti.NewWeb(s, DefaultURL, types)
+	if err != nil {
 		return nil, err
 	}
-	return &Provider{s: s, base: s.URL(DefaultURL)}, nil
+	return &Provider{w}, nil
 }
-
-// Name returns "CrowdSec".
-func (p *Provider) Name() string { return "CrowdSec" }
-
-// Supports reports IPv4 and IPv6.
-func (p *Provider) Supports(t ioc.Type) bool { return t == ioc.IPv4 || t == ioc.IPv6 }
 
 type label struct {
 	Name  string `json:"name"`
@@ -92,8 +86,8 @@ func names(ls []label) []string {
 
 // Lookup calls GET /v2/smoke/{ip}.
 func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
-	resp, err := p.s.HTTP.Do(ctx, ti.Request{URL: p.base + "/v2/smoke/" + it.Value,
-		Header: http.Header{"x-api-key": {p.s.AuthKey}}})
+	resp, err := p.S.HTTP.Do(ctx, ti.Request{URL: p.Root + "/v2/smoke/" + it.Value,
+		Header: http.Header{"x-api-key": {p.S.AuthKey}}})
 	if err != nil {
 		return ti.Result{}, err
 	}
@@ -104,7 +98,7 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 		return r, nil
 	}
 	if resp.Status != http.StatusOK {
-		return ti.Result{}, p.s.HTTP.StatusError(resp)
+		return ti.Result{}, p.S.HTTP.StatusError(resp)
 	}
 	var s smoke
 	if err := ti.DecodeJSON(resp.Body, &s); err != nil {

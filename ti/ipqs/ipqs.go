@@ -39,25 +39,17 @@ func init() {
 }
 
 // Provider is the IPQualityScore client.
-type Provider struct {
-	s    ti.Settings
-	base string
-}
+type Provider struct{ ti.Web }
 
 // New builds the provider; Args.AuthKey is required (IPQualityScore takes it in the path;
 // it is removed from every error message).
 func New(s ti.Settings) (ti.Provider, error) {
-	if err := s.RequireKey(); err != nil {
+	w, err := ti.NewWeb(s, DefaultURL, types)
+	if err != nil {
 		return nil, err
 	}
-	return &Provider{s: s, base: s.URL(DefaultURL)}, nil
+	return &Provider{w}, nil
 }
-
-// Name returns "IPQualityScore".
-func (p *Provider) Name() string { return "IPQualityScore" }
-
-// Supports reports IPs, URLs, domains and e-mail addresses.
-func (p *Provider) Supports(t ioc.Type) bool { return types.Supports(t) }
 
 type answer struct {
 	Success    *bool   `json:"success"`
@@ -105,13 +97,13 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 	default:
 		return ti.Result{}, fmt.Errorf("IPQualityScore: %s lookups not supported", it.Type)
 	}
-	u := p.base + "/api/json/" + kind + "/" + url.PathEscape(p.s.AuthKey) + "/" + url.PathEscape(it.Value)
-	resp, err := p.s.HTTP.Do(ctx, ti.Request{URL: u})
+	u := p.Root + "/api/json/" + kind + "/" + url.PathEscape(p.S.AuthKey) + "/" + url.PathEscape(it.Value)
+	resp, err := p.S.HTTP.Do(ctx, ti.Request{URL: u})
 	if err != nil {
 		return ti.Result{}, err
 	}
 	if resp.Status != http.StatusOK {
-		return ti.Result{}, p.s.HTTP.StatusError(resp)
+		return ti.Result{}, p.S.HTTP.StatusError(resp)
 	}
 	var a answer
 	if err := ti.DecodeJSON(resp.Body, &a); err != nil {
@@ -123,7 +115,7 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 	if !*a.Success {
 		// The API answers 200 with success=false; a bad key is reported in the message.
 		if m := strings.ToLower(a.Message); strings.Contains(m, "key") && (strings.Contains(m, "invalid") || strings.Contains(m, "unauthorized")) {
-			return ti.Result{}, &ti.AuthError{Provider: "IPQualityScore", ConfigKey: p.s.ConfigKey + ".Args.AuthKey", Status: 200}
+			return ti.Result{}, &ti.AuthError{Provider: "IPQualityScore", ConfigKey: p.S.ConfigKey + ".Args.AuthKey", Status: 200}
 		}
 		return ti.Result{}, fmt.Errorf("IPQualityScore %s: request failed: %s", kind, a.Message)
 	}

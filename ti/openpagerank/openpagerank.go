@@ -21,11 +21,13 @@ const DefaultURL = "https://openpagerank.com"
 // MaxBatch is the API's limit on domains per request.
 const MaxBatch = 100
 
+var types = ti.TypeSet{ioc.DNS}
+
 func init() {
 	ti.Register(ti.Registration{
 		Name: "OpenPageRank", Aliases: []string{"OPR"},
 		Description: "Open PageRank: domain popularity (unranked domains are suspicious)",
-		Types:       []ioc.Type{ioc.DNS}, NeedsKey: true,
+		Types:       types, NeedsKey: true,
 		Rate:   ti.PerHour(10000),
 		Limits: "free key: 10,000 requests/hour, 100 domains per request",
 		TTL:    7 * 24 * time.Hour, NegativeTTL: 24 * time.Hour, Concurrency: 2,
@@ -34,24 +36,16 @@ func init() {
 }
 
 // Provider is the Open PageRank client; it implements ti.BatchLooker.
-type Provider struct {
-	s    ti.Settings
-	base string
-}
+type Provider struct{ ti.Web }
 
 // New builds the provider; Args.AuthKey (sent as the API-OPR header) is required.
 func New(s ti.Settings) (ti.Provider, error) {
-	if err := s.RequireKey(); err != nil {
+	w, err := ti.NewWeb(s, DefaultURL, types)
+	if err != nil {
 		return nil, err
 	}
-	return &Provider{s: s, base: s.URL(DefaultURL)}, nil
+	return &Provider{w}, nil
 }
-
-// Name returns "OpenPageRank".
-func (p *Provider) Name() string { return "OpenPageRank" }
-
-// Supports reports domains only.
-func (p *Provider) Supports(t ioc.Type) bool { return t == ioc.DNS }
 
 // BatchSize returns 100.
 func (p *Provider) BatchSize() int { return MaxBatch }
@@ -87,13 +81,13 @@ func (p *Provider) LookupBatch(ctx context.Context, items []ti.Item) ([]ti.Resul
 	for _, it := range items {
 		q.Add("domains[]", it.Value)
 	}
-	resp, err := p.s.HTTP.Do(ctx, ti.Request{URL: p.base + "/api/v1.0/getPageRank?" + q.Encode(),
-		Header: http.Header{"API-OPR": {p.s.AuthKey}}})
+	resp, err := p.S.HTTP.Do(ctx, ti.Request{URL: p.Root + "/api/v1.0/getPageRank?" + q.Encode(),
+		Header: http.Header{"API-OPR": {p.S.AuthKey}}})
 	if err != nil {
 		return nil, err
 	}
 	if resp.Status != http.StatusOK {
-		return nil, p.s.HTTP.StatusError(resp)
+		return nil, p.S.HTTP.StatusError(resp)
 	}
 	var a answer
 	if err := ti.DecodeJSON(resp.Body, &a); err != nil {

@@ -36,24 +36,16 @@ func init() {
 }
 
 // Provider is the OTX client.
-type Provider struct {
-	s    ti.Settings
-	base string
-}
+type Provider struct{ ti.Web }
 
 // New builds the provider; Args.AuthKey (the OTX API key) is required.
 func New(s ti.Settings) (ti.Provider, error) {
-	if err := s.RequireKey(); err != nil {
+	w, err := ti.NewWeb(s, DefaultURL, types)
+	if err != nil {
 		return nil, err
 	}
-	return &Provider{s: s, base: s.URL(DefaultURL)}, nil
+	return &Provider{w}, nil
 }
-
-// Name returns "OTX".
-func (p *Provider) Name() string { return "OTX" }
-
-// Supports reports the IoC types OTX indexes.
-func (p *Provider) Supports(t ioc.Type) bool { return types.Supports(t) }
 
 // section returns OTX's indicator type and the value as it goes in the path.
 func section(it ti.Item) (string, string, bool) {
@@ -96,9 +88,9 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 	if !ok {
 		return ti.Result{}, fmt.Errorf("OTX: %s lookups not supported", it.Type)
 	}
-	u := p.base + "/api/v1/indicators/" + kind + "/" + val + "/general"
-	resp, err := p.s.HTTP.Do(ctx, ti.Request{Method: http.MethodGet, URL: u,
-		Header: http.Header{"X-OTX-API-KEY": {p.s.AuthKey}}})
+	u := p.Root + "/api/v1/indicators/" + kind + "/" + val + "/general"
+	resp, err := p.S.HTTP.Do(ctx, ti.Request{Method: http.MethodGet, URL: u,
+		Header: http.Header{"X-OTX-API-KEY": {p.S.AuthKey}}})
 	if err != nil {
 		return ti.Result{}, err
 	}
@@ -113,7 +105,7 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 		r.QuerySubtype, r.Reference = "general", ref
 		return r, nil
 	case resp.Status != http.StatusOK:
-		return ti.Result{}, p.s.HTTP.StatusError(resp)
+		return ti.Result{}, p.S.HTTP.StatusError(resp)
 	}
 	var g general
 	if err := ti.DecodeJSON(resp.Body, &g); err != nil {

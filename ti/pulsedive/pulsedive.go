@@ -31,24 +31,16 @@ func init() {
 }
 
 // Provider is the Pulsedive client.
-type Provider struct {
-	s    ti.Settings
-	base string
-}
+type Provider struct{ ti.Web }
 
 // New builds the provider; Args.AuthKey is required.
 func New(s ti.Settings) (ti.Provider, error) {
-	if err := s.RequireKey(); err != nil {
+	w, err := ti.NewWeb(s, DefaultURL, types)
+	if err != nil {
 		return nil, err
 	}
-	return &Provider{s: s, base: s.URL(DefaultURL)}, nil
+	return &Provider{w}, nil
 }
-
-// Name returns "Pulsedive".
-func (p *Provider) Name() string { return "Pulsedive" }
-
-// Supports reports IPs, domains and URLs.
-func (p *Provider) Supports(t ioc.Type) bool { return types.Supports(t) }
 
 type info struct {
 	Error       string `json:"error"`
@@ -88,8 +80,8 @@ func Severity(risk string) ti.Severity {
 
 // Lookup calls GET /api/info.php?indicator=...&key=....
 func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
-	q := url.Values{"indicator": {it.Value}, "key": {p.s.AuthKey}}
-	resp, err := p.s.HTTP.Do(ctx, ti.Request{URL: p.base + "/api/info.php?" + q.Encode()})
+	q := url.Values{"indicator": {it.Value}, "key": {p.S.AuthKey}}
+	resp, err := p.S.HTTP.Do(ctx, ti.Request{URL: p.Root + "/api/info.php?" + q.Encode()})
 	if err != nil {
 		return ti.Result{}, err
 	}
@@ -106,7 +98,7 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 		return r, nil
 	}
 	if resp.Status != http.StatusOK {
-		return ti.Result{}, p.s.HTTP.StatusError(resp)
+		return ti.Result{}, p.S.HTTP.StatusError(resp)
 	}
 	if in.Error != "" {
 		return ti.Result{}, fmt.Errorf("Pulsedive info: %s", in.Error)

@@ -34,24 +34,16 @@ func init() {
 }
 
 // Provider is the ThreatFox client.
-type Provider struct {
-	s    ti.Settings
-	base string
-}
+type Provider struct{ ti.Web }
 
 // New builds the provider; Args.AuthKey (an abuse.ch Auth-Key) is required.
 func New(s ti.Settings) (ti.Provider, error) {
-	if err := s.RequireKey(); err != nil {
+	w, err := ti.NewWeb(s, DefaultURL, types)
+	if err != nil {
 		return nil, err
 	}
-	return &Provider{s: s, base: s.URL(DefaultURL)}, nil
+	return &Provider{w}, nil
 }
-
-// Name returns "ThreatFox".
-func (p *Provider) Name() string { return "ThreatFox" }
-
-// Supports reports IPv4, domains, URLs, MD5 and SHA-256.
-func (p *Provider) Supports(t ioc.Type) bool { return types.Supports(t) }
 
 type match struct {
 	ID               any      `json:"id"`
@@ -78,14 +70,14 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 		return ti.Result{}, fmt.Errorf("ThreatFox: %s lookups not supported", it.Type)
 	}
 	body, _ := json.Marshal(q)
-	resp, err := p.s.HTTP.Do(ctx, ti.Request{Method: http.MethodPost, URL: p.base + "/api/v1/", Body: body,
-		Header: http.Header{"Auth-Key": {p.s.AuthKey}, "Content-Type": {"application/json"}}})
+	resp, err := p.S.HTTP.Do(ctx, ti.Request{Method: http.MethodPost, URL: p.Root + "/api/v1/", Body: body,
+		Header: http.Header{"Auth-Key": {p.S.AuthKey}, "Content-Type": {"application/json"}}})
 	if err != nil {
 		return ti.Result{}, err
 	}
 	sub := q["query"].(string)
 	if resp.Status != http.StatusOK {
-		return ti.Result{}, p.s.HTTP.StatusError(resp)
+		return ti.Result{}, p.S.HTTP.StatusError(resp)
 	}
 	var a struct {
 		QueryStatus string          `json:"query_status"`
@@ -101,7 +93,7 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 		r.QuerySubtype = sub
 		return r, nil
 	case "unknown_auth_key":
-		return ti.Result{}, &ti.AuthError{Provider: "ThreatFox", ConfigKey: p.s.ConfigKey + ".Args.AuthKey", Status: resp.Status}
+		return ti.Result{}, &ti.AuthError{Provider: "ThreatFox", ConfigKey: p.S.ConfigKey + ".Args.AuthKey", Status: resp.Status}
 	case "":
 		return ti.Result{}, fmt.Errorf("ThreatFox %s: %w: no query_status", sub, ti.ErrMalformed)
 	default:

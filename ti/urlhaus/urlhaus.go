@@ -31,24 +31,16 @@ func init() {
 }
 
 // Provider is the URLhaus client.
-type Provider struct {
-	s    ti.Settings
-	base string
-}
+type Provider struct{ ti.Web }
 
 // New builds the provider; Args.AuthKey (an abuse.ch Auth-Key) is required.
 func New(s ti.Settings) (ti.Provider, error) {
-	if err := s.RequireKey(); err != nil {
+	w, err := ti.NewWeb(s, DefaultURL, types)
+	if err != nil {
 		return nil, err
 	}
-	return &Provider{s: s, base: s.URL(DefaultURL)}, nil
+	return &Provider{w}, nil
 }
-
-// Name returns "URLhaus".
-func (p *Provider) Name() string { return "URLhaus" }
-
-// Supports reports URLs, hosts (domains and IPv4) and MD5/SHA-256 payload hashes.
-func (p *Provider) Supports(t ioc.Type) bool { return types.Supports(t) }
 
 type urlEntry struct {
 	URL       string `json:"url"`
@@ -98,13 +90,13 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 		return ti.Result{}, fmt.Errorf("URLhaus: %s lookups not supported", it.Type)
 	}
 	sub := strings.Trim(strings.TrimPrefix(path, "/v1/"), "/")
-	resp, err := p.s.HTTP.Do(ctx, ti.Request{Method: http.MethodPost, URL: p.base + path, Body: []byte(form.Encode()),
-		Header: http.Header{"Auth-Key": {p.s.AuthKey}, "Content-Type": {"application/x-www-form-urlencoded"}}})
+	resp, err := p.S.HTTP.Do(ctx, ti.Request{Method: http.MethodPost, URL: p.Root + path, Body: []byte(form.Encode()),
+		Header: http.Header{"Auth-Key": {p.S.AuthKey}, "Content-Type": {"application/x-www-form-urlencoded"}}})
 	if err != nil {
 		return ti.Result{}, err
 	}
 	if resp.Status != http.StatusOK {
-		return ti.Result{}, p.s.HTTP.StatusError(resp)
+		return ti.Result{}, p.S.HTTP.StatusError(resp)
 	}
 	var a answer
 	if err := ti.DecodeJSON(resp.Body, &a); err != nil {
@@ -117,7 +109,7 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 		r.QuerySubtype = sub
 		return r, nil
 	case "unknown_auth_key":
-		return ti.Result{}, &ti.AuthError{Provider: "URLhaus", ConfigKey: p.s.ConfigKey + ".Args.AuthKey", Status: resp.Status}
+		return ti.Result{}, &ti.AuthError{Provider: "URLhaus", ConfigKey: p.S.ConfigKey + ".Args.AuthKey", Status: resp.Status}
 	case "":
 		return ti.Result{}, fmt.Errorf("URLhaus %s: %w: no query_status", sub, ti.ErrMalformed)
 	default:

@@ -38,24 +38,16 @@ func init() {
 }
 
 // Provider is the VirusTotal client.
-type Provider struct {
-	s    ti.Settings
-	base string
-}
+type Provider struct{ ti.Web }
 
 // New builds the provider; Args.AuthKey is required.
 func New(s ti.Settings) (ti.Provider, error) {
-	if err := s.RequireKey(); err != nil {
+	w, err := ti.NewWeb(s, DefaultURL, types)
+	if err != nil {
 		return nil, err
 	}
-	return &Provider{s: s, base: s.URL(DefaultURL)}, nil
+	return &Provider{w}, nil
 }
-
-// Name returns "VirusTotal".
-func (p *Provider) Name() string { return "VirusTotal" }
-
-// Supports reports IPv4, IPv6, domain, URL and hash support.
-func (p *Provider) Supports(t ioc.Type) bool { return types.Supports(t) }
 
 // URLID returns VirusTotal's identifier for a URL: unpadded base64url of the URL.
 func URLID(u string) string { return base64.RawURLEncoding.EncodeToString([]byte(u)) }
@@ -114,8 +106,8 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 	default:
 		return ti.Result{}, fmt.Errorf("VirusTotal: %s lookups not supported", it.Type)
 	}
-	resp, err := p.s.HTTP.Do(ctx, ti.Request{Method: http.MethodGet, URL: p.base + path,
-		Header: http.Header{"x-apikey": {p.s.AuthKey}}})
+	resp, err := p.S.HTTP.Do(ctx, ti.Request{Method: http.MethodGet, URL: p.Root + path,
+		Header: http.Header{"x-apikey": {p.S.AuthKey}}})
 	if err != nil {
 		return ti.Result{}, err
 	}
@@ -126,7 +118,7 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 		r.QuerySubtype, r.Reference = sub, ref
 		return r, nil
 	case resp.Status != http.StatusOK:
-		return ti.Result{}, p.s.HTTP.StatusError(resp)
+		return ti.Result{}, p.S.HTTP.StatusError(resp)
 	}
 	var o object
 	if err := ti.DecodeJSON(resp.Body, &o); err != nil {

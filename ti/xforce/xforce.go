@@ -38,28 +38,20 @@ func init() {
 }
 
 // Provider is the X-Force client.
-type Provider struct {
-	s    ti.Settings
-	base string
-}
+type Provider struct{ ti.Web }
 
 // New builds the provider. Args.ApiID is the API key and Args.AuthKey the API password
 // (msticpy's naming); both are sent with HTTP basic authentication.
 func New(s ti.Settings) (ti.Provider, error) {
-	if err := s.RequireKey(); err != nil {
+	w, err := ti.NewWeb(s, DefaultURL, types)
+	if err != nil {
 		return nil, err
 	}
 	if s.APIID == "" {
 		return nil, fmt.Errorf("XForce: %w: set %s.Args.ApiID", ti.ErrNotConfigured, s.ConfigKey)
 	}
-	return &Provider{s: s, base: s.URL(DefaultURL)}, nil
+	return &Provider{w}, nil
 }
-
-// Name returns "XForce".
-func (p *Provider) Name() string { return "XForce" }
-
-// Supports reports IPs, domains, URLs and hashes.
-func (p *Provider) Supports(t ioc.Type) bool { return types.Supports(t) }
 
 type answer struct {
 	// /ipr
@@ -107,8 +99,8 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 		return ti.Result{}, fmt.Errorf("XForce: %s lookups not supported", it.Type)
 	}
 	req, _ := http.NewRequest(http.MethodGet, "http://x", nil)
-	req.SetBasicAuth(p.s.APIID, p.s.AuthKey)
-	resp, err := p.s.HTTP.Do(ctx, ti.Request{URL: p.base + path,
+	req.SetBasicAuth(p.S.APIID, p.S.AuthKey)
+	resp, err := p.S.HTTP.Do(ctx, ti.Request{URL: p.Root + path,
 		Header: http.Header{"Authorization": {req.Header.Get("Authorization")}}})
 	if err != nil {
 		return ti.Result{}, err
@@ -120,7 +112,7 @@ func (p *Provider) Lookup(ctx context.Context, it ti.Item) (ti.Result, error) {
 		return r, nil
 	}
 	if resp.Status != http.StatusOK {
-		return ti.Result{}, p.s.HTTP.StatusError(resp)
+		return ti.Result{}, p.S.HTTP.StatusError(resp)
 	}
 	var a answer
 	if err := ti.DecodeJSON(resp.Body, &a); err != nil {
