@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,6 +13,7 @@ import (
 	"github.com/huntkit/huntkit/engine"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // newWorkspaceCmd is the workspace group: import files, list tables, run SQL, export.
@@ -170,11 +173,36 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 		Short: "Export a table or a query's result with DuckDB's COPY (csv, ndjson, parquet)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := exportFormat(format, args[1]); err != nil {
+				return cliapp.UsageError(err)
+			}
 			ws, err := app.Workspace(cmd.Context())
 			if err != nil {
 				return err
 			}
-			if err := ws.Export(cmd.Context(), args[0], args[1], format); err != nil {
+			src := args[0]
+			if bareName.MatchString(src) {
+				// a single word is a table name (DuckDB names are case-insensitive), not SQL
+				infos, err := ws.Tables(cmd.Context())
+				if err != nil {
+					return err
+				}
+				var names []string
+				for _, ti := range infos {
+					names = append(names, ti.Name)
+					if strings.EqualFold(ti.Name, src) {
+						src = ti.Name
+					}
+				}
+				if !slices.Contains(names, src) {
+					hint := " (see huntkit workspace tables)"
+					if c := suggest.Closest(src, names); c != "" {
+						hint = fmt.Sprintf(" (did you mean %q?)", c)
+					}
+					return cliapp.UsageError(fmt.Errorf("export: no table %q in the workspace%s", src, hint))
+				}
+			}
+			if err := ws.Export(cmd.Context(), src, args[1], format); err != nil {
 				return err
 			}
 			app.Infof("exported %s to %s", args[0], args[1])
@@ -184,4 +212,24 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 	export.Flags().StringVar(&format, "format", "", "csv, ndjson or parquet (default: from the file's extension)")
 	cmd.AddCommand(imp, tables, sqlCmd, export)
 	return cmd
+}
+
+// bareName matches a single identifier: workspace export reads it as a table name.
+var bareName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// exportFormat checks that the export format is known, from --format or else from the
+// file's extension (DuckDB's COPY would otherwise write CSV under any name).
+func exportFormat(format, path string) error {
+	if format != "" {
+		switch strings.ToLower(format) {
+		case "csv", "json", "ndjson", "jsonl", "parquet":
+			return nil
+		}
+		return fmt.Errorf("export: unknown --format %q (want csv, ndjson or parquet)", format)
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".json", ".jsonl", ".ndjson", ".parquet", ".pq":
+		return nil
+	}
+	return fmt.Errorf("export: cannot tell the format of %s from its extension; name one with --format csv|ndjson|parquet", path)
 }

@@ -539,6 +539,9 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 			return fmt.Errorf("save result as %s: %w", o.save, err)
 		}
 		app.Infof("saved %d rows as table %s", res.Len(), o.save)
+		if app.WorkspacePath == "" {
+			app.Infof("note: the workspace is in memory; pass --workspace FILE to keep the table")
+		}
 	}
 	return app.WriteFrame(&o.out, res)
 }

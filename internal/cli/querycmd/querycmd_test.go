@@ -270,6 +270,11 @@ func TestQueryShowsDriverWarnings(t *testing.T) {
 	if !strings.Contains(errOut, "HuntkitWarnEnv: table Broken skipped: import Broken.jsonl:2") {
 		t.Errorf("stderr lacks the warning:\n%s", errOut)
 	}
+	// --save without --workspace says the table will not outlive the run
+	_, errOut, code = run(t, "query", "HuntkitWarnEnv", "--sql", "SELECT 1", "--save", "t1", "-o", "csv")
+	if code != 0 || !strings.Contains(errOut, "saved 1 rows as table t1") || !strings.Contains(errOut, "workspace is in memory") {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
 }
 
 func TestQueryRuns(t *testing.T) {
