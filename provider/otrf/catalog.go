@@ -26,6 +26,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // Upstream locations of the project; both are configurable.
@@ -332,7 +333,17 @@ func (c *Catalog) Find(name string) (Dataset, []File, error) {
 			}
 		}
 	}
-	return Dataset{}, nil, fmt.Errorf("%q: %w", name, ErrNoDataset)
+	var names []string
+	for _, d := range c.Datasets {
+		names = append(names, d.ID)
+		for _, f := range d.Files {
+			names = append(names, f.Table())
+		}
+	}
+	if sug := suggest.Ranked(name, names, 3); len(sug) > 0 {
+		return Dataset{}, nil, fmt.Errorf("%q: %w; did you mean %s?", name, ErrNoDataset, strings.Join(sug, ", "))
+	}
+	return Dataset{}, nil, fmt.Errorf("%q: %w (see huntkit otrf list)", name, ErrNoDataset)
 }
 
 // Frame lists datasets as a Frame: ID, Title, Platform, Type, Techniques, Tactics, Tables,
@@ -346,8 +357,12 @@ func Frame(ds []Dataset) *frame.Frame {
 	for _, d := range ds {
 		var techs, tactics, tables []string
 		seen := map[string]bool{}
+		seenTech := map[string]bool{}
 		for _, t := range d.Attack {
-			techs = append(techs, t.ID())
+			if id := t.ID(); !seenTech[id] { // a technique may be listed once per tactic
+				seenTech[id] = true
+				techs = append(techs, id)
+			}
 			for _, ta := range t.Tactics {
 				if !seen[ta] {
 					seen[ta] = true

@@ -194,3 +194,32 @@ func TestDownloadErrors(t *testing.T) {
 		t.Errorf("failed downloads left files: %v", ents)
 	}
 }
+
+// A mistyped dataset id or table name suggests the closest ones; techniques listed under
+// several tactics appear once in the listing.
+func TestFindSuggestsAndFrameListsTechniquesOnce(t *testing.T) {
+	cat, err := LoadCatalog(testdata.Shared(t, "otrf/mordor_cache.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = cat.Find("windows_credential_access_host_psh_lsass_memory_dump_comsvc")
+	if !errors.Is(err, ErrNoDataset) || !strings.Contains(err.Error(), "did you mean "+lsassTable) {
+		t.Errorf("typo in a table name: %v", err)
+	}
+	if _, _, err = cat.Find("SDWIN-20101819500"); err == nil || !strings.Contains(err.Error(), "did you mean SDWIN-") {
+		t.Errorf("typo in an id: %v", err)
+	}
+	if _, _, err = cat.Find("x"); err == nil || strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("no close name: %v", err)
+	}
+	f := Frame(cat.Datasets)
+	for i := 0; i < f.Len(); i++ {
+		seen := map[string]bool{}
+		for _, tech := range strings.Split(f.Col("Techniques").Str(i), ", ") {
+			if seen[tech] {
+				t.Errorf("%s lists %s twice: %s", f.Col("ID").Str(i), tech, f.Col("Techniques").Str(i))
+			}
+			seen[tech] = true
+		}
+	}
+}
