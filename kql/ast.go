@@ -462,6 +462,8 @@ type TopNestedLevel struct {
 }
 
 // OpName returns "top-nested".
+
+// OpName returns the operator name.
 func (*TopNestedOp) OpName() string { return "top-nested" }
 
 // GenericOp is an operator the parser recognises by name but keeps as raw text (for example
@@ -472,27 +474,65 @@ type GenericOp struct {
 	Raw  string // the operator's text after its name, verbatim
 }
 
-// OpName methods.
-func (o *WhereOp) OpName() string    { return o.Name }
-func (o *ProjectOp) OpName() string  { return o.Name }
-func (*SummarizeOp) OpName() string  { return "summarize" }
-func (*CountOp) OpName() string      { return "count" }
-func (o *TakeOp) OpName() string     { return o.Name }
-func (*TopOp) OpName() string        { return "top" }
-func (o *SortOp) OpName() string     { return o.Name }
-func (*DistinctOp) OpName() string   { return "distinct" }
-func (o *JoinOp) OpName() string     { return o.Name }
-func (*UnionOp) OpName() string      { return "union" }
-func (*AsOp) OpName() string         { return "as" }
+// OpName returns the operator name.
+func (o *WhereOp) OpName() string { return o.Name }
+
+// OpName returns the operator name.
+func (o *ProjectOp) OpName() string { return o.Name }
+
+// OpName returns the operator name.
+func (*SummarizeOp) OpName() string { return "summarize" }
+
+// OpName returns the operator name.
+func (*CountOp) OpName() string { return "count" }
+
+// OpName returns the operator name.
+func (o *TakeOp) OpName() string { return o.Name }
+
+// OpName returns the operator name.
+func (*TopOp) OpName() string { return "top" }
+
+// OpName returns the operator name.
+func (o *SortOp) OpName() string { return o.Name }
+
+// OpName returns the operator name.
+func (*DistinctOp) OpName() string { return "distinct" }
+
+// OpName returns the operator name.
+func (o *JoinOp) OpName() string { return o.Name }
+
+// OpName returns the operator name.
+func (*UnionOp) OpName() string { return "union" }
+
+// OpName returns the operator name.
+func (*AsOp) OpName() string { return "as" }
+
+// OpName returns the operator name.
 func (o *MvExpandOp) OpName() string { return o.Name }
-func (o *ParseOp) OpName() string    { return o.Name }
+
+// OpName returns the operator name.
+func (o *ParseOp) OpName() string { return o.Name }
+
+// OpName returns the operator name.
 func (*MakeSeriesOp) OpName() string { return "make-series" }
-func (*SerializeOp) OpName() string  { return "serialize" }
-func (*EvaluateOp) OpName() string   { return "evaluate" }
-func (*InvokeOp) OpName() string     { return "invoke" }
-func (*RenderOp) OpName() string     { return "render" }
-func (*MvApplyOp) OpName() string    { return "mv-apply" }
-func (o *GenericOp) OpName() string  { return o.Name }
+
+// OpName returns the operator name.
+func (*SerializeOp) OpName() string { return "serialize" }
+
+// OpName returns the operator name.
+func (*EvaluateOp) OpName() string { return "evaluate" }
+
+// OpName returns the operator name.
+func (*InvokeOp) OpName() string { return "invoke" }
+
+// OpName returns the operator name.
+func (*RenderOp) OpName() string { return "render" }
+
+// OpName returns the operator name.
+func (*MvApplyOp) OpName() string { return "mv-apply" }
+
+// OpName returns the operator name.
+func (o *GenericOp) OpName() string { return o.Name }
 
 // Loc is embedded in every node; its field name keeps the Span method free.
 type Loc = Span
