@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // ErrNoColumn is returned (wrapped) by DecodeFrame when the column does not exist.
@@ -136,7 +137,7 @@ func (r *Result) Frame() *frame.Frame {
 func DecodeFrame(f *frame.Frame, column string, opts ...Option) (*frame.Frame, error) {
 	col := f.Col(column)
 	if col == nil {
-		return nil, fmt.Errorf("decode: column %q: %w (have %v)", column, ErrNoColumn, f.Names())
+		return nil, fmt.Errorf("decode: column %q: %w (%s)", column, ErrNoColumn, suggest.Columns(column, f.Names()))
 	}
 	o := defaults()
 	for _, f := range opts {

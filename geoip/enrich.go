@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // Columns names the columns EnrichFrame adds, in order.
@@ -32,7 +33,7 @@ func (e *PartialError) Unwrap() error { return e.First }
 func EnrichFrame(ctx context.Context, p Provider, f *frame.Frame, column string) (*frame.Frame, error) {
 	col := f.Col(column)
 	if col == nil {
-		return nil, fmt.Errorf("enrich column %q: %w (columns: %v)", column, ErrNoColumn, f.Names())
+		return nil, fmt.Errorf("enrich column %q: %w (%s)", column, ErrNoColumn, suggest.Columns(column, f.Names()))
 	}
 	n := f.Len()
 	// rowIdx[i] is the index into uniq of row i, -1 for null/empty.

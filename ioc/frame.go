@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // ErrNoColumn is returned (wrapped) by ExtractFrame when the column does not exist.
@@ -29,7 +30,7 @@ const (
 func ExtractFrame(f *frame.Frame, column string, opts ...Option) (*frame.Frame, error) {
 	col := f.Col(column)
 	if col == nil {
-		return nil, fmt.Errorf("extract IoCs: column %q: %w (have %v)", column, ErrNoColumn, f.Names())
+		return nil, fmt.Errorf("extract IoCs: column %q: %w (%s)", column, ErrNoColumn, suggest.Columns(column, f.Names()))
 	}
 	return ExtractColumn(col, opts...), nil
 }

@@ -1,6 +1,7 @@
 package ioc
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -408,8 +409,11 @@ func TestExtractFrame(t *testing.T) {
 	if out.Col(ColInput).Str(2) != "nslookup evil.com 10.0.0.1" {
 		t.Errorf("Input = %q", out.Col(ColInput).Str(2))
 	}
-	if _, err := ExtractFrame(in, "nope"); err == nil || !strings.Contains(err.Error(), "nope") {
+	if _, err := ExtractFrame(in, "nope"); err == nil || !strings.Contains(err.Error(), "nope") || !errors.Is(err, ErrNoColumn) {
 		t.Errorf("missing column error = %v", err)
+	}
+	if _, err := ExtractFrame(in, "commandline"); err == nil || !strings.Contains(err.Error(), `did you mean "CommandLine"?`) {
+		t.Errorf("mistyped column error = %v", err)
 	}
 }
 

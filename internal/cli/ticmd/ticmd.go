@@ -17,6 +17,7 @@ import (
 
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/internal/suggest"
 	"github.com/huntkit/huntkit/ti"
 	_ "github.com/huntkit/huntkit/ti/all" // register every provider
 )
@@ -184,12 +185,12 @@ func readItems(ctx context.Context, app *cliapp.App, o *lookupOpts, args []strin
 		}
 		col := t.Col(o.column)
 		if col == nil {
-			return nil, cliapp.UsageError(fmt.Errorf("%s: no column %q (columns: %s)", o.in, o.column, strings.Join(t.Names(), ", ")))
+			return nil, cliapp.UsageError(fmt.Errorf("%s: no column %q (%s)", o.in, o.column, suggest.Columns(o.column, t.Names())))
 		}
 		var tc *frame.Column
 		if o.typeColumn != "" {
 			if tc = t.Col(o.typeColumn); tc == nil {
-				return nil, cliapp.UsageError(fmt.Errorf("%s: no column %q (columns: %s)", o.in, o.typeColumn, strings.Join(t.Names(), ", ")))
+				return nil, cliapp.UsageError(fmt.Errorf("%s: no column %q (%s)", o.in, o.typeColumn, suggest.Columns(o.typeColumn, t.Names())))
 			}
 		}
 		for i := 0; i < t.Len(); i++ {

@@ -15,6 +15,7 @@ import (
 	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/internal/suggest"
 	"github.com/huntkit/huntkit/whois"
 )
 
@@ -156,7 +157,7 @@ func collect(ctx context.Context, app *cliapp.App, o *options, args []string) ([
 		}
 		col := tbl.Col(o.column)
 		if col == nil {
-			return nil, cliapp.UsageError(fmt.Errorf("%s: no column %q (columns: %s)", o.in, o.column, strings.Join(tbl.Names(), ", ")))
+			return nil, cliapp.UsageError(fmt.Errorf("%s: no column %q (%s)", o.in, o.column, suggest.Columns(o.column, tbl.Names())))
 		}
 		seen := map[string]bool{}
 		for i := 0; i < col.Len(); i++ {
