@@ -83,13 +83,16 @@
   chart.on('finished', done);
   chart.setOption({
     animation: n < 5000,
-    grid: { left: 190, right: yZoom ? 60 : 30, top: 40, bottom: 70 },
+    useUTC: true, // times are shown in UTC everywhere (tooltips, range text, markers)
+    grid: { left: 190, right: yZoom ? 60 : 30, top: 40, bottom: 92 },
     legend: cfg.mode === 'values' && series.length > 1 ? { type: 'scroll', top: 5 } : undefined,
     tooltip: tooltip,
     toolbox: { feature: { brush: { type: ['lineX', 'clear'], title: { lineX: 'select a time range', clear: 'clear selection' } },
       dataZoom: { yAxisIndex: 'none' }, restore: {}, saveAsImage: {} } },
     brush: { xAxisIndex: 'all', brushLink: 'all', throttleType: 'debounce', throttleDelay: 150, outOfBrush: { colorAlpha: 1 } },
-    xAxis: { type: 'time', name: cfg.time },
+    xAxis: { type: 'time', name: cfg.time + ' (UTC)', nameLocation: 'middle', nameGap: 28,
+      axisLabel: { hideOverlap: true, formatter: { year: '{yyyy}', month: '{MMM} {yyyy}', day: '{MMM} {d}', hour: '{HH}:{mm}',
+        minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}.{SSS}' } } },
     yAxis: yAxis,
     dataZoom: [{ type: 'slider', xAxisIndex: 0, filterMode: 'weakFilter', bottom: 15 }, { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' }]
       .concat(yZoom ? [{ type: 'slider', yAxisIndex: 0, right: 10, startValue: 0, endValue: 24 }, { type: 'inside', yAxisIndex: 0, zoomOnMouseWheel: false, moveOnMouseWheel: true }] : []),
