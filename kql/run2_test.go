@@ -115,5 +115,13 @@ func init() {
 		runCase{name: "has_any tabular", query: `let terms = datatable(t:string)["WHOAMI", "notepad.exe"]; Events | where CommandLine has_any (terms) | project EventID`, want: "EventID\n4688\n4625"},
 		runCase{name: "top-nested two levels", query: `Events | top-nested 1 of Computer by n = count(), top-nested 2 of EventID by max(TimeGenerated)`, want: "Computer|n|EventID|aggregated_EventID\nHostA|2|4688|2021-06-01T11:10:00Z"},
 		runCase{name: "top-nested per parent", query: `datatable(h:string, u:string)["a", "x", "a", "x", "a", "y", "b", "z", "b", "z", "b", "w", "b", "w", "b", "w", "c", "q"] | top-nested 2 of h by hc = count(), top-nested 1 of u by uc = count() | sort by h asc`, want: "h|hc|u|uc\na|3|x|2\nb|5|w|3"},
+		runCase{name: "make-series by, no range", query: `datatable(t:datetime, k:string, v:long)[datetime(2021-01-01 00:10), "a", 1, datetime(2021-01-01 02:20), "a", 2, datetime(2021-01-01 01:05), "b", 5] | make-series s = sum(v) default = 0 on t step 1h by k | sort by k asc | project k, s`, want: "k|s\na|[1,0,2]\nb|[0,5,0]"},
+		runCase{name: "make-series avg default null", query: `datatable(t:datetime, v:real)[datetime(2021-01-01 00:10), 1.0, datetime(2021-01-01 00:20), 3.0, datetime(2021-01-01 02:00), 4.0] | make-series a = avg(v) on t from datetime(2021-01-01) to datetime(2021-01-01 03:00) step 1h | project a`, want: "a\n[2,0,4]"},
+		runCase{name: "union operator", query: `Nums | union (print n = 100, f = 0.0) | summarize max(n)`, want: "max_n\n100"},
+		runCase{name: "parse-where", query: `datatable(s:string)["id=1", "nothing", "id=22"] | parse-where s with "id=" id:long | project id`, want: "id\n1\n22"},
+		runCase{name: "join hint", query: `Logons | join hint.strategy=broadcast kind=inner (Logons | distinct Account) on Account | count`, want: "Count\n4"},
+		runCase{name: "let view", query: `let v = view () { Nums | where n > 0 }; v | count`, want: "Count\n2"},
+		runCase{name: "dynamic compare number", query: `Events | where Props.a > 1 | count`, want: "Count\n2"},
+		runCase{name: "tostring dynamic string", query: `Events | where tostring(Props.b.c) == "x" | count`, want: "Count\n1"},
 	)
 }
