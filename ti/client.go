@@ -127,6 +127,9 @@ type provEntry struct {
 	concurrency int
 	ttl, negTTL time.Duration
 	authErr     atomic.Pointer[AuthError]
+	// limited holds the message of the first lookup that kept getting 429 after its retries
+	// (a spent quota): the provider's remaining items are then not sent.
+	limited atomic.Pointer[string]
 }
 
 // ProviderInfo describes a provider a Client uses.
@@ -574,13 +577,15 @@ func (c *Client) runProvider(ctx context.Context, p *provEntry, js []job, rows [
 	})
 }
 
-// skip marks jobs failed without a call when the context is done or the provider has
-// already refused our credentials.
+// skip marks jobs failed without a call when the context is done, the provider has
+// already refused our credentials, or it kept answering 429 (quota spent).
 func (c *Client) skip(ctx context.Context, p *provEntry, js []job, rows []Row, tick func()) bool {
 	var status Status
 	var msg string
 	if a := p.authErr.Load(); a != nil {
 		status, msg = StatusAuthFailed, a.Error()
+	} else if l := p.limited.Load(); l != nil {
+		status, msg = StatusRateLimited, p.name+": not looked up: the service kept refusing requests ("+*l+"); try again later"
 	} else if err := ctx.Err(); err != nil {
 		status, msg = StatusCancelled, fmt.Sprintf("%s: not looked up: %v", p.name, err)
 	} else {
@@ -661,6 +666,9 @@ func (c *Client) fail(ctx context.Context, p *provEntry, r *Row, err error) {
 		msg = p.name + ": " + msg
 	}
 	r.Message = msg
+	if r.Status == StatusRateLimited {
+		p.limited.CompareAndSwap(nil, &msg)
+	}
 }
 
 // Failed reports whether a row's status counts as a failure (anything but ok, not_public

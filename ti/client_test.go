@@ -267,6 +267,31 @@ func TestAuthFailureIsOneClearErrorWithoutRetries(t *testing.T) {
 	}
 }
 
+// A provider whose quota is spent answers 429 to everything: once one item has used up its
+// retries, the rest of the batch is not sent (no retry storm at the rate limit), and every
+// row is kept with StatusRateLimited.
+func TestQuotaExhaustedStopsTheProvider(t *testing.T) {
+	srv := titest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
+		titest.JSON(w, 429, []byte(`{"error":{"code":"QuotaExceededError"}}`))
+	})
+	c := titest.Client(t, "Fake", srv.URL, ti.WithConcurrency(1))
+	rows, err := c.LookupRows(context.Background(), items("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"))
+	if got := srv.Hits.Load(); got != 3 {
+		t.Errorf("server saw %d requests, want 3 (one item's attempts, then none)", got)
+	}
+	if len(rows) != 5 {
+		t.Fatalf("%d rows, want 5", len(rows))
+	}
+	for _, r := range rows {
+		if r.Status != ti.StatusRateLimited || !strings.Contains(r.Message, "429") {
+			t.Errorf("%s: status %v %q", r.Ioc, r.Status, r.Message)
+		}
+	}
+	if !errors.Is(err, ti.ErrLookupsFailed) {
+		t.Errorf("err %v", err)
+	}
+}
+
 func TestSlowServerCancelledByContext(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
