@@ -348,3 +348,18 @@ func TestListsOfStringsStayStrings(t *testing.T) {
 		t.Errorf("json = %s", got)
 	}
 }
+
+func TestRegisteredDynamicIsJSON(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	if err := w.Register(ctx, "x", sample()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := w.Query(ctx, `SELECT json_type(Extra) AS t, Extra->>'a' AS a, Extra->>1 AS second FROM x ORDER BY TimeGenerated, Computer`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Col("t").Str(0) != "OBJECT" || f.Col("a").Str(0) != "1" || !f.Col("t").IsNull(1) || f.Col("second").Str(2) != "y" {
+		t.Errorf("registered dynamic column: %v %v %v", f.Row(0), f.Row(1), f.Row(2))
+	}
+}

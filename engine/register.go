@@ -46,7 +46,13 @@ func (w *Workspace) Register(ctx context.Context, table string, f *frame.Frame) 
 		}
 		ddl.WriteString(QuoteIdent(c.Name()))
 		ddl.WriteByte(' ')
-		ddl.WriteString(sqlType(c.Type()))
+		if c.Type() == frame.Dynamic {
+			// The appender would store JSON text as a JSON string; append the text to a
+			// VARCHAR column and convert it to JSON afterwards.
+			ddl.WriteString("VARCHAR")
+		} else {
+			ddl.WriteString(sqlType(c.Type()))
+		}
 	}
 	ddl.WriteString(")")
 	conn, err := w.db.Conn(ctx)
@@ -82,6 +88,18 @@ func (w *Workspace) Register(ctx context.Context, table string, f *frame.Frame) 
 		}
 		return app.Close()
 	})
+	if err == nil {
+		for _, c := range f.Columns() {
+			if c.Type() != frame.Dynamic {
+				continue
+			}
+			col := QuoteIdent(c.Name())
+			if _, aerr := conn.ExecContext(ctx, "ALTER TABLE "+QuoteIdent(table)+" ALTER "+col+" TYPE JSON USING json("+col+")"); aerr != nil {
+				err = sqlError(ctx, aerr)
+				break
+			}
+		}
+	}
 	if err != nil {
 		// Do not leave a half-filled table behind.
 		_, _ = w.db.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+QuoteIdent(table))
