@@ -240,7 +240,9 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 		if err != nil {
 			return nil, err
 		}
-		sql, err := kql.Compile(text, cat)
+		// The probe lets `evaluate bag_unpack` read the bag keys from the data.
+		probe := func(sql string) (*frame.Frame, error) { return d.ws.Query(ctx, sql) }
+		sql, err := kql.Compile(text, cat, kql.WithProbe(probe))
 		if err != nil {
 			return nil, err
 		}

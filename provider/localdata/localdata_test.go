@@ -155,3 +155,15 @@ func TestBadFileOnlyFailsItsTable(t *testing.T) {
 		}
 	}
 }
+
+func TestKQLBagUnpack(t *testing.T) {
+	d := newDriver(t)
+	f, err := d.Query(context.Background(), query.Request{Language: "kql",
+		Text: `datatable(Computer:string, Props:dynamic)["WKS-01", dynamic({"Tactic":"Execution","Score":7})] | evaluate bag_unpack(Props)`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Col("Tactic") == nil || f.Col("Tactic").Str(0) != "Execution" || f.Col("Score").Int(0) != 7 {
+		t.Errorf("bag_unpack gave %v %v", f.Fields(), f.Row(0))
+	}
+}
