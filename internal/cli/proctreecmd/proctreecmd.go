@@ -155,7 +155,7 @@ Roles for --col: ` + roleNames(),
 				args[0], tr.Schema.Name, mode, s.Processes, s.RootProcesses, s.LeafProcesses, s.BranchProcesses,
 				s.IsolatedProcesses, s.LargestTreeDepth, s.SynthesizedParents)
 			if p := tr.Partial(); p != nil {
-				app.Warnf("%v", p)
+				app.Warnf("%s: %v", args[0], p)
 			}
 			switch {
 			case summary:

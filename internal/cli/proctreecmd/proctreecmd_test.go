@@ -141,3 +141,18 @@ func TestNoProcessEventsIsAnError(t *testing.T) {
 		t.Errorf("html written: %v", err)
 	}
 }
+
+// The warning about rows with unusable start times names the input file.
+func TestBadTimeWarningNamesFile(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "badtime.csv")
+	csv := "TimeGenerated,EventID,Computer,NewProcessName,NewProcessId,ProcessId,ParentProcessName,CommandLine\n" +
+		"2024-01-01T10:00:00Z,4688,h,C:\\a.exe,0x10,0x4,C:\\p.exe,a\n" +
+		"garbage,4688,h,C:\\b.exe,0x11,0x10,C:\\a.exe,b\n"
+	if err := os.WriteFile(in, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code := run(t, in, "--summary")
+	if code != 0 || !strings.Contains(errs, "badtime.csv: process tree: unusable process start time") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}

@@ -158,6 +158,14 @@ func read(ctx context.Context, app *cliapp.App, path string) (*frame.Frame, erro
 	return f, nil
 }
 
+// displayName names the input in a page title: the file's base name, or "stdin".
+func displayName(path string) string {
+	if path == "-" {
+		return "stdin"
+	}
+	return filepath.Base(path)
+}
+
 func splitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {
@@ -192,7 +200,7 @@ paging, row details on click and export of the filtered rows to CSV. It works of
 				opts = append(opts, vis.Columns(splitList(cols)...))
 			}
 			if h.Title == "" {
-				opts = append(opts, vis.Title(filepath.Base(args[0])))
+				opts = append(opts, vis.Title(displayName(args[0])))
 			}
 			return Write(app, &h, "data", func(w io.Writer) error { return vis.DataViewer(w, f, opts...) })
 		},
@@ -255,6 +263,9 @@ from its time to its end time. Zoom with the wheel or the slider, hover for --to
 				opts = append(opts, vis.TooltipColumns(splitList(tips)...))
 			}
 			opts = append(opts, vis.Markers(ms...))
+			if h.Title == "" {
+				opts = append(opts, vis.Title("Timeline: "+displayName(args[0])))
+			}
 			return Write(app, &h, "timeline", func(w io.Writer) error { return vis.Timeline(w, f, opts...) })
 		},
 	}
@@ -302,6 +313,9 @@ column.`,
 			}
 			if tips != "" {
 				opts = append(opts, vis.TooltipColumns(splitList(tips)...))
+			}
+			if h.Title == "" {
+				opts = append(opts, vis.Title("Map: "+displayName(args[0])))
 			}
 			return Write(app, &h, "map", func(w io.Writer) error { return vis.Map(w, f, opts...) })
 		},

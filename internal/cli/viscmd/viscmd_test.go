@@ -146,3 +146,31 @@ func TestOpenUsesBrowserEnv(t *testing.T) {
 		t.Errorf("missing browser: exit %d, %q", code, errs)
 	}
 }
+
+// Without --title, a page is titled after its input (the data viewer by the file name, the
+// timeline and map as "Timeline: FILE" / "Map: FILE", stdin as "stdin"), so several open
+// views can be told apart.
+func TestDefaultTitlesNameTheInput(t *testing.T) {
+	in := writeCSV(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"", []string{"view", in}, "<title>events.csv</title>"},
+		{events, []string{"view", "-"}, "<title>stdin</title>"},
+		{"", []string{"timeline", in}, "<title>Timeline: events.csv</title>"},
+		{"", []string{"map", in}, "<title>Map: events.csv</title>"},
+	} {
+		out := filepath.Join(dir, "v.html")
+		_, errs, code := run(t, tc.stdin, append(tc.args, "--html", out)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, errs)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil || !strings.Contains(string(b), tc.want) {
+			t.Errorf("%v: want %s in the page (%v)", tc.args, tc.want, err)
+		}
+	}
+}
