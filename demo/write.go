@@ -98,10 +98,24 @@ func stream(ctx context.Context, dir string, opt Options) (*GroundTruth, error) 
 	return ds.Truth, writeMeta(dir, ds, true)
 }
 
-// prepare creates dir and removes the manifest and table files of an earlier run.
+// MarkerFile marks a folder as the demo's own, so a later run may clear it.
+const MarkerFile = ".huntkit-demo"
+
+// ErrNotDemoDir is returned when the output folder holds other files and was not written
+// by the demo: the demo never deletes files it did not make.
+var ErrNotDemoDir = errors.New("folder holds other files and no demo data")
+
+// prepare creates dir and removes the manifest and table files of an earlier run. A folder
+// that already holds files must carry the demo's marker or manifest.
 func prepare(dir string) error {
+	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 && !isDemoDir(dir) {
+		return fmt.Errorf("demo: %s: %w; choose an empty or new folder with --dir", dir, ErrNotDemoDir)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("demo: create %s: %w", dir, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, MarkerFile), []byte("huntkit demo data; safe to delete\n"), 0o644); err != nil {
+		return fmt.Errorf("demo: %w", err)
 	}
 	_ = os.Remove(filepath.Join(dir, ManifestFile))
 	for _, name := range TableNames {
@@ -109,6 +123,16 @@ func prepare(dir string) error {
 		_ = os.RemoveAll(filepath.Join(dir, name))
 	}
 	return nil
+}
+
+// isDemoDir reports whether dir was written by the demo (this version or an older one).
+func isDemoDir(dir string) bool {
+	for _, f := range []string{MarkerFile, ManifestFile} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // TableFiles returns the Parquet files holding table in dir: one file, or the day parts
