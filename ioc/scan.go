@@ -8,6 +8,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // scanner finds indicators in one text. It walks the text once, line by line; a line with
@@ -694,10 +696,20 @@ func (sc *scanner) url(i, colon int) int {
 		hostType, hostVal, scope = IPv6, strings.ToLower(lit), IPScope(addr)
 		h1 = h0 + cl + 1
 		hA, hB = h0+1, h0+cl
+	} else if end, d, ok := sc.idnHost(h0); ok {
+		// An internationalised host ("münchen.de") is reported as its A-label
+		// ("xn--mnchen-3ya.de").
+		hA, hB, h1 = h0, end, end
+		hostType, hostVal = DNS, d
 	} else {
 		h1 = h0
 		for h1 < authEnd && cls[s[h1]]&cHost != 0 {
 			h1++
+		}
+		if h1 < n && s[h1] >= utf8.RuneSelf {
+			if r, _ := utf8.DecodeRuneInString(s[h1:]); unicode.IsLetter(r) || unicode.IsMark(r) {
+				return 0 // a host cut short by a letter idnHost did not take
+			}
 		}
 		for h1 > h0 && (s[h1-1] == '.' || s[h1-1] == '-') {
 			h1--
@@ -1102,4 +1114,41 @@ func quotedFileName(seg string) bool {
 		}
 	}
 	return fileNameEnd(seg)
+}
+
+// idnHost reads an internationalised host name at h0 (ASCII host bytes and Unicode letters,
+// digits and marks, at least one of them non-ASCII) and returns its end and its validated
+// A-label form ("xn--..."). A plain ASCII host returns false at once.
+func (sc *scanner) idnHost(h0 int) (int, string, bool) {
+	s := sc.line
+	e := h0
+	for e < len(s) && s[e] < utf8.RuneSelf && cls[s[e]]&cHost != 0 {
+		e++
+	}
+	if e == len(s) || s[e] < utf8.RuneSelf {
+		return 0, "", false
+	}
+	for e < len(s) {
+		if c := s[e]; c < utf8.RuneSelf {
+			if cls[c]&cHost == 0 {
+				break
+			}
+			e++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[e:])
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+			break
+		}
+		e += size
+	}
+	for e > h0 && (s[e-1] == '.' || s[e-1] == '-') {
+		e--
+	}
+	a, err := idna.Lookup.ToASCII(s[h0:e])
+	if err != nil || a == s[h0:e] {
+		return 0, "", false
+	}
+	d, ok := sc.cfg.checkDomain(a)
+	return e, d, ok
 }
