@@ -9,11 +9,22 @@
   for (var j = 0; j < n; j++) { var p = C.parent[j]; if (p === null || p < 0) roots.push(j); else kids[p].push(j); }
   var cm = HK.colorMap(C.color);
   var legend = document.getElementById('hk-legend');
-  cm.keys.slice(0, 12).forEach(function (k) {
+  // every coloured value, then how many values share the grey
+  var ncol = Math.min(cm.keys.length, HK.palette.length);
+  cm.keys.slice(0, ncol).forEach(function (k) {
     var s = document.createElement('span');
     s.innerHTML = '<i class="hk-dot" style="background:' + cm.map[k] + '"></i>' + HK.esc(k || '(none)') + ' (' + cm.counts[k] + ')';
     legend.appendChild(s);
   });
+  if (cm.keys.length > ncol) {
+    var more = document.createElement('span'), rest = 0;
+    cm.keys.slice(ncol).forEach(function (k) { rest += cm.counts[k]; });
+    more.innerHTML = '<i class="hk-dot" style="background:#999999"></i>' + (cm.keys.length - ncol) + ' more (' + rest + ')';
+    legend.appendChild(more);
+  }
+  // with several hosts, each root line names its host
+  var multiHost = false;
+  for (var h = 1; h < n && !multiHost; h++) if (C.host[h] !== C.host[0]) multiHost = true;
   var tipCols = (cfg.tips || []).map(function (name) { return { name: name.slice(4), type: HK.col(d, name).type, v: C[name] }; });
   function tipText(i) {
     var lines = [C.name[i] + '  (pid ' + C.pid[i] + ')' + (C.synth[i] ? '  [inferred parent]' : '')];
@@ -38,7 +49,8 @@
     var lbl = document.createElement('span'); lbl.className = 'hk-lbl'; lbl.textContent = (C.label[i] || C.name[i]) + ' [' + C.pid[i] + ']';
     lbl.onclick = function () { details(i); };
     var meta = document.createElement('span'); meta.className = 'hk-meta';
-    meta.textContent = (C.time[i] !== null ? HK.fmtTime(C.time[i]) + '  ' : '') + (kids[i].length ? '(' + kids[i].length + ') ' : '') + (C.cmdline[i] || '');
+    meta.textContent = (multiHost && (C.parent[i] === null || C.parent[i] < 0) && C.host[i] ? C.host[i] + '  ' : '') +
+      (C.time[i] !== null ? HK.fmtTime(C.time[i]) + '  ' : '') + (kids[i].length ? '(' + kids[i].length + ') ' : '') + (C.cmdline[i] || '');
     row.appendChild(tog); row.appendChild(dot); row.appendChild(lbl); row.appendChild(meta);
     var box = document.createElement('div'); box.className = 'hk-kids'; box.hidden = true;
     node.appendChild(row); node.appendChild(box);
