@@ -1,6 +1,7 @@
 package whois
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -89,12 +90,14 @@ func Frame(results []Result) *frame.Frame {
 	return frame.MustNew(cols...)
 }
 
-// Failed returns the number of results with an error and the first error.
+// Failed returns the number of results with an error and the first error. A private or
+// reserved address (ErrNotPublic) is reported in its row but is not a failure, as in the ti
+// and geoip packages: logs are full of them and a batch over them must not fail.
 func Failed(results []Result) (int, error) {
 	var n int
 	var first error
 	for i := range results {
-		if results[i].Err != nil {
+		if results[i].Err != nil && !errors.Is(results[i].Err, ErrNotPublic) {
 			n++
 			if first == nil {
 				first = results[i].Err

@@ -339,8 +339,8 @@ func TestLookupAllAndFrame(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, first := Failed(res)
-	if n != 2 || !errors.Is(first, ErrNotFound) {
+	n, first := Failed(res) // the 404; the private address is reported, not failed
+	if n != 1 || !errors.Is(first, ErrNotFound) {
 		t.Errorf("failed %d, first %v", n, first)
 	}
 	f := Frame(res)
