@@ -202,7 +202,8 @@ func New(ctx context.Context, opts ...Option) (*Client, error) {
 	if len(c.provs) == 0 {
 		msg := "none selected and none configured: add entries under " + Section + " in the config or name providers (key-less: Tor, LocalFeed, GreyNoise community)"
 		if len(c.warnings) > 0 {
-			msg += "; " + strings.Join(c.warnings, "; ")
+			// Entries exist but none could be built: their errors are what to fix.
+			msg = "every configured provider failed to start: " + strings.Join(c.warnings, "; ")
 		}
 		return nil, fmt.Errorf("%w: %s", ErrNoProviders, msg)
 	}

@@ -478,6 +478,12 @@ func TestConfigSelection(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "TIProviders.Fake.Args.RateLimit") {
 		t.Errorf("bad rate: %v", err)
 	}
+	// Configured entries that all fail to start: the message leads with what to fix, not
+	// with "none configured".
+	_, err = ti.New(context.Background(), ti.WithConfig(bad))
+	if !errors.Is(err, ti.ErrNoProviders) || strings.Contains(err.Error(), "none configured") || !strings.Contains(err.Error(), "TIProviders.Fake.Args.RateLimit") {
+		t.Errorf("all configured providers broken: %v", err)
+	}
 }
 
 func TestProgress(t *testing.T) {
