@@ -260,6 +260,16 @@ func checkEnv(st *query.Store, env string) error {
 			return nil
 		}
 	}
+	return envError(err)
+}
+
+// envError makes an unknown-environment error a usage error; when no name is close enough
+// to suggest, it points at the list.
+func envError(err error) error {
+	var nf *query.NotFoundError
+	if errors.As(err, &nf) && len(nf.Suggestions) == 0 {
+		err = fmt.Errorf("%w (see huntkit providers)", err)
+	}
 	return cliapp.UsageError(err)
 }
 
@@ -429,7 +439,7 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 	}
 	env, err := query.LookupEnv(args[0])
 	if err != nil {
-		return cliapp.UsageError(err)
+		return envError(err)
 	}
 	dialect := env.Dialect
 	if dialect == nil {

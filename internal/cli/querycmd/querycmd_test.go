@@ -193,6 +193,8 @@ func TestQueryErrors(t *testing.T) {
 		{[]string{"query", "LogAnalytics", "--queries", "/nonexistent/dir", "X.y"}, 2, "--queries /nonexistent/dir"},
 		{[]string{"query", "LogAnalytics", "WindowsSecurity.list_host_logons", "--queries", dir, "-p", "host_name=a"}, 1, "MSSentinel: driver not built yet"},
 		{[]string{"query", "Splunk", "--kql", "T | take 1"}, 1, "Splunk: driver not built yet"},
+		{[]string{"query", "Nope", "--sql", "select 1"}, 2, `unknown data environment "Nope" (see huntkit providers)`},
+		{[]string{"queries", "--env", "Nope"}, 2, `unknown data environment "Nope" (see huntkit providers)`},
 	}
 	for _, tc := range cases {
 		_, errOut, code := run(t, tc.args...)
