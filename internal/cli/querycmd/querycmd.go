@@ -187,10 +187,15 @@ names.`,
 	cliapp.AddOutputFlags(cmd, &out)
 
 	listCmd := &cobra.Command{
-		Use:   "list",
-		Short: "List query templates",
-		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return list("") },
+		Use:   "list [REGEX]",
+		Short: "List query templates (optionally those matching REGEX)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				return list(args[0])
+			}
+			return list("")
+		},
 	}
 	cliapp.AddOutputFlags(listCmd, &out)
 	searchCmd := &cobra.Command{

@@ -174,6 +174,21 @@ func TestQueryPrintHostile(t *testing.T) {
 	}
 }
 
+// "queries list REGEX" filters like "queries REGEX" and "queries search REGEX".
+func TestQueriesListFilters(t *testing.T) {
+	dir := templatesDir(t)
+	want, errOut, code := run(t, "queries", "search", "logon_session", "--queries", dir, "-o", "csv")
+	if code != 0 || !strings.Contains(want, "WindowsSecurity.get_host_logon") {
+		t.Fatalf("search: exit %d, %s\n%s", code, errOut, want)
+	}
+	for _, args := range [][]string{{"queries", "list", "logon_session"}, {"queries", "logon_session"}} {
+		out, errOut, code := run(t, append(args, "--queries", dir, "-o", "csv")...)
+		if code != 0 || out != want {
+			t.Errorf("%v: exit %d, %s\n%s\nwant\n%s", args, code, errOut, out, want)
+		}
+	}
+}
+
 func TestQueryErrors(t *testing.T) {
 	dir := templatesDir(t)
 	cases := []struct {
