@@ -78,8 +78,22 @@ func Timeline(w io.Writer, f *frame.Frame, opts ...Option) error {
 	if title == "" {
 		title = "Timeline"
 	}
+	// rows left out (no usable time, or over MaxRows) are said in the subtitle, not hidden
+	noTime := 0
+	for _, i := range rows {
+		if tc.IsNull(i) {
+			noTime++
+		}
+	}
+	sub := fmt.Sprintf("%d events (%s)", len(rows)-noTime, cfg["mode"])
+	if len(rows) < f.Len() {
+		sub = fmt.Sprintf("first %d of %d rows: ", len(rows), f.Len()) + sub
+	}
+	if noTime > 0 {
+		sub += fmt.Sprintf("; %d rows without a usable time in %s left out", noTime, tc.Name())
+	}
 	p := &page{
-		title: title, sub: fmt.Sprintf("%d events (%s)", len(rows), cfg["mode"]),
+		title: title, sub: sub,
 		libs: []string{"echarts.min.js"}, body: `<div class="hk-bar"><span id="hk-range"></span><span id="hk-selection"></span></div><div id="hk-chart" class="hk-chart"></div>`,
 		config: cfg, data: encodeColumns(cols, rows, f.Len()), script: "timeline.js",
 	}
@@ -96,10 +110,17 @@ func timeColumn(f *frame.Frame, name string) (*frame.Column, error) {
 			return nil, err
 		}
 	} else {
-		for _, col := range f.Columns() {
-			if col.Type() == frame.Time {
+		// a well-known event-time column first (OTRF tables carry a zone-less local
+		// EventTime before the UTC @timestamp), else the first time column
+		for _, n := range []string{"TimeGenerated", "Timestamp", "TimeCreated", "@timestamp", "UtcTime"} {
+			if col := colOf(f, n); col != nil && col.Type() == frame.Time {
 				c = col
 				break
+			}
+		}
+		for _, col := range f.Columns() {
+			if c == nil && col.Type() == frame.Time {
+				c = col
 			}
 		}
 		if c == nil {
