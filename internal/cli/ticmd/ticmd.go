@@ -287,9 +287,16 @@ func providersFrame(cfg ti.ConfigSource) *frame.Frame {
 					configured[i] = "yes (secondary)"
 				}
 			}
+			if strings.HasPrefix(configured[i], "yes") {
+				if msg := secretProblem(cfg, key); msg != "" {
+					configured[i] = msg
+				}
+			}
 			if v, ok := cfg.Lookup(key + "RateLimit"); ok {
 				if rt, err := ti.ParseRate(fmt.Sprint(v)); err == nil {
 					rates[i] = rt.String() + " (configured)"
+				} else {
+					rates[i] = "invalid " + key + "RateLimit"
 				}
 			}
 		}
@@ -299,6 +306,27 @@ func providersFrame(cfg ti.ConfigSource) *frame.Frame {
 	return frame.MustNew(frame.NewStrings("Provider", names), frame.NewStrings("Aliases", aliases),
 		frame.NewStrings("IocTypes", types), frame.NewStrings("Configured", configured), frame.NewStrings("ConfigEntry", entryCol),
 		frame.NewStrings("RateLimit", rates), frame.NewStrings("FreeTier", limits), frame.NewStrings("Description", desc))
+}
+
+// secretProblem resolves the entry's AuthKey and ApiID (prefix "TIProviders.<entry>.Args.")
+// when that needs no network (a literal or an environment variable; Key Vault references are
+// left alone) and returns what is wrong, "" when nothing. Messages name keys, never values.
+func secretProblem(cfg ti.ConfigSource, prefix string) string {
+	for _, k := range []string{"AuthKey", "ApiID"} {
+		v, ok := cfg.Lookup(prefix + k)
+		if !ok {
+			continue
+		}
+		if m, isMap := v.(map[string]any); isMap {
+			if _, kv := m["KeyVault"]; kv {
+				continue
+			}
+		}
+		if _, err := cfg.Secret(context.Background(), prefix+k); err != nil {
+			return "error: " + err.Error()
+		}
+	}
+	return ""
 }
 
 func newCache(app *cliapp.App) *cobra.Command {

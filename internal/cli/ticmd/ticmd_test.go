@@ -211,3 +211,40 @@ func TestProvidersCommand(t *testing.T) {
 		t.Errorf("rows %v %v %v", by["OTX"], by["AbuseIPDB"], by["Tor"])
 	}
 }
+
+// A configured entry whose key is an unset environment variable, or whose RateLimit does not
+// parse, is not shown as ready.
+func TestProvidersCommandShowsBrokenEntries(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "msticpyconfig.yaml")
+	os.WriteFile(cfg, []byte(`TIProviders:
+  VirusTotal:
+    Args:
+      AuthKey:
+        EnvironmentVar: HUNTKIT_TEST_UNSET_VT_KEY
+    Provider: VirusTotal
+  OTX:
+    Args:
+      AuthKey: literal-key
+      RateLimit: lots
+    Provider: OTX
+`), 0o600)
+	var out, errb bytes.Buffer
+	app := &cliapp.App{In: strings.NewReader(""), Out: &out, Err: &errb, ConfigPath: cfg}
+	if err := run(t, app, "providers", "-o", "csv"); err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]map[string]string{}
+	for _, r := range readCSV(t, out.String()) {
+		by[r["Provider"]] = r
+	}
+	if c := by["VirusTotal"]["Configured"]; !strings.HasPrefix(c, "error: ") || !strings.Contains(c, "HUNTKIT_TEST_UNSET_VT_KEY") {
+		t.Errorf("VirusTotal Configured = %q", c)
+	}
+	if by["OTX"]["Configured"] != "yes" || by["OTX"]["RateLimit"] != "invalid TIProviders.OTX.Args.RateLimit" {
+		t.Errorf("OTX %v", by["OTX"])
+	}
+	if strings.Contains(out.String(), "literal-key") {
+		t.Error("a secret is in the output")
+	}
+}
