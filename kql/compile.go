@@ -396,6 +396,10 @@ func (c *compiler) tabular(x Expr, e *env) *rel {
 		if b := e.lookup(v.Fn.Name); b != nil && b.fn != nil {
 			return c.invokeFn(v, b, nil, e)
 		}
+		if b := e.lookup(v.Fn.Name); b != nil && (b.rel != nil || b.tabular != nil) && len(v.Args) == 0 {
+			// T() on a let-bound tabular expression is T itself
+			return c.tableRef(v.Fn, e)
+		}
 		c.failAt(v.Fn, ErrUnknownName, "unknown tabular function %q", v.Fn.Name)
 	}
 	c.failAt(x, nil, "expected a tabular expression")

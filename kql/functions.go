@@ -117,6 +117,11 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 			d = c.convert(d, kTimespan)
 		}
 		return res("("+c.nowSQL()+" - "+d.sql+")", kDatetime)
+	case "ingestion_time":
+		// Kusto returns null when the table has no IngestionTime policy, which is the
+		// case for every local table (they are loaded, not ingested by Kusto).
+		c.nargs(v, 0, 0)
+		return res("CAST(NULL AS TIMESTAMP)", kDatetime)
 	case "now":
 		c.nargs(v, 0, 1)
 		if len(v.Args) == 1 {
@@ -745,7 +750,7 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 	case "translate":
 		c.nargs(v, 3, 3)
 		return res("translate("+str(2).sql+", "+str(0).sql+", "+str(1).sql+")", kString)
-	case "datetime_utc_to_local", "datetime_local_to_utc", "parse_xml", "ingestion_time", "row_window_session", "percentilesw",
+	case "datetime_utc_to_local", "datetime_local_to_utc", "parse_xml", "row_window_session", "percentilesw",
 		"percentilew", "cursor_after", "current_principal", "current_cluster_endpoint", "estimate_data_size", "ipv4_lookup", "geo_info_from_ip_address":
 		c.unsupported(v, "function "+name+"()")
 	}

@@ -182,7 +182,6 @@ var sentinelSpecs = map[string]string{
 		"AdditionalEventData APIVersion ManagementEvent:b ReadOnly:b RecipientAccountId SharedEventId VpcEndpointId AwsEventId AwsRequestId AwsRequestId_ UserIdentityType UserIdentityPrincipalid " +
 		"UserIdentityArn UserIdentityAccountId UserIdentityAccessKeyId UserIdentityUserName UserIdentityInvokedBy SessionMfaAuthenticated:b SessionCreationDate:t SessionIssuerType " +
 		"SessionIssuerPrincipalId SessionIssuerArn SessionIssuerAccountId SessionIssuerUserName Category EventSource" + common,
-	"GitHubAudit":            "TimeGenerated:t Organization Action Actor ActorLocation:d Repository Team User UserEmail ImplicitPermissions InvitedUserPermission Visibility OperationType Data:d" + common,
 	"McasShadowItReporting":  "TimeGenerated:t StreamName TotalEvents:l BlockedEvents:l UploadedBytes:l TotalBytes:l DownloadedBytes:l IpAddress UserName EnrichedUserName AppName AppId:i AppCategory AppScore:i AppInstance:i AppTags:d" + common,
 	"ProtectionStatus":       "TimeGenerated:t Computer ProtectionStatusRank:i ProtectionStatus ProtectionStatusDetails ThreatStatusRank:i ThreatStatus ThreatStatusDetails ScanDate:t SourceComputerId" + common,
 	"SecurityRecommendation": "TimeGenerated:t Computer RecommendationName RecommendationState RecommendationSeverity Description RecommendationLink" + common,
@@ -200,9 +199,10 @@ var sentinelSpecs = map[string]string{
 		"Description Confidence Severity:i LatencyMilliseconds:i LatencySamplingTimeStamp:t SessionID SessionStartTime:t SessionEndTime:t ManagementGroupName SourceComputerId" + common,
 	"AzureDevOpsAuditing": "TimeGenerated:t ActorCUID ActorDisplayName ActorUPN ActorUserId ActivityId AuthenticationMechanism Area Category CategoryDisplayName CorrelationId Data:d Details Id IpAddress " +
 		"OperationName ProjectId ProjectName ScopeDisplayName ScopeId ScopeType UserAgent" + common,
-	"LAQueryLogs": "TimeGenerated:t AADObjectId AADTenantId AADEmail AADClientId RequestClientApp QueryText RequestTarget RequestContext:d RequestContextFilters:d ResponseCode:i ResponseRowCount:i " +
+	"LAQueryLogs": "TimeGenerated:t AADObjectId AADTenantId AADEmail AADClientId CorrelationId RequestClientApp QueryText RequestTarget RequestContext:d RequestContextFilters:d ResponseCode:i ResponseRowCount:i " +
 		"ResponseDurationMs:r StatsCPUTimeMs:r StatsDataProcessedStart:t StatsDataProcessedEnd:t StatsDataProcessedKB:r StatsWorkspaceCount:i StatsRegionCount:i IsWorkspaceInFailover:b" + common,
-	"CiscoUmbrella_CL": "TimeGenerated:t",
+	"CiscoUmbrella_CL":    "TimeGenerated:t",
+	"SecurityIoTRawEvent": "TimeGenerated:t AgentVersion AssociatedResourceId DeviceId EventDetails IoTRawEventId IsEmpty:b RawEventCategory RawEventName RawEventType TimeStamp:t" + common,
 }
 
 const mdeCommon = "TimeGenerated:t Timestamp:t DeviceId DeviceName ActionType ReportId:l AppGuardContainerId MachineGroup SourceSystem TenantId Type"

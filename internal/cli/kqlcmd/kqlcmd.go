@@ -101,7 +101,8 @@ func newParse(app *cliapp.App) *cobra.Command {
 	}
 }
 
-// catalog combines the workspace tables (when a workspace is open) with the Sentinel tables.
+// catalog combines the workspace tables (when a workspace is open) with the Sentinel tables
+// and the corpus tables (custom logs and parser functions, see kql.CorpusCatalog).
 func catalog(ctx context.Context, app *cliapp.App) kql.Catalog {
 	cats := kql.Catalogs{}
 	if app.WorkspacePath != "" {
@@ -115,7 +116,7 @@ func catalog(ctx context.Context, app *cliapp.App) kql.Catalog {
 			}
 		}
 	}
-	return append(cats, kql.SentinelCatalog())
+	return append(cats, kql.SentinelCatalog(), kql.CorpusCatalog())
 }
 
 func newCompile(app *cliapp.App) *cobra.Command {
@@ -259,7 +260,7 @@ func emptyWorkspace(ctx context.Context) (*engine.Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	for name, fields := range kql.SentinelCatalog() {
+	for name, fields := range kql.CorpusTables() {
 		var cols []string
 		for _, f := range fields {
 			typ := map[string]string{"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "time": "TIMESTAMP", "dynamic": "JSON"}[f.Type.String()]
