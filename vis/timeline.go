@@ -100,7 +100,7 @@ func Timeline(w io.Writer, f *frame.Frame, opts ...Option) error {
 	return p.write(w)
 }
 
-// timeColumn returns the named time column, or the first time-typed one, converting text
+// timeColumn returns the named time column, or the default one (see TimeColumn), converting text
 // times; errors name the column.
 func timeColumn(f *frame.Frame, name string) (*frame.Column, error) {
 	var c *frame.Column

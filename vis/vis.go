@@ -109,8 +109,9 @@ func MaxRows(n int) Option { return func(c *config) { c.maxRows = n } }
 // PageSize sets the data viewer's rows per page (default 50).
 func PageSize(n int) Option { return func(c *config) { c.pageSize = n } }
 
-// TimeColumn names the time column of a timeline (default: the first time column, or
-// TimeGenerated / Timestamp / time).
+// TimeColumn names the time column of a timeline (default: a time-typed TimeGenerated,
+// Timestamp, TimeCreated, @timestamp or UtcTime, else the first time column, else a text
+// column with one of the usual time names).
 func TimeColumn(name string) Option { return func(c *config) { c.timeCol = name } }
 
 // GroupColumn groups timeline events into rows, one per value.

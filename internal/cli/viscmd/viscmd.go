@@ -271,7 +271,7 @@ from its time to its end time. Zoom with the wheel or the slider, hover for --to
 	}
 	h.Add(cmd, true)
 	fl := cmd.Flags()
-	fl.StringVar(&timeCol, "time-col", "", "time column (default: the first time column)")
+	fl.StringVar(&timeCol, "time-col", "", "time column (default: TimeGenerated, Timestamp, TimeCreated, @timestamp or UtcTime, else the first time column)")
 	fl.StringVar(&groupCol, "group-col", "", "draw a row of events per value of this column")
 	fl.StringVar(&endCol, "end-col", "", "end-time column: draw durations from --time-col to it")
 	fl.StringVar(&valueCol, "value-col", "", "numeric column: draw its values over time")
