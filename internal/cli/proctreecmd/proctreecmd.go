@@ -183,7 +183,11 @@ Roles for --col: ` + roleNames(),
 					vopts = append(vopts, vis.ColorBy(colorBy))
 				}
 				if h.Title == "" {
-					vopts = append(vopts, vis.Title("Process tree: "+args[0]))
+					name := filepath.Base(args[0])
+					if args[0] == "-" {
+						name = "stdin"
+					}
+					vopts = append(vopts, vis.Title("Process tree: "+name))
 				}
 				view := tr
 				if ids != nil {

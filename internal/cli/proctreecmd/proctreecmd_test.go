@@ -156,3 +156,15 @@ func TestBadTimeWarningNamesFile(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 }
+
+// The HTML page is titled with the input's file name, not its whole path.
+func TestHTMLTitleIsFileName(t *testing.T) {
+	html := filepath.Join(t.TempDir(), "tree.html")
+	if _, errs, code := run(t, fixture, "--html", html); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(html)
+	if err != nil || !bytes.Contains(b, []byte("<title>Process tree: twohosts_4688.csv</title>")) {
+		t.Errorf("title not the file name (%v)", err)
+	}
+}
