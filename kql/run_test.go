@@ -142,7 +142,7 @@ func TestRun(t *testing.T) {
 	if err := w.Exec(ctx, `CREATE OR REPLACE TABLE Events AS SELECT * REPLACE (CASE WHEN json_type(Props) = 'VARCHAR' THEN CAST(Props ->> '$' AS JSON) ELSE Props END AS Props) FROM Events`); err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range append(append([]runCase{}, runCases...), runCases2...) {
+	for _, tc := range append(append(append([]runCase{}, runCases...), runCases2...), runCases3...) {
 		t.Run(tc.name, func(t *testing.T) {
 			sql, err := kql.Compile(tc.query, cat, kql.WithNow(testNow))
 			if err != nil {
