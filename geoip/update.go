@@ -169,7 +169,24 @@ func (u *Updater) Update(ctx context.Context, force bool) ([]UpdateResult, error
 			break
 		}
 	}
-	return results, errors.Join(errs...)
+	return results, joinLine(errs)
+}
+
+// joinLine joins errors like errors.Join (errors.Is and As see each) but on one line,
+// separated by "; ", so a failed update of two editions is still a one-line message.
+func joinLine(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	format := strings.TrimSuffix(strings.Repeat("%w; ", len(errs)), "; ")
+	args := make([]any, len(errs))
+	for i, e := range errs {
+		args[i] = e
+	}
+	return fmt.Errorf(format, args...)
 }
 
 // lockStale is when a lock file left by a crashed process is ignored.

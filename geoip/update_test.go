@@ -286,3 +286,15 @@ func TestUpdateWaitsForOtherProcess(t *testing.T) {
 		t.Errorf("lock left behind: %v", err)
 	}
 }
+
+func TestUpdateErrorsOfSeveralEditionsOnOneLine(t *testing.T) {
+	m, srv := newMaxmindServer(t)
+	m.status = http.StatusInternalServerError
+	u := newUpdater(srv, t.TempDir())
+	u.Editions = []string{"GeoLite2-City", "GeoLite2-ASN"}
+	_, err := u.Update(context.Background(), true)
+	if err == nil || strings.Contains(err.Error(), "\n") || !errors.Is(err, ErrService) ||
+		!strings.Contains(err.Error(), "GeoLite2-City") || !strings.Contains(err.Error(), "GeoLite2-ASN") {
+		t.Errorf("error %q: want both editions on one line, matching ErrService", err)
+	}
+}

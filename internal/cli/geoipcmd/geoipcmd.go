@@ -246,23 +246,29 @@ func collectArgs(app *cliapp.App, args []string) ([]string, error) {
 
 // openDB refreshes the databases when due (and credentials are configured) and opens them.
 func openDB(ctx context.Context, app *cliapp.App, s geoip.Settings, update bool) (*geoip.DB, error) {
+	var updErr error
 	if update && s.LicenseKey != "" {
 		u := s.Updater()
 		if due := u.Due(); len(due) > 0 {
 			app.Infof("geoip: downloading %s into %s", strings.Join(due, ", "), s.DBFolder)
-			res, err := u.Update(ctx, false)
+			var res []geoip.UpdateResult
+			res, updErr = u.Update(ctx, false)
 			report(app, res)
-			if err != nil {
-				app.Warnf("geoip update failed, using the databases already present: %v", err)
-			}
 		}
 	}
 	db, err := geoip.OpenDir(s.DBFolder)
 	if err != nil {
+		if updErr != nil {
+			// Nothing to fall back on: the download failure is the cause to report.
+			return nil, fmt.Errorf("no usable MaxMind database in %s and the download failed: %w", s.DBFolder, updErr)
+		}
 		if errors.Is(err, geoip.ErrNoDatabase) || errors.Is(err, os.ErrNotExist) {
 			return nil, cliapp.ConfigError(err)
 		}
 		return nil, err
+	}
+	if updErr != nil {
+		app.Warnf("geoip update failed, using the databases already present: %v", updErr)
 	}
 	return db, nil
 }

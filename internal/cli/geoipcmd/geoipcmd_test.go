@@ -233,3 +233,25 @@ func TestInfo(t *testing.T) {
 		t.Errorf("stderr %q", errs)
 	}
 }
+
+// With no database and an unreachable download server, the download failure is the error
+// (exit 1, one line), not "no database" after a warning claiming to use what is present.
+func TestAutoDownloadFailureWithoutDatabases(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	srv.Close() // nothing listens there any more
+	cfg := `OtherProviders:
+  GeoIPLite:
+    Args:
+      AccountID: "42"
+      AuthKey: some-licence
+      DBFolder: ` + filepath.Join(t.TempDir(), "GeoLite2") + `
+      DownloadURL: ` + srv.URL + `/geoip/databases
+`
+	_, errs, code := runCmd(t, cfg, "", "81.2.69.142")
+	if code != cliapp.ExitFailure || !strings.Contains(errs, "download failed") || strings.Contains(errs, "already present") ||
+		strings.Count(strings.TrimSpace(errs), "\n") != 1 || strings.Contains(errs, "some-licence") {
+		t.Errorf("exit %d, stderr:\n%s", code, errs)
+	}
+}
