@@ -61,7 +61,7 @@ func LoadSettings(ctx context.Context, c *config.Config) (Settings, error) {
 	if s.IPStackKey, err = secret(ctx, c, SectionIPStack, "AuthKey"); err != nil {
 		errs = append(errs, err)
 	}
-	return s, errors.Join(errs...)
+	return s, joinLine(errs)
 }
 
 func str(c *config.Config, section, key string) (string, bool) {

@@ -67,4 +67,13 @@ func TestLoadSettingsDefaultsAndMissingEnv(t *testing.T) {
 	if !errors.Is(err, config.ErrMissing) || !strings.Contains(err.Error(), "OtherProviders.GeoIPLite.Args.AuthKey") {
 		t.Errorf("unset env var: %v", err)
 	}
+	// Several unset secrets: one line naming each key.
+	c, err = config.Parse("x.yaml", []byte("OtherProviders:\n  GeoIPLite:\n    Args:\n      AccountID:\n        EnvironmentVar: HK_TEST_UNSET_VAR_41\n      AuthKey:\n        EnvironmentVar: HK_TEST_UNSET_VAR_42\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadSettings(context.Background(), c)
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "AccountID") || !strings.Contains(err.Error(), "Args.AuthKey") || !errors.Is(err, config.ErrMissing) {
+		t.Errorf("two unset env vars: %q", err)
+	}
 }

@@ -119,7 +119,7 @@ func open(paths []string, skipBad bool) (*DB, error) {
 	}
 	if db.geo == nil && db.asn == nil {
 		err := fmt.Errorf("open %s: %w (no City, Country or ASN database among them)", strings.Join(paths, ", "), ErrNoDatabase)
-		return nil, errors.Join(append([]error{err}, bad...)...)
+		return nil, joinLine(append([]error{err}, bad...))
 	}
 	return db, nil
 }
@@ -357,7 +357,7 @@ func (db *DB) fill(ip netip.Addr, loc *Location) error {
 		}
 	}
 	if len(errs) > 0 {
-		err := errors.Join(errs...)
+		err := joinLine(errs) // one line: it is also the row's Note
 		loc.Err, loc.Note = err, err.Error()
 		return err
 	}
@@ -386,26 +386,7 @@ func flattenCity(d *cityData) geoRecord {
 // cancellation. Large batches are split across GOMAXPROCS goroutines.
 func (db *DB) LookupIPs(ctx context.Context, ips []string) ([]Location, error) {
 	out := make([]Location, len(ips))
-	workers := runtime.GOMAXPROCS(0)
-	if len(ips) < 8192 || workers < 2 {
-		return out, db.lookupRange(ctx, ips, out)
-	}
-	chunk := (len(ips) + workers - 1) / workers
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		lo, hi := w*chunk, min((w+1)*chunk, len(ips))
-		if lo >= hi {
-			break
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[w] = db.lookupRange(ctx, ips[lo:hi], out[lo:hi])
-		}()
-	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	return out, db.lookupParallel(ctx, ips, out)
 }
 
 // lookupColumns is LookupIPs for EnrichFrame, which needs neither the canonical IP text nor
@@ -416,9 +397,15 @@ func (db *DB) lookupColumns(ctx context.Context, ips []string) ([]Location, erro
 	for i, s := range ips {
 		out[i].IP, out[i].noNetwork = s, true
 	}
+	return out, db.lookupParallel(ctx, ips, out)
+}
+
+// lookupParallel fills out[i] for ips[i], splitting large batches across GOMAXPROCS
+// goroutines. The only error is cancellation, reported once.
+func (db *DB) lookupParallel(ctx context.Context, ips []string, out []Location) error {
 	workers := runtime.GOMAXPROCS(0)
 	if len(ips) < 8192 || workers < 2 {
-		return out, db.lookupRange(ctx, ips, out)
+		return db.lookupRange(ctx, ips, out)
 	}
 	chunk := (len(ips) + workers - 1) / workers
 	errs := make([]error, workers)
@@ -435,7 +422,12 @@ func (db *DB) lookupColumns(ctx context.Context, ips []string) ([]Location, erro
 		}()
 	}
 	wg.Wait()
-	return out, errors.Join(errs...)
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (db *DB) lookupRange(ctx context.Context, ips []string, out []Location) error {
