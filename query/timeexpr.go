@@ -1,6 +1,7 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -41,6 +42,9 @@ func ParseTime(expr string, now time.Time) (time.Time, error) {
 	}
 	if t, ok := parseISO(s); ok {
 		return t, nil
+	}
+	if looksISO(s) {
+		return time.Time{}, &TimeExprError{Expr: expr, Pos: lead, Msg: isoProblem(s)}
 	}
 	rest := s
 	pos := lead
@@ -247,6 +251,43 @@ var isoLayouts = []string{
 	"2006-01-02T15:04",
 	"2006-01-02 15:04",
 	"2006-01-02",
+}
+
+// looksISO reports whether s starts like an ISO-8601 date (YYYY-MM-DD).
+func looksISO(s string) bool {
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	for _, i := range []int{0, 1, 2, 3, 5, 6, 8, 9} {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// isoProblem explains why a date-shaped value is not a valid ISO-8601 date or date-time:
+// the calendar error of its date ("month out of range") or of its time of day.
+func isoProblem(s string) string {
+	const want = "want YYYY-MM-DD, optionally with Thh:mm[:ss[.fff]] and a zone"
+	if _, err := time.Parse("2006-01-02", s[:10]); err != nil {
+		return fmt.Sprintf("not a valid date: %s", rangeMsg(err))
+	}
+	if len(s) >= 16 && (s[10] == 'T' || s[10] == ' ') {
+		if _, err := time.Parse("2006-01-02T15:04", s[:10]+"T"+s[11:16]); err != nil && strings.Contains(err.Error(), "out of range") {
+			return fmt.Sprintf("not a valid time of day: %s", rangeMsg(err))
+		}
+	}
+	return "not an ISO-8601 date-time; " + want
+}
+
+// rangeMsg keeps the reason of a time.Parse error ("month out of range").
+func rangeMsg(err error) string {
+	var pe *time.ParseError
+	if errors.As(err, &pe) && pe.Message != "" {
+		return strings.TrimPrefix(pe.Message, ": ")
+	}
+	return err.Error()
 }
 
 // parseISO reads ISO-8601 dates and date-times; values without a zone are taken as UTC.

@@ -2,6 +2,7 @@ package query
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -145,4 +146,21 @@ func FuzzParseTime(f *testing.F) {
 			t.Fatalf("ParseTime(%q) not deterministic: %v / %v (%v)", expr, got, again, err)
 		}
 	})
+}
+
+// A value shaped like a date but not a valid one says what is wrong with the date, rather
+// than reading "2024" as a day count followed by junk.
+func TestParseTimeBadDates(t *testing.T) {
+	for expr, want := range map[string]string{
+		"2024-13-01":       "month out of range",
+		"2024-02-30":       "day out of range",
+		"2024-01-01T25:00": "hour out of range",
+		"2024-01-01Tnoon":  "not an ISO-8601 date-time",
+	} {
+		_, err := ParseTime(expr, fixedNow)
+		var te *TimeExprError
+		if !errors.As(err, &te) || !strings.Contains(te.Msg, want) || te.Pos != 0 {
+			t.Errorf("ParseTime(%q) = %v, want a *TimeExprError at column 1 saying %q", expr, err, want)
+		}
+	}
 }
