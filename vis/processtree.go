@@ -23,6 +23,17 @@ func ProcessTree(w io.Writer, tree *proctree.Tree, opts ...Option) error {
 		return fmt.Errorf("vis: process tree: %w: no processes", ErrNoData)
 	}
 	ids := tree.Order()
+	if c.subset {
+		ids = make([]int, 0, len(c.procIDs))
+		for _, id := range c.procIDs {
+			if id >= 0 && id < tree.Len() {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			return fmt.Errorf("vis: process tree: %w: no processes selected", ErrNoData)
+		}
+	}
 	if c.maxRows > 0 && len(ids) > c.maxRows {
 		ids = ids[:c.maxRows]
 	}
@@ -119,7 +130,10 @@ func ProcessTree(w io.Writer, tree *proctree.Tree, opts ...Option) error {
 	}
 	sub := fmt.Sprintf("%d processes, %d trees, depth %d, %d inferred parents (%s matching, schema %s)",
 		sum.Processes, sum.RootProcesses, sum.LargestTreeDepth, sum.SynthesizedParents, matchMode(tree), tree.Schema.Name)
-	if n < tree.Len() {
+	switch {
+	case c.subset:
+		sub = fmt.Sprintf("%d selected processes of ", n) + sub
+	case n < tree.Len():
 		sub = fmt.Sprintf("first %d of ", n) + sub
 	}
 	p := &page{

@@ -87,6 +87,8 @@ type config struct {
 	xCol, yCol  string
 	top         int
 	expandDepth int
+	procIDs     []int
+	subset      bool
 }
 
 func newConfig(opts []Option) *config {
@@ -151,6 +153,13 @@ func Top(n int) Option { return func(c *config) { c.top = n } }
 
 // ExpandDepth sets how many levels of a process tree are open when the page opens (default 2).
 func ExpandDepth(n int) Option { return func(c *config) { c.expandDepth = n } }
+
+// Processes limits a process tree to these process ids, in this order (display order, as
+// returned by Tree.Order, with each process after its parent); a process whose parent is not
+// among them is drawn as a root. The subtitle says how many of the tree's processes are shown.
+func Processes(ids ...int) Option {
+	return func(c *config) { c.procIDs, c.subset = ids, true }
+}
 
 // colOf finds a column by exact name, then case-insensitively.
 func colOf(f *frame.Frame, name string) *frame.Column {

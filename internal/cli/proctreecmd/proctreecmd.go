@@ -63,6 +63,7 @@ func New(app *cliapp.App) *cobra.Command {
 		colorBy   string
 		expand    int
 		pyText    bool
+		whole     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "proctree FILE",
@@ -78,8 +79,9 @@ its "type=" / "node=" lines) is read directly.
 
 Output: the text tree on stdout and the summary on stderr; --summary prints only the counts;
 -o/--out writes the process frame (proc_key, parent_key, path, IsRoot, IsLeaf, IsBranch,
-depth, ...); --html writes an interactive tree. --find keeps only the trees holding a process
-whose name, command line or pid matches.
+depth, ...); --html writes an interactive tree. --find keeps the processes whose name, command
+line or pid matches with their ancestors and descendants (--whole-tree: the whole trees that
+hold them).
 
 Roles for --col: ` + roleNames(),
 		Example: `  huntkit proctree SecurityEvent_4688.csv --find powershell
@@ -141,7 +143,7 @@ Roles for --col: ` + roleNames(),
 			}
 			var ids []int
 			if find != "" {
-				ids = selectTrees(tr, find)
+				ids = selectTrees(tr, find, whole)
 				if len(ids) == 0 {
 					return fmt.Errorf("%s: no process matches %q", args[0], find)
 				}
@@ -189,15 +191,12 @@ Roles for --col: ` + roleNames(),
 					}
 					vopts = append(vopts, vis.Title("Process tree: "+name))
 				}
-				view := tr
 				if ids != nil {
-					// the view shows the selected trees: rebuild from their rows
-					view, err = subTree(cmd, tr, ids, opts)
-					if err != nil {
-						return err
-					}
+					// the view shows the selected processes of the whole tree (a rebuild from
+					// their rows alone would lose parents inferred from the other rows)
+					vopts = append(vopts, vis.Processes(ids...))
 				}
-				return viscmd.Write(app, &h, "process tree", func(w io.Writer) error { return vis.ProcessTree(w, view, vopts...) })
+				return viscmd.Write(app, &h, "process tree", func(w io.Writer) error { return vis.ProcessTree(w, tr, vopts...) })
 			}
 			return nil
 		},
@@ -213,7 +212,8 @@ Roles for --col: ` + roleNames(),
 	fl.BoolVar(&guids, "guids", true, "use process GUIDs (Sysmon) when present")
 	fl.StringArrayVar(&cols, "col", nil, "map a role to a column, ROLE=COLUMN (repeatable)")
 	fl.BoolVar(&summary, "summary", false, "print only the summary counts (as a table, or with -o)")
-	fl.StringVar(&find, "find", "", "keep only the trees holding a process whose name, command line or pid matches")
+	fl.StringVar(&find, "find", "", "keep the processes whose name, command line or pid matches, with their ancestors and descendants")
+	fl.BoolVar(&whole, "whole-tree", false, "with --find: keep the whole trees that hold a match")
 	fl.IntVar(&wrap, "wrap", 80, "wrap text lines at this width (-1: no wrapping)")
 	fl.BoolVar(&pyText, "msticpy-text", false, "render the text tree as MSTICPy's tree_to_text does (its template, order and wrapping)")
 	fl.StringVar(&colorBy, "color", "", "HTML: colour nodes by name, host, user or a column of FILE")
@@ -221,31 +221,33 @@ Roles for --col: ` + roleNames(),
 	return cmd
 }
 
-// selectTrees returns, in display order, the whole trees that hold a match.
-func selectTrees(tr *proctree.Tree, needle string) []int {
-	roots := map[int]bool{}
+// selectTrees returns, in display order, the branches of the matching processes (their
+// ancestors, themselves and their descendants), or with whole the whole trees holding them.
+func selectTrees(tr *proctree.Tree, needle string, whole bool) []int {
+	keep := make([]bool, tr.Len())
+	withKids := make([]bool, tr.Len()) // kept with all its descendants
 	for _, id := range tr.Find(needle) {
-		roots[tr.Root(id)] = true
+		if whole {
+			id = tr.Root(id)
+		} else {
+			for _, a := range tr.Ancestors(id) {
+				keep[a] = true
+			}
+		}
+		if withKids[id] {
+			continue
+		}
+		for _, d := range tr.Subtree(id) {
+			keep[d], withKids[d] = true, true
+		}
 	}
 	var ids []int
-	for _, r := range tr.Roots() {
-		if roots[r] {
-			ids = append(ids, tr.TreeOf(r)...)
+	for _, id := range tr.Order() {
+		if keep[id] {
+			ids = append(ids, id)
 		}
 	}
 	return ids
-}
-
-// subTree rebuilds a tree from the source rows of the selected processes.
-func subTree(cmd *cobra.Command, tr *proctree.Tree, ids []int, opts []proctree.Option) (*proctree.Tree, error) {
-	var rows []int
-	for _, id := range ids {
-		if r := tr.Row(id); r >= 0 {
-			rows = append(rows, r)
-		}
-	}
-	slices.Sort(rows)
-	return proctree.Build(cmd.Context(), tr.Source().Take(rows), append(opts, proctree.WithSchema(tr.Schema))...)
 }
 
 // readInput reads a raw Linux audit log directly, and any other file as a table.

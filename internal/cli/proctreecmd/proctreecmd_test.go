@@ -58,13 +58,13 @@ func TestSummaryGoldenMSTICPy(t *testing.T) {
 }
 
 func TestTextFindAndFrame(t *testing.T) {
-	out, errs, code := run(t, fixture, "--find", "ping")
+	out, errs, code := run(t, fixture, "--find", "ping", "--whole-tree")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	// only HOST-A's explorer tree (7 processes), not HOST-B's
 	if n := strings.Count(out, "Process: "); n != 7 || strings.Contains(out, "HOST-B") {
-		t.Errorf("find ping: %d processes\n%s", n, out)
+		t.Errorf("find ping --whole-tree: %d processes\n%s", n, out)
 	}
 	if !strings.Contains(errs, "host-aware") || !strings.Contains(errs, "9 processes") {
 		t.Errorf("summary on stderr: %q", errs)
@@ -166,5 +166,48 @@ func TestHTMLTitleIsFileName(t *testing.T) {
 	b, err := os.ReadFile(html)
 	if err != nil || !bytes.Contains(b, []byte("<title>Process tree: twohosts_4688.csv</title>")) {
 		t.Errorf("title not the file name (%v)", err)
+	}
+}
+
+// --find keeps the branch of each match: its ancestors, itself and its descendants, not the
+// siblings (on real hosts the whole tree is everything under smss.exe).
+func TestFindKeepsTheBranch(t *testing.T) {
+	out, errs, code := run(t, fixture, "--find", "ping", "--wrap", "-1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []string
+	for _, l := range strings.Split(out, "\n") {
+		if i := strings.Index(l, "Process: "); i >= 0 {
+			got = append(got, strings.TrimSpace(l[i:]))
+		}
+	}
+	want := []string{
+		`Process: C:\Windows\explorer.exe  PID: 0x10  (inferred parent)`,
+		`Process: C:\Windows\System32\cmd.exe  PID: 0x100`,
+		`Process: C:\Windows\System32\ping.exe  PID: 0x208`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("find ping:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// a match inside another match's branch keeps all of its descendants: cmd.exe matches the
+	// three cmd processes, so whoami, net and ping stay (explorer of HOST-B too)
+	out, _, _ = run(t, fixture, "--find", "cmd.exe")
+	if n := strings.Count(out, "Process: "); n != 9 {
+		t.Errorf("find cmd.exe: %d processes, want 9\n%s", n, out)
+	}
+}
+
+// --find with --html draws the same selection as the text: the chosen processes of the whole
+// tree (not a tree rebuilt from their rows alone).
+func TestFindHTMLMatchesText(t *testing.T) {
+	html := filepath.Join(t.TempDir(), "tree.html")
+	_, errs, code := run(t, fixture, "--find", "ping", "--html", html)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	b, err := os.ReadFile(html)
+	if err != nil || !bytes.Contains(b, []byte("3 selected processes of 9 processes")) {
+		t.Errorf("page does not show the 3 selected processes (%v)", err)
 	}
 }
