@@ -151,29 +151,72 @@ func (d *Driver) ensure(ctx context.Context, tables ...string) error {
 	return nil
 }
 
-// ensureAll imports every table for a query that may reach any of them (KQL's catalogue,
-// SQL's SHOW TABLES, union *). The tables the query names must import; a file whose table
-// the query does not name is skipped and reported by Warnings, so one malformed file does
-// not stop queries on the others.
-func (d *Driver) ensureAll(ctx context.Context, text string) error {
-	all := d.Tables()
-	var named, rest []string
-	for _, t := range all {
+// ensureNamed imports the tables whose names the query text holds; they must import. It
+// reports whether other tables are left unimported.
+func (d *Driver) ensureNamed(ctx context.Context, text string) (rest bool, err error) {
+	var named []string
+	for _, t := range d.Tables() {
 		if mentions(text, t) {
 			named = append(named, t)
 		} else {
-			rest = append(rest, t)
+			rest = true
 		}
 	}
-	if err := d.ensure(ctx, named...); err != nil {
-		return err
-	}
-	for _, t := range rest {
+	return rest, d.ensure(ctx, named...)
+}
+
+// ensureRest imports every other table, for a query that may reach tables it does not name
+// (union Security*, SHOW TABLES). A file that fails is skipped and reported by Warnings, so
+// one malformed file does not stop queries on the others.
+func (d *Driver) ensureRest(ctx context.Context) error {
+	for _, t := range d.Tables() {
 		if err := d.ensure(ctx, t); err != nil && ctx.Err() != nil {
 			return ctx.Err()
 		}
 	}
 	return nil
+}
+
+// reachesAll lists the words with which a KQL or SQL query can reach tables it does not
+// name: wildcard unions and searches, and the catalogue.
+var reachesAll = []string{"union", "search", "find", "show", "describe", "information_schema",
+	"duckdb_tables", "duckdb_columns", "pragma"}
+
+// run imports what text needs and runs it with exec. Tables the query names are imported
+// first; the others only when the query may reach them by pattern, or when the query fails
+// on an unknown name without them (then it runs once more). So a query on one table of a large data folder
+// does not import every file.
+func (d *Driver) run(ctx context.Context, text string, exec func() (*frame.Frame, error)) (*frame.Frame, error) {
+	rest, err := d.ensureNamed(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	if rest {
+		for _, w := range reachesAll {
+			if mentions(text, w) {
+				if err := d.ensureRest(ctx); err != nil {
+					return nil, err
+				}
+				rest = false
+				break
+			}
+		}
+	}
+	f, err := exec()
+	if err == nil || !rest || !missingName(err) {
+		return f, err
+	}
+	if rerr := d.ensureRest(ctx); rerr != nil {
+		return nil, rerr
+	}
+	return exec()
+}
+
+// missingName reports whether err may come from a table that is not imported yet: an
+// unknown name in KQL, a catalogue error in DuckDB.
+func missingName(err error) bool {
+	return errors.Is(err, kql.ErrUnknownName) ||
+		errors.Is(err, engine.ErrSQL) && strings.Contains(err.Error(), "Catalog Error")
 }
 
 // mentions reports whether text holds name as a whole identifier (case-insensitive).
@@ -228,25 +271,21 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 	}
 	switch strings.ToLower(req.Language) {
 	case "sql", "duckdb":
-		if err := d.ensureAll(ctx, text); err != nil {
-			return nil, err
-		}
-		return d.ws.Query(ctx, text)
+		return d.run(ctx, text, func() (*frame.Frame, error) { return d.ws.Query(ctx, text) })
 	case "kql", "", "kusto":
-		if err := d.ensureAll(ctx, text); err != nil {
-			return nil, err
-		}
-		cat, err := d.catalog(ctx)
-		if err != nil {
-			return nil, err
-		}
-		// The probe lets `evaluate bag_unpack` read the bag keys from the data.
-		probe := func(sql string) (*frame.Frame, error) { return d.ws.Query(ctx, sql) }
-		sql, err := kql.Compile(text, cat, kql.WithProbe(probe))
-		if err != nil {
-			return nil, err
-		}
-		return d.ws.Query(ctx, sql)
+		return d.run(ctx, text, func() (*frame.Frame, error) {
+			cat, err := d.catalog(ctx)
+			if err != nil {
+				return nil, err
+			}
+			// The probe lets `evaluate bag_unpack` read the bag keys from the data.
+			probe := func(sql string) (*frame.Frame, error) { return d.ws.Query(ctx, sql) }
+			sql, err := kql.Compile(text, cat, kql.WithProbe(probe))
+			if err != nil {
+				return nil, err
+			}
+			return d.ws.Query(ctx, sql)
+		})
 	}
 	return nil, fmt.Errorf("LocalData: unsupported query language %q (want kql or sql)", req.Language)
 }

@@ -110,7 +110,8 @@ func TestBadDataPath(t *testing.T) {
 }
 
 // A malformed file in a data folder fails only the queries that name its table; queries on
-// the other tables run and the driver reports the skipped file as a warning.
+// the other tables run, and when they reach every table the driver reports the skipped file
+// as a warning. Files whose tables a query does not name are not imported at all.
 func TestBadFileOnlyFailsItsTable(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -141,6 +142,15 @@ func TestBadFileOnlyFailsItsTable(t *testing.T) {
 			t.Errorf("%s: got %v", req.Language, f.Row(0))
 		}
 	}
+	// tables the query does not name are left alone
+	if ws.HasTable(ctx, "Broken") || len(d.Warnings()) != 0 {
+		t.Errorf("a query on Good touched Broken: warnings %v", d.Warnings())
+	}
+	// a query that may reach every table imports the rest; the bad file is skipped
+	f, err := d.Query(ctx, query.Request{Language: "kql", Text: "union G* | count"})
+	if err != nil || f.Col("Count").Int(0) != 2 {
+		t.Fatalf("union G*: %v", err)
+	}
 	w := d.Warnings()
 	if len(w) != 1 || !strings.Contains(w[0].Error(), "Broken.jsonl:2") {
 		t.Errorf("warnings = %v, want one naming Broken.jsonl:2", w)
@@ -153,6 +163,31 @@ func TestBadFileOnlyFailsItsTable(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "Broken.jsonl:2") {
 			t.Errorf("%s on the broken table: %v, want the file's error", req.Language, err)
 		}
+	}
+}
+
+// Tables a query reaches without naming them are imported when it needs them: by a
+// wildcard union, by SHOW TABLES, or after the query failed on an unknown name.
+func TestLazyImport(t *testing.T) {
+	ctx := context.Background()
+	ws, err := engine.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	d, err := localdata.New(ctx, query.Settings{DataPaths: []string{"testdata"}, Workspace: ws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Query(ctx, query.Request{Language: "sql", Text: "SELECT count(*) FROM SecurityEvent"}); err != nil {
+		t.Fatal(err)
+	}
+	if ws.HasTable(ctx, "SecurityAlert") {
+		t.Error("SecurityAlert imported for a query on SecurityEvent")
+	}
+	f, err := d.Query(ctx, query.Request{Language: "sql", Text: "SHOW TABLES"})
+	if err != nil || f.Len() != 2 {
+		t.Fatalf("SHOW TABLES: %v", err)
 	}
 }
 
