@@ -86,3 +86,11 @@ var runCases3 = []runCase{
 	{name: "ingestion_time is null locally", query: `Nums | extend it = ingestion_time() | summarize nulls = countif(isnull(it))`, want: "nulls\n3"},
 	{name: "let tabular called with parens", query: `let P = Nums | where n > 0; P() | count`, want: "Count\n2"},
 }
+
+func init() {
+	runCases3 = append(runCases3,
+		runCase{name: "bag_has_key", query: `print a = bag_has_key(dynamic({"k": 1, "n": null}), "k"), b = bag_has_key(dynamic({"k": 1}), "x"), c = bag_has_key(dynamic({"n": null}), "n")`, want: "a|b|c\ntrue|false|true"},
+		runCase{name: "array_sum", query: `print a = array_sum(dynamic([1, 2.5, 3])), b = isnull(array_sum(dynamic([1, "x"]))), c = isnull(array_sum(dynamic({"a": 1})))`, want: "a|b|c\n6.5|true|true"},
+		runCase{name: "isascii", query: `print a = isascii("abc ~"), b = isascii("héllo")`, want: "a|b\ntrue|false"},
+	)
+}

@@ -207,7 +207,7 @@ func newCheck(app *cliapp.App) *cobra.Command {
 			return report(app, results, asJSON, run)
 		},
 	}
-	cmd.Flags().BoolVar(&run, "run", false, "also run the SQL on empty tables of the Sentinel catalogue's shape")
+	cmd.Flags().BoolVar(&run, "run", false, "also run the SQL on empty tables of the catalogue's shape (Sentinel and corpus tables)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
 	return cmd
 }
