@@ -12,7 +12,7 @@ import (
 
 // Map writes a world map (country outlines from world-atlas, drawn by ECharts with no tile
 // server) with a point per row at its latitude/longitude; SizeBy sizes points by a numeric
-// column, ColorBy colours them by a column (categories or a numeric scale). Rows without a
+// column (without it a point grows with the number of rows at its position), ColorBy colours them by a column (categories or a numeric scale). Rows without a
 // valid position are left out and counted in the subtitle.
 func Map(w io.Writer, f *frame.Frame, opts ...Option) error {
 	c := newConfig(opts)
@@ -78,7 +78,11 @@ func Map(w io.Writer, f *frame.Frame, opts ...Option) error {
 	if title == "" {
 		title = "Map"
 	}
-	sub := fmt.Sprintf("%d points", len(rows))
+	places := map[[2]float64]bool{}
+	for _, i := range rows {
+		places[[2]float64{latF[i], lonF[i]}] = true
+	}
+	sub := fmt.Sprintf("%d points at %d positions", len(rows), len(places))
 	if skipped := f.Len() - len(rows); skipped > 0 {
 		sub += fmt.Sprintf(" (%d rows without a valid position or over the limit left out)", skipped)
 	}

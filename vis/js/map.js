@@ -26,8 +26,13 @@
   var ccol = cfg.color ? HK.col(d, cfg.color) : null;
   var maxSize = 0;
   if (size) size.forEach(function (v) { if (v !== null && Math.abs(v) > maxSize) maxSize = Math.abs(v); });
+  // rows at the same position: without a size column the point grows with their number
+  var here = {};
+  for (var q = 0; q < d.n; q++) { var key = lon[q] + ',' + lat[q]; here[key] = (here[key] || 0) + 1; }
+  function rowsAt(i) { return here[lon[i] + ',' + lat[i]] || 1; }
   function symbolSize(val) {
-    if (!size || !maxSize) return 8;
+    if (!size) { var c = here[val[0] + ',' + val[1]] || 1; return Math.min(8 + 5 * Math.log2(c), 40); }
+    if (!maxSize) return 8;
     return 4 + 26 * Math.sqrt(Math.abs(val[2] || 0) / maxSize);
   }
   var numericColor = ccol && (ccol.type === 'int' || ccol.type === 'float');
@@ -71,7 +76,9 @@
     tooltip: { trigger: 'item', confine: true, formatter: function (p) {
       if (p.seriesType !== 'scatter') return HK.esc(p.name || '');
       var i = p.data.idx;
-      return '<b>' + HK.esc(cfg.latName) + '</b> ' + lat[i] + ', <b>' + HK.esc(cfg.lonName) + '</b> ' + lon[i] + '<br>' + HK.rowLines(d, tips, i);
+      var n = rowsAt(i);
+      return '<b>' + HK.esc(cfg.latName) + '</b> ' + lat[i] + ', <b>' + HK.esc(cfg.lonName) + '</b> ' + lon[i] +
+        (n > 1 ? ' (' + n + ' rows here)' : '') + '<br>' + HK.rowLines(d, tips, i);
     } },
     legend: series.length > 1 ? { type: 'scroll', top: 5 } : undefined,
     visualMap: visualMap,
