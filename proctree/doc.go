@@ -5,8 +5,11 @@
 //
 // # Building
 //
-// Build detects the schema from the columns (DetectSchema) or takes one (WithSchema, a
-// built-in from LookupSchema, adjusted field by field). Rows of other event types are
+// Build detects the schema from the columns (DetectSchema: the built-in with the most matching
+// columns, preferring one whose event id occurs in the rows, as tables that union Security and
+// Sysmon logs carry both sets of columns) or takes one (WithSchema, a built-in from
+// LookupSchema, adjusted field by field). Defender paths that hold only the folder
+// (InitiatingProcessFolderPath) are joined with the file name. Rows of other event types are
 // skipped and exact repeats (same host, image, pid and time) are kept once. A child is joined
 // to the newest earlier process that has its parent pid and, when the source records the
 // parent image (4688, Sysmon, Defender), that image name (case-insensitive), so a reused pid
