@@ -322,16 +322,11 @@ func (c *Catalog) Search(expr string) ([]Dataset, error) {
 }
 
 // Find returns the dataset with that id, or the dataset and file whose table has that name.
+// An unknown name gives an error wrapping ErrNoDataset that suggests the closest ids and
+// table names.
 func (c *Catalog) Find(name string) (Dataset, []File, error) {
-	for _, d := range c.Datasets {
-		if strings.EqualFold(d.ID, name) {
-			return d, d.Files, nil
-		}
-		for _, f := range d.Files {
-			if strings.EqualFold(f.Table(), name) {
-				return d, []File{f}, nil
-			}
-		}
+	if d, files, ok := c.find(name); ok {
+		return d, files, nil
 	}
 	var names []string
 	for _, d := range c.Datasets {
@@ -344,6 +339,22 @@ func (c *Catalog) Find(name string) (Dataset, []File, error) {
 		return Dataset{}, nil, fmt.Errorf("%q: %w; did you mean %s?", name, ErrNoDataset, strings.Join(sug, ", "))
 	}
 	return Dataset{}, nil, fmt.Errorf("%q: %w (see huntkit otrf list)", name, ErrNoDataset)
+}
+
+// find looks name up as a dataset id or a table name (case-insensitive), without
+// suggestions (the driver tries every identifier of a query).
+func (c *Catalog) find(name string) (Dataset, []File, bool) {
+	for _, d := range c.Datasets {
+		if strings.EqualFold(d.ID, name) {
+			return d, d.Files, true
+		}
+		for _, f := range d.Files {
+			if strings.EqualFold(f.Table(), name) {
+				return d, []File{f}, true
+			}
+		}
+	}
+	return Dataset{}, nil, false
 }
 
 // Frame lists datasets as a Frame: ID, Title, Platform, Type, Techniques, Tactics, Tables,

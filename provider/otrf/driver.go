@@ -2,7 +2,6 @@ package otrf
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -196,7 +195,7 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 		return nil, err
 	}
 	text := strings.TrimSpace(req.Text)
-	if ds, files, err := cat.Find(text); err == nil && strings.EqualFold(ds.ID, text) && len(files) > 0 {
+	if ds, files, ok := cat.find(text); ok && strings.EqualFold(ds.ID, text) && len(files) > 0 {
 		if err := d.ensure(ctx, files[0]); err != nil {
 			return nil, err
 		}
@@ -208,8 +207,8 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 			continue
 		}
 		seen[id] = true
-		_, files, err := cat.Find(id)
-		if errors.Is(err, ErrNoDataset) {
+		_, files, ok := cat.find(id)
+		if !ok {
 			continue
 		}
 		for _, f := range files {
