@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -289,6 +290,29 @@ func TestQuotaExhaustedStopsTheProvider(t *testing.T) {
 	}
 	if !errors.Is(err, ti.ErrLookupsFailed) {
 		t.Errorf("err %v", err)
+	}
+}
+
+// roundTripFunc is an http.RoundTripper from a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// A host name that does not resolve (offline, or a wrong BaseURL) is not retried: under a
+// per-minute rate limit each retry would wait for the limiter (the Tor list took 90 s).
+func TestUnresolvableHostIsNotRetried(t *testing.T) {
+	var n atomic.Int64
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		n.Add(1)
+		return nil, &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}
+	})}
+	c := titest.Client(t, "Fake", "http://api.example.invalid", ti.WithHTTPClient(hc))
+	rows, _ := c.LookupRows(context.Background(), items("1.1.1.1"))
+	if n.Load() != 1 {
+		t.Errorf("%d attempts, want 1", n.Load())
+	}
+	if len(rows) != 1 || rows[0].Status != ti.StatusQueryFailed || !strings.Contains(rows[0].Message, "no such host") {
+		t.Errorf("rows %+v", rows)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -101,6 +102,9 @@ func (h *HTTP) Do(ctx context.Context, req Request) (*Response, error) {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("%s: %w: %w", h.Provider, errCancelled, ctx.Err())
 			}
+			if errors.As(err, new(permanentError)) {
+				return nil, err
+			}
 			lastErr = err
 		case resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden:
 			return nil, &AuthError{Provider: h.Provider, ConfigKey: h.ConfigKey, Status: resp.Status}
@@ -183,8 +187,18 @@ func (h *HTTP) transportError(ctx, actx context.Context, req Request, err error)
 	if ctx.Err() == nil && actx.Err() != nil {
 		return fmt.Errorf("%s: %s %s: %w after %s", h.Provider, req.Method, h.redactURL(req.URL), ErrTimeout, h.Timeout)
 	}
-	return fmt.Errorf("%s: %s %s: %s", h.Provider, req.Method, h.redactURL(req.URL), h.redact(err.Error()))
+	msg := fmt.Errorf("%s: %s %s: %s", h.Provider, req.Method, h.redactURL(req.URL), h.redact(err.Error()))
+	if dns := (*net.DNSError)(nil); errors.As(err, &dns) && dns.IsNotFound {
+		return permanentError{msg}
+	}
+	return msg
 }
+
+// permanentError is a transport failure a retry cannot fix: the host name does not resolve
+// (offline, or a mistyped BaseURL). Do returns it at once.
+type permanentError struct{ error }
+
+func (e permanentError) Unwrap() error { return e.error }
 
 // GetJSON sends a GET and decodes a 2xx JSON answer into out. It returns the response so the
 // caller can inspect the status: a non-2xx status other than those Do handles is returned

@@ -52,7 +52,15 @@ type Provider struct {
 	loaded  time.Time
 	exits   map[netip.Addr]bool
 	listAge time.Time
+	// failed is the last download failure and failedAt its time: for retryAfterFailure
+	// every address gets that error at once instead of a new download each (every attempt
+	// waits for the 2/min rate limit).
+	failed   error
+	failedAt time.Time
 }
+
+// retryAfterFailure is how long a failed download is not tried again.
+const retryAfterFailure = 10 * time.Minute
 
 // New builds the provider. Args.BaseURL replaces the list URL (a full URL); Args.MaxAge
 // (e.g. "1h") sets how old the cached list may get.
@@ -115,6 +123,9 @@ func (p *Provider) list(ctx context.Context) (map[netip.Addr]bool, time.Time, er
 			}
 		}
 	}
+	if p.failed != nil && now.Sub(p.failedAt) < retryAfterFailure {
+		return p.stale(p.failed)
+	}
 	resp, err := p.s.HTTP.Do(ctx, ti.Request{URL: p.url, Header: http.Header{"Accept": {"text/plain"}}})
 	if err == nil && resp.Status != http.StatusOK {
 		err = p.s.HTTP.StatusError(resp)
@@ -124,16 +135,36 @@ func (p *Provider) list(ctx context.Context) (map[netip.Addr]bool, time.Time, er
 		m, err = parse(resp.Body)
 	}
 	if err != nil {
-		if p.exits != nil { // keep answering from the stale list
-			return p.exits, p.listAge, nil
+		if ctx.Err() == nil { // a cancelled run says nothing about the site
+			p.failed, p.failedAt = fmt.Errorf("Tor: exit list: %w", err), now
 		}
-		return nil, time.Time{}, fmt.Errorf("Tor: exit list: %w", err)
+		return p.stale(fmt.Errorf("Tor: exit list: %w", err))
 	}
+	p.failed = nil
 	p.exits, p.listAge = m, now
 	if p.path != "" {
 		p.save(resp.Body)
 	}
 	return m, now, nil
+}
+
+// stale answers from the list in memory, else from the cached file whatever its age, when
+// a fresh list cannot be had; with neither it returns err. p.mu is held.
+func (p *Provider) stale(err error) (map[netip.Addr]bool, time.Time, error) {
+	if p.exits != nil {
+		return p.exits, p.listAge, nil
+	}
+	if p.path != "" {
+		if st, serr := os.Stat(p.path); serr == nil {
+			if b, rerr := os.ReadFile(p.path); rerr == nil {
+				if m, perr := parse(b); perr == nil {
+					p.exits, p.listAge = m, st.ModTime()
+					return m, st.ModTime(), nil
+				}
+			}
+		}
+	}
+	return nil, time.Time{}, err
 }
 
 // save writes the list atomically (temporary file + rename, mode 0600); a failure only

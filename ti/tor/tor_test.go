@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/huntkit/huntkit/ti"
 	"github.com/huntkit/huntkit/ti/internal/titest"
@@ -58,5 +60,43 @@ func TestTorBadList(t *testing.T) {
 	rows, err := c.LookupRows(t.Context(), []ti.Item{{Value: "185.220.101.4"}})
 	if err == nil || rows[0].Status != ti.StatusQueryFailed {
 		t.Errorf("%v %+v", err, rows)
+	}
+}
+
+// A failed download is tried once per run, not once per address (each attempt waits for
+// the 2/min rate limit: 1,000 addresses would take hours); a stale list on disk is used
+// instead when there is one.
+func TestTorFailedDownloadOncePerRunAndStaleFallback(t *testing.T) {
+	srv := titest.NewServer(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	data := t.TempDir()
+	mk := func() *ti.Client {
+		return titest.Client(t, "Tor", srv.URL, ti.WithDataDir(data), ti.WithConcurrency(1))
+	}
+	items := []ti.Item{{Value: "185.220.101.4"}, {Value: "8.8.8.8"}, {Value: "9.9.9.9"}, {Value: "1.1.1.1"}}
+	rows, err := mk().LookupRows(t.Context(), items)
+	if err == nil || len(rows) != 4 {
+		t.Fatalf("%v %+v", err, rows)
+	}
+	for _, r := range rows {
+		if r.Status != ti.StatusQueryFailed || !strings.Contains(r.Message, "503") {
+			t.Errorf("%s: %v %q", r.Ioc, r.Status, r.Message)
+		}
+	}
+	if got := srv.Hits.Load(); got != 3 { // one download with its 2 retries
+		t.Errorf("requests = %d, want 3", got)
+	}
+	// A list older than MaxAge is still better than nothing while the site is down.
+	p := filepath.Join(data, "tor", "torbulkexitlist.txt")
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(list), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-72 * time.Hour)
+	os.Chtimes(p, old, old)
+	rows, err = mk().LookupRows(t.Context(), items[:2])
+	if err != nil || !rows[0].Result || rows[1].Result || rows[0].Status != ti.StatusOK {
+		t.Errorf("stale fallback: %v %+v", err, rows)
 	}
 }
