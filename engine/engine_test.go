@@ -363,3 +363,32 @@ func TestRegisteredDynamicIsJSON(t *testing.T) {
 		t.Errorf("registered dynamic column: %v %v %v", f.Row(0), f.Row(1), f.Row(2))
 	}
 }
+
+func TestImportRowWithExtraFields(t *testing.T) {
+	// DuckDB's sniffer takes "3,4,5" for the header of this file and keeps no rows; the
+	// import must fail with the line instead.
+	w := open(t)
+	err := w.Import(context.Background(), "extra", "testdata/extra.csv")
+	if !errors.Is(err, frame.ErrMalformed) || !strings.Contains(err.Error(), "testdata/extra.csv:3:") {
+		t.Fatalf("err = %v", err)
+	}
+	if w.HasTable(context.Background(), "extra") {
+		t.Error("a table was left behind")
+	}
+}
+
+func TestImportLenientSnifferMisread(t *testing.T) {
+	w := open(t)
+	ctx := context.Background()
+	rej, err := w.ImportLenient(ctx, "extra", "testdata/extra.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rej) != 1 || rej[0].Line != 3 {
+		t.Fatalf("rejects = %+v", rej)
+	}
+	f, err := w.Query(ctx, `SELECT a, b FROM extra`)
+	if err != nil || f.Len() != 1 || f.Col("b").Int(0) != 2 {
+		t.Fatalf("kept: %v %v", f, err)
+	}
+}

@@ -93,8 +93,14 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
 	var src func(full bool) string
+	headerFields := 0
 	switch kind {
 	case "csv":
+		n, err := w.checkCSVHead(path)
+		if err != nil {
+			return fmt.Errorf("import %w", err)
+		}
+		headerFields = n
 		text := w.hexColumns(ctx, []string{path})
 		src = func(full bool) string { return csvSource([]string{path}, full, text) }
 	case "json":
@@ -146,6 +152,17 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 			}
 		}
 		return importError(ctx, path, err)
+	}
+	if headerFields > 0 {
+		var got int
+		if qerr := w.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.columns
+			WHERE table_schema = 'main' AND table_name = ?`, table).Scan(&got); qerr == nil && got != headerFields {
+			_, _ = w.db.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+QuoteIdent(table))
+			if perr := locateCSVProblem(path); perr != nil {
+				return fmt.Errorf("import %w", perr)
+			}
+			return fmt.Errorf("import %s: %w: the header has %d fields but the reader found %d columns", path, frame.ErrMalformed, headerFields, got)
+		}
 	}
 	return nil
 }
@@ -249,9 +266,17 @@ func filterJSONLines(path string) (string, []Reject, error) {
 // locateCSVProblem re-reads a CSV file that DuckDB refused to find the first malformed
 // record, so the error can say file:line.
 func locateCSVProblem(path string) error {
+	_, err := scanCSV(path, -1)
+	return err
+}
+
+// scanCSV reads up to limit records (all when negative) of a CSV file with Go's strict
+// reader and returns the header's field count and the first malformed record as a
+// file:line error. Files it cannot open or decompress give (0, nil): DuckDB reports those.
+func scanCSV(path string, limit int) (int, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil
+		return 0, nil
 	}
 	defer fh.Close()
 	var r io.Reader = fh
@@ -259,30 +284,42 @@ func locateCSVProblem(path string) error {
 	case ".gz":
 		gz, err := gzip.NewReader(fh)
 		if err != nil {
-			return nil
+			return 0, nil
 		}
 		r = gz
 	case ".zst":
-		return nil
+		return 0, nil
 	}
 	cr := csv.NewReader(r)
 	if strings.Contains(strings.ToLower(path), ".tsv") {
 		cr.Comma = '\t'
 	}
 	cr.ReuseRecord = true
-	for {
-		_, err := cr.Read()
+	fields := 0
+	for n := 0; limit < 0 || n < limit; n++ {
+		rec, err := cr.Read()
 		if err == io.EOF {
-			return nil
+			return fields, nil
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("%s:%d:%d: %w: %v", path, pe.StartLine, pe.Column, frame.ErrMalformed, pe.Err)
+			return fields, fmt.Errorf("%s:%d:%d: %w: %v", path, pe.StartLine, pe.Column, frame.ErrMalformed, pe.Err)
 		}
 		if err != nil {
-			return nil
+			return fields, nil
+		}
+		if n == 0 {
+			fields = len(rec)
 		}
 	}
+	return fields, nil
+}
+
+// checkCSVHead guards against DuckDB's sniffer guessing a wrong layout on an inconsistent file
+// (it may take a later row for the header and drop the data): the first records are read
+// strictly before the import, and the imported table must have the header's columns.
+func (w *Workspace) checkCSVHead(path string) (int, error) {
+	return scanCSV(path, 20480)
 }
 
 func listLiteral(paths []string) string {

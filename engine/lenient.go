@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 )
@@ -37,7 +39,18 @@ func (w *Workspace) ImportLenient(ctx context.Context, table, path string) ([]Re
 	}
 	switch kind {
 	case "csv":
-		return w.importCSVLenient(ctx, table, path)
+		rejects, err := w.importCSVLenient(ctx, table, path)
+		if err != nil {
+			return rejects, err
+		}
+		// DuckDB's sniffer can misread a small, inconsistent file (a later row taken for the
+		// header): then keep the records Go's strict reader accepts instead.
+		header, _ := scanCSV(path, 1)
+		cols, cerr := w.Columns(ctx, table)
+		if cerr == nil && header > 0 && len(cols) != header {
+			return w.importCSVFiltered(ctx, table, path)
+		}
+		return rejects, nil
 	case "json":
 		if err := w.Import(ctx, table, path); err == nil {
 			return nil, nil
@@ -96,6 +109,62 @@ func (w *Workspace) importJSONLenient(ctx context.Context, table, path string) (
 	}
 	defer os.Remove(good)
 	if err := w.Import(ctx, table, good); err != nil {
+		return rejects, err
+	}
+	return rejects, nil
+}
+
+// importCSVFiltered copies the records with the header's field count to a temporary CSV
+// file that DuckDB imports, and reports the others.
+func (w *Workspace) importCSVFiltered(ctx context.Context, table, path string) ([]Reject, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	cr := csv.NewReader(fh)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	out, err := os.CreateTemp("", "huntkit-good-*.csv")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(out.Name())
+	cw := csv.NewWriter(out)
+	var rejects []Reject
+	want := -1
+	for {
+		line, _ := cr.FieldPos(0)
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			rejects = append(rejects, Reject{File: path, Line: int64(line), Message: err.Error()})
+			continue
+		}
+		if want < 0 {
+			want = len(rec)
+		}
+		if len(rec) != want {
+			l, _ := cr.FieldPos(0)
+			rejects = append(rejects, Reject{File: path, Line: int64(l), Message: fmt.Sprintf("%d fields, the header has %d", len(rec), want)})
+			continue
+		}
+		if err := cw.Write(rec); err != nil {
+			out.Close()
+			return nil, err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		out.Close()
+		return nil, err
+	}
+	if err := out.Close(); err != nil {
+		return nil, err
+	}
+	if err := w.Import(ctx, table, out.Name()); err != nil {
 		return rejects, err
 	}
 	return rejects, nil

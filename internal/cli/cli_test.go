@@ -34,7 +34,7 @@ func TestUsageErrors(t *testing.T) {
 		if r.Code != cliapp.ExitUsage {
 			t.Errorf("%v: exit %d, want %d (stderr %q)", args, r.Code, cliapp.ExitUsage, r.Err)
 		}
-		if !strings.HasPrefix(r.Err, "huntkit: ") || r.Out != "" {
+		if !strings.HasPrefix(r.Err, "huntkit: ") || strings.Count(r.Err, "\n") != 1 || !strings.Contains(r.Err, "--help") || r.Out != "" {
 			t.Errorf("%v: stdout %q stderr %q", args, r.Out, r.Err)
 		}
 	}

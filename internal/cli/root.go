@@ -4,9 +4,7 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -106,12 +104,12 @@ func newVersionCmd(app *cliapp.App) *cobra.Command {
 	}
 }
 
-// Run executes huntkit with args and returns the exit code; errors are printed on stderr as
-// one line.
+// Run executes huntkit with args and returns the exit code; an error is printed on stderr
+// as one line (usage errors name the help command to run).
 func Run(ctx context.Context, app *cliapp.App, args []string) int {
 	root := NewRoot(app)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if cerr := app.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
@@ -119,16 +117,14 @@ func Run(ctx context.Context, app *cliapp.App, args []string) int {
 		return cliapp.ExitOK
 	}
 	code := cliapp.ExitCode(err)
-	printError(app.Err, err)
+	msg := cliapp.Message(err)
 	if code == cliapp.ExitUsage {
-		var ee *cliapp.ExitError
-		if !errors.As(err, &ee) || ee.Code == cliapp.ExitUsage {
-			fmt.Fprintln(app.Err, "Run 'huntkit --help' for usage.")
+		path := "huntkit"
+		if cmd != nil {
+			path = cmd.CommandPath()
 		}
+		msg += " (see '" + path + " --help')"
 	}
+	fmt.Fprintf(app.Err, "huntkit: %s\n", msg)
 	return code
-}
-
-func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "huntkit: %s\n", cliapp.Message(err))
 }
