@@ -2,13 +2,16 @@
 package ioccmd
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/spf13/cobra"
 
@@ -41,7 +44,7 @@ func readInput(app *cliapp.App, args []string, argsAreText bool) (string, string
 		if err != nil {
 			return "", "", fmt.Errorf("read stdin: %w", err)
 		}
-		return string(b), "stdin", nil
+		return textOf(b), "stdin", nil
 	}
 	if argsAreText {
 		return strings.Join(args, " "), "", nil
@@ -53,7 +56,29 @@ func readInput(app *cliapp.App, args []string, argsAreText bool) (string, string
 	if err != nil {
 		return "", "", fmt.Errorf("read %s: %w", args[0], err)
 	}
-	return string(b), args[0], nil
+	return textOf(b), args[0], nil
+}
+
+// textOf returns input bytes as UTF-8 text. A byte-order mark selects the encoding: UTF-16
+// (what Windows PowerShell 5's Out-File and ">" write, and many exported Windows logs) is
+// converted, a UTF-8 BOM dropped; without one the bytes are taken as UTF-8.
+func textOf(b []byte) string {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		return string(b[3:])
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		order = binary.BigEndian
+	default:
+		return string(b)
+	}
+	u := make([]uint16, 0, (len(b)-2)/2)
+	for i := 2; i+1 < len(b); i += 2 {
+		u = append(u, order.Uint16(b[i:]))
+	}
+	return string(utf16.Decode(u))
 }
 
 type extractOpts struct {

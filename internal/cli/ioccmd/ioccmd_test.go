@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/spf13/cobra"
 
@@ -156,6 +157,25 @@ func TestUnknownSubcommandIsUsageError(t *testing.T) {
 	for _, args := range [][]string{{"ioc", "bogus"}, {"ioc", "extarct", "x.txt"}} {
 		if _, errs, code := run(t, "", args...); code != 2 || !strings.Contains(errs, "unknown command") {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and unknown command", args, code, errs)
+		}
+	}
+}
+
+// Windows PowerShell 5 writes UTF-16LE with a BOM ("> iocs.txt"): its text is read, not
+// silently yielding nothing. A UTF-8 BOM is dropped.
+func TestExtractUTF16Input(t *testing.T) {
+	text := "C2 hxxp://evil[.]example[.]com/a\r\nfrom 185.220.101.45\r\n"
+	u := utf16.Encode([]rune(text))
+	le := []byte{0xFF, 0xFE}
+	be := []byte{0xFE, 0xFF}
+	for _, c := range u {
+		le = append(le, byte(c), byte(c>>8))
+		be = append(be, byte(c>>8), byte(c))
+	}
+	for name, in := range map[string][]byte{"utf-16le": le, "utf-16be": be, "utf-8 bom": append([]byte{0xEF, 0xBB, 0xBF}, text...)} {
+		out, errs, code := run(t, string(in), "ioc", "extract", "-", "-o", "csv")
+		if code != 0 || !strings.Contains(out, "url,http://evil.example.com/a") || !strings.Contains(out, "ipv4,185.220.101.45") {
+			t.Errorf("%s: exit %d\n%s%s", name, code, out, errs)
 		}
 	}
 }
