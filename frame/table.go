@@ -118,20 +118,27 @@ func WriteTable(w io.Writer, f *Frame, opt TableOptions) error {
 	if shown < f.n {
 		notes = append(notes, fmt.Sprintf("%d more rows not shown (%d in all)", f.n-shown, f.n))
 	} else {
-		notes = append(notes, fmt.Sprintf("%d rows", f.n))
+		notes = append(notes, plural(f.n, "row"))
 	}
 	if ncols < len(f.cols) {
 		hidden := make([]string, 0, len(f.cols)-ncols)
 		for _, c := range f.cols[ncols:] {
 			hidden = append(hidden, c.name)
 		}
-		notes = append(notes, fmt.Sprintf("%d columns not shown: %s", len(hidden), fit(strings.Join(hidden, ", "), max(20, opt.Width-30))))
+		notes = append(notes, fmt.Sprintf("%s not shown: %s", plural(len(hidden), "column"), fit(strings.Join(hidden, ", "), max(20, opt.Width-30))))
 	}
 	fmt.Fprintf(bw, "(%s)\n", strings.Join(notes, "; "))
 	if f.partial != nil {
 		fmt.Fprintf(bw, "(partial result: %s)\n", oneLine(f.partial.Error()))
 	}
 	return bw.Flush()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // oneLine makes a cell printable on one line: control characters become visible marks.

@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 
@@ -118,6 +119,9 @@ func Run(ctx context.Context, app *cliapp.App, args []string) int {
 	}
 	code := cliapp.ExitCode(err)
 	msg := cliapp.Message(err)
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		msg = "interrupted"
+	}
 	if code == cliapp.ExitUsage {
 		path := "huntkit"
 		if cmd != nil {
