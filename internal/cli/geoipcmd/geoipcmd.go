@@ -230,10 +230,11 @@ func collectArgs(app *cliapp.App, args []string) ([]string, error) {
 			ips = append(ips, a)
 			continue
 		}
+		// Lines are trimmed, and a UTF-8 BOM (Notepad) is not part of the first value.
 		sc := bufio.NewScanner(app.In)
 		sc.Buffer(make([]byte, 64*1024), 1<<20)
 		for sc.Scan() {
-			if t := strings.TrimSpace(sc.Text()); t != "" && !strings.HasPrefix(t, "#") {
+			if t := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff")); t != "" && !strings.HasPrefix(t, "#") {
 				ips = append(ips, t)
 			}
 		}

@@ -75,6 +75,13 @@ func TestLookupStdinAndFailures(t *testing.T) {
 	}
 }
 
+func TestLookupStdinWithBOM(t *testing.T) {
+	out, errs, code := runCmd(t, "", "\ufeff89.160.20.112\r\n", "--db-dir", testDataDir(t), "-o", "csv", "-")
+	if code != 0 || !strings.Contains(out, "Linköping") {
+		t.Errorf("exit %d\n%s%s", code, out, errs)
+	}
+}
+
 func TestEnrichTable(t *testing.T) {
 	dir := testDataDir(t)
 	in := filepath.Join(t.TempDir(), "signins.csv")

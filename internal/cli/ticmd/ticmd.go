@@ -210,10 +210,11 @@ func readItems(ctx context.Context, app *cliapp.App, o *lookupOpts, args []strin
 			items = append(items, ti.Item{Value: a})
 			continue
 		}
+		// Lines are trimmed, and a UTF-8 BOM (Notepad) is not part of the first value.
 		sc := bufio.NewScanner(app.In)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)
 		for sc.Scan() {
-			if line := strings.TrimSpace(sc.Text()); line != "" && !strings.HasPrefix(line, "#") {
+			if line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff")); line != "" && !strings.HasPrefix(line, "#") {
 				items = append(items, ti.Item{Value: line})
 			}
 		}

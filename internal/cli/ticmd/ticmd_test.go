@@ -179,6 +179,17 @@ func TestLookupWrongKeyOneMessage(t *testing.T) {
 	}
 }
 
+func TestLookupStdinWithBOM(t *testing.T) {
+	app, out, errb, dir := setup(t, "good-key")
+	app.In = strings.NewReader("\ufeffevil.example.com\r\n")
+	if err := run(t, app, "lookup", "-", "--providers", "LocalFeed", "--cache-dir", filepath.Join(dir, "c"), "-o", "csv"); err != nil {
+		t.Fatalf("%v\n%s", err, errb)
+	}
+	if rows := readCSV(t, out.String()); len(rows) != 1 || rows[0]["Ioc"] != "evil.example.com" || rows[0]["Severity"] != "high" {
+		t.Errorf("rows %v", rows)
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	app, _, _, _ := setup(t, "good-key")
 	for _, args := range [][]string{

@@ -177,9 +177,10 @@ func collect(ctx context.Context, app *cliapp.App, o *options, args []string) ([
 			vals = append(vals, a)
 			continue
 		}
+		// Lines are trimmed, and a UTF-8 BOM (Notepad) is not part of the first value.
 		sc := bufio.NewScanner(app.In)
 		for sc.Scan() {
-			if t := strings.TrimSpace(sc.Text()); t != "" && !strings.HasPrefix(t, "#") {
+			if t := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff")); t != "" && !strings.HasPrefix(t, "#") {
 				vals = append(vals, t)
 			}
 		}
