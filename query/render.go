@@ -18,6 +18,10 @@ type Request struct {
 	Text       string    // the query in the environment's language
 	Language   string    // "kql", "sql", "spl", ...
 	Start, End time.Time // the query window when known
+	// Bounded asks the driver to keep only rows inside Start..End in every table the query
+	// reads (ad-hoc queries given --start/--end). Templates bound themselves with their
+	// start/end parameters and leave it false.
+	Bounded bool
 }
 
 // CodeParams are parameter names that hold query code by design (msticpy templates use them to

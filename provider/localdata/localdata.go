@@ -271,6 +271,9 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 	}
 	switch strings.ToLower(req.Language) {
 	case "sql", "duckdb":
+		if req.Bounded {
+			return nil, fmt.Errorf("LocalData: --start/--end bound KQL queries only; in SQL, write the time condition in WHERE")
+		}
 		return d.run(ctx, text, func() (*frame.Frame, error) { return d.ws.Query(ctx, text) })
 	case "kql", "", "kusto":
 		return d.run(ctx, text, func() (*frame.Frame, error) {
@@ -280,7 +283,12 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 			}
 			// The probe lets `evaluate bag_unpack` read the bag keys from the data.
 			probe := func(sql string) (*frame.Frame, error) { return d.ws.Query(ctx, sql) }
-			sql, err := kql.Compile(text, cat, kql.WithProbe(probe))
+			opts := []kql.Option{kql.WithProbe(probe)}
+			if req.Bounded {
+				// Every table with a TimeGenerated column is cut to the window.
+				opts = append(opts, kql.WithTimeRange(req.Start, req.End))
+			}
+			sql, err := kql.Compile(text, cat, opts...)
 			if err != nil {
 				return nil, err
 			}

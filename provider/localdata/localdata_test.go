@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huntkit/huntkit/engine"
 	"github.com/huntkit/huntkit/kql"
@@ -200,5 +201,21 @@ func TestKQLBagUnpack(t *testing.T) {
 	}
 	if f.Col("Tactic") == nil || f.Col("Tactic").Str(0) != "Execution" || f.Col("Score").Int(0) != 7 {
 		t.Errorf("bag_unpack gave %v %v", f.Fields(), f.Row(0))
+	}
+}
+
+func TestBoundedKQL(t *testing.T) {
+	d := newDriver(t)
+	start := time.Date(2024, 5, 1, 8, 4, 0, 0, time.UTC)
+	end := time.Date(2024, 5, 1, 8, 30, 0, 0, time.UTC)
+	f, err := d.Query(context.Background(), query.Request{Language: "kql", Text: "SecurityEvent | count", Start: start, End: end, Bounded: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Col("Count").Int(0) != 2 {
+		t.Errorf("bounded count = %v, want the 2 events inside the window", f.Row(0))
+	}
+	if _, err := d.Query(context.Background(), query.Request{Language: "sql", Text: "SELECT 1", Start: start, End: end, Bounded: true}); err == nil {
+		t.Error("a bounded SQL query must say the window is not applied")
 	}
 }

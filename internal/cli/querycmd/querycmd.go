@@ -471,6 +471,7 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 				return cliapp.UsageError(err)
 			}
 			req.Start, req.End = s, e
+			req.Bounded = true
 		}
 	default:
 		if len(args) < 2 {
