@@ -2,7 +2,6 @@ package configcmd
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/huntkit/huntkit/config"
+	"github.com/huntkit/huntkit/internal/cli/clitest"
 	"github.com/huntkit/huntkit/internal/cliapp"
 )
 
@@ -17,19 +17,8 @@ import (
 // stderr and the exit code.
 func run(t *testing.T, cfgPath string, args ...string) (string, string, int) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	app := &cliapp.App{In: strings.NewReader(""), Out: &out, Err: &errb, ConfigPath: cfgPath}
-	defer app.Close()
-	cmd := New(app)
-	cmd.SetArgs(args)
-	cmd.SetOut(&out)
-	cmd.SetErr(&errb)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.ExecuteContext(context.Background())
-	if err != nil {
-		errb.WriteString("huntkit: " + cliapp.Message(err) + "\n")
-	}
-	return out.String(), errb.String(), cliapp.ExitCode(err)
+	r := clitest.Run(t, clitest.Options{Config: cfgPath}, clitest.One(New), append([]string{"config"}, args...)...)
+	return r.Out, r.Err, r.Code
 }
 
 func writeFile(t *testing.T, text string) string {

@@ -1,42 +1,22 @@
 package democmd
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/huntkit/huntkit/demo"
+	"github.com/huntkit/huntkit/internal/cli/clitest"
 	"github.com/huntkit/huntkit/internal/cliapp"
 )
 
 func runCLI(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	t.Setenv("HOME", t.TempDir())
-	t.Setenv("HUNTKIT_CONFIG", "")
-	t.Setenv("MSTICPYCONFIG", "")
-	t.Setenv("HUNTKIT_WORKSPACE", "")
-	var out, errb bytes.Buffer
-	app := &cliapp.App{In: strings.NewReader(""), Out: &out, Err: &errb}
-	root := &cobra.Command{Use: "huntkit", SilenceUsage: true, SilenceErrors: true}
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	app.AddGlobalFlags(root)
-	root.AddCommand(New(app))
-	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	if cerr := app.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		errb.WriteString("huntkit: " + cliapp.Message(err) + "\n")
-	}
-	return out.String(), errb.String(), cliapp.ExitCode(err)
+	clitest.Isolate(t)
+	r := clitest.Run(t, clitest.Options{}, clitest.One(New), args...)
+	return r.Out, r.Err, r.Code
 }
 
 // TestDemoFindsIntrusion runs the whole guided hunt and checks it finds every planted

@@ -2,32 +2,20 @@ package proctreecmd
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/internal/cli/clitest"
 	"github.com/huntkit/huntkit/internal/testdata"
 )
 
 func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	app := &cliapp.App{In: strings.NewReader(""), Out: &out, Err: &errb}
-	defer app.Close()
-	cmd := New(app)
-	cmd.SetArgs(args)
-	cmd.SetOut(&out)
-	cmd.SetErr(&errb)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.ExecuteContext(context.Background())
-	if err != nil {
-		errb.WriteString("huntkit: " + cliapp.Message(err) + "\n")
-	}
-	return out.String(), errb.String(), cliapp.ExitCode(err)
+	r := clitest.Run(t, clitest.Options{}, clitest.One(New), append([]string{"proctree"}, args...)...)
+	return r.Out, r.Err, r.Code
 }
 
 var fixture = filepath.Join("..", "..", "..", "proctree", "testdata", "twohosts_4688.csv")

@@ -11,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/cli/clitest"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/internal/testdata"
 	"github.com/huntkit/huntkit/query"
@@ -22,26 +21,9 @@ import (
 // run executes huntkit with the query commands and returns stdout, stderr and the exit code.
 func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	t.Setenv("HOME", t.TempDir())
-	t.Setenv("HUNTKIT_CONFIG", "")
-	t.Setenv("MSTICPYCONFIG", "")
-	t.Setenv("HUNTKIT_WORKSPACE", "")
-	var out, errb bytes.Buffer
-	app := &cliapp.App{In: strings.NewReader(""), Out: &out, Err: &errb}
-	root := &cobra.Command{Use: "huntkit", SilenceUsage: true, SilenceErrors: true}
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	app.AddGlobalFlags(root)
-	root.AddCommand(New(app)...)
-	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	if cerr := app.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		errb.WriteString("huntkit: " + cliapp.Message(err) + "\n")
-	}
-	return out.String(), errb.String(), cliapp.ExitCode(err)
+	clitest.Isolate(t)
+	r := clitest.Run(t, clitest.Options{}, New, args...)
+	return r.Out, r.Err, r.Code
 }
 
 func templatesDir(t *testing.T) string {

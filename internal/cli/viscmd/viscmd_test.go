@@ -2,7 +2,6 @@ package viscmd
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,9 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
-	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/internal/cli/clitest"
 )
 
 const events = `TimeGenerated,Computer,Account,Bytes,Latitude,Longitude
@@ -23,21 +20,8 @@ const events = `TimeGenerated,Computer,Account,Bytes,Latitude,Longitude
 
 func run(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	app := &cliapp.App{In: strings.NewReader(stdin), Out: &out, Err: &errb}
-	defer app.Close()
-	root := &cobra.Command{Use: "huntkit", SilenceUsage: true, SilenceErrors: true}
-	for _, c := range New(app) {
-		root.AddCommand(c)
-	}
-	root.SetArgs(args)
-	root.SetOut(&out)
-	root.SetErr(&errb)
-	err := root.ExecuteContext(context.Background())
-	if err != nil {
-		errb.WriteString("huntkit: " + cliapp.Message(err) + "\n")
-	}
-	return out.String(), errb.String(), cliapp.ExitCode(err)
+	r := clitest.Run(t, clitest.Options{Stdin: stdin}, New, args...)
+	return r.Out, r.Err, r.Code
 }
 
 func writeCSV(t *testing.T) string {
