@@ -40,7 +40,9 @@ var extractCases = []struct {
 
 	// ---- IPv6
 	{"ipv6 forms", "fw src=[2001:db8:85a3::8a2e:370:7334]:443 dst=fe80::1ff:fe23:4567:890a%eth0 map=::ffff:192.0.2.128 lo=::1 full=2001:0db8:0000:0000:0000:ff00:0042:8329",
-		[]tv{{IPv6, "2001:db8:85a3::8a2e:370:7334"}, {IPv6, "fe80::1ff:fe23:4567:890a%eth0"}, {IPv6, "::ffff:192.0.2.128"}, {IPv6, "::1"}, {IPv6, "2001:0db8:0000:0000:0000:ff00:0042:8329"}}},
+		[]tv{{IPv6, "2001:db8:85a3::8a2e:370:7334"}, {IPv6, "fe80::1ff:fe23:4567:890a%eth0"}, {IPv6, "::ffff:192.0.2.128"}, {IPv6, "::1"}, {IPv6, "2001:db8::ff00:42:8329"}}},
+	{"one IPv6 address written two ways is one indicator", "src 2001:DB8::1 dst 2001:0db8:0:0:0:0:0:0001 nat64 64:ff9b::192.0.2.33",
+		[]tv{{IPv6, "2001:db8::1"}, {IPv6, "64:ff9b::192.0.2.33"}}},
 	{"times, MACs and C++ scopes are not IPv6", "at 12:34:56 mac 00:1a:2b:3c:4d:5e std::vector<int> Foo::Bar", nil},
 	{"ssh to ipv6", "ssh -6 admin@2001:470:1f0b::2", []tv{{IPv6, "2001:470:1f0b::2"}}},
 

@@ -693,7 +693,7 @@ func (sc *scanner) url(i, colon int) int {
 		if err != nil || !addr.Is6() {
 			return 0
 		}
-		hostType, hostVal, scope = IPv6, strings.ToLower(lit), IPScope(addr)
+		hostType, hostVal, scope = IPv6, canonical6(lit, addr), IPScope(addr)
 		h1 = h0 + cl + 1
 		hA, hB = h0+1, h0+cl
 	} else if end, d, ok := sc.idnHost(h0); ok {
@@ -934,20 +934,19 @@ func (sc *scanner) ipv6(i int) int {
 	if hexd < 3 && cand != "::1" && addr.Unmap() == addr {
 		return 0 // "a::b" style words
 	}
-	sc.emit(IPv6, i, z, lowerHex6(cand), IPScope(addr))
+	sc.emit(IPv6, i, z, canonical6(cand, addr), IPScope(addr))
 	return z
 }
 
-func lowerHex6(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' {
-			return s // keep the zone as written
-		}
-		if s[i] >= 'A' && s[i] <= 'F' {
-			return strings.ToLower(s)
-		}
+// canonical6 returns the text of an IPv6 address written as s: its RFC 5952 form
+// (lower case, zeros compressed, zone kept) so that one address written two ways is one
+// indicator; a form with an embedded IPv4 address ("64:ff9b::192.0.2.33") stays as written,
+// in lower case, for the IPv4 part to remain readable.
+func canonical6(s string, addr netip.Addr) string {
+	if strings.IndexByte(s, '.') < 0 {
+		return addr.String()
 	}
-	return s
+	return strings.ToLower(s)
 }
 
 // linuxPath handles '/' at a token boundary: at least two non-empty segments.

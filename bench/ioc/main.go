@@ -145,6 +145,9 @@ func benchCorpus(path, manifest string, runs int) bool {
 			if t == ioc.DNS || t == ioc.MD5 || t == ioc.SHA1 || t == ioc.SHA256 || t == ioc.IPv6 {
 				want = strings.ToLower(v)
 			}
+			if ms := ioc.ExtractUnique(v, ioc.WithTypes(ioc.IPv6)); t == ioc.IPv6 && len(ms) == 1 {
+				want = ms[0].Value // the canonical form ("2001:db8::0:c2" is "2001:db8::c2")
+			}
 			if !found[string(t)+"\x00"+want] {
 				miss++
 				if miss <= 5 {
