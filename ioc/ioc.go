@@ -93,7 +93,7 @@ func ParseTypes(names ...string) ([]Type, error) {
 // Match is one indicator found in a text.
 type Match struct {
 	Type  Type   // kind of indicator
-	Value string // refanged and normalised value (hashes and domains lower case)
+	Value string // refanged and normalised value (hashes and domains lower case, IDN hosts as A-labels, IPv6 in RFC 5952 form)
 	Raw   string // the text as written (may be defanged)
 	Start int    // byte offset of Raw in the text
 	End   int    // byte offset just past Raw
