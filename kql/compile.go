@@ -436,7 +436,7 @@ func (c *compiler) tableRef(id *Ident, e *env) *rel {
 				}
 			}
 		}
-		c.failAt(id, ErrUnknownName, "unknown table or name %q%s", id.Name, suggest(id.Name, cands))
+		c.failAt(id, ErrUnknownName, "unknown table or name %q%s", id.Name, didYouMean(id.Name, cands))
 	}
 	r := &rel{name: id.Name}
 	var names []string
@@ -1035,7 +1035,7 @@ func (c *compiler) patterns(r *rel, o *ProjectOp) []string {
 		switch v := a.X.(type) {
 		case *Ident:
 			if _, ok := r.col(v.Name); !ok {
-				c.failAt(v, ErrUnknownName, "unknown column %q%s", v.Name, suggest(v.Name, r.names()))
+				c.failAt(v, ErrUnknownName, "unknown column %q%s", v.Name, didYouMean(v.Name, r.names()))
 			}
 			pats = append(pats, v.Name)
 		case *Wildcard:
@@ -1096,7 +1096,7 @@ func (c *compiler) projectRename(r *rel, o *ProjectOp, e *env) *rel {
 			}
 		}
 		if !found {
-			c.failAt(old, ErrUnknownName, "unknown column %q%s", old.Name, suggest(old.Name, r.names()))
+			c.failAt(old, ErrUnknownName, "unknown column %q%s", old.Name, didYouMean(old.Name, r.names()))
 		}
 	}
 	return c.buildSelect(r, cols, true, "")

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // ErrUnsupported is wrapped by errors for KQL operators and functions that the compiler
@@ -80,50 +82,8 @@ func newError(src string, off int, cause error, format string, args ...any) *Err
 	return &Error{Line: l, Col: c, Msg: fmt.Sprintf(format, args...), Offset: off, Src: src, Err: cause}
 }
 
-// closest returns the candidate nearest to name by edit distance (case-insensitive), or ""
-// when none is reasonably close.
-func closest(name string, candidates []string) string {
-	best, bestD := "", 1<<30
-	ln := strings.ToLower(name)
-	for _, c := range candidates {
-		d := editDistance(ln, strings.ToLower(c))
-		if d < bestD {
-			best, bestD = c, d
-		}
-	}
-	limit := len(name)/3 + 1
-	if limit > 4 {
-		limit = 4
-	}
-	if bestD <= limit || (best != "" && strings.EqualFold(best, name)) {
-		return best
-	}
-	return ""
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
-
-func suggest(name string, candidates []string) string {
-	if c := closest(name, candidates); c != "" && c != name {
+func didYouMean(name string, candidates []string) string {
+	if c := suggest.Closest(name, candidates); c != "" && c != name {
 		return fmt.Sprintf(" (did you mean %q?)", c)
 	}
 	return ""

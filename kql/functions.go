@@ -790,7 +790,7 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 	if strings.HasPrefix(lname, "series_") || strings.HasPrefix(lname, "geo_") || slices.Contains(scalarFunctions, lname) || knownUnimplemented[lname] {
 		c.unsupported(v, "function "+name+"()")
 	}
-	c.failAt(v.Fn, ErrUnknownName, "unknown function %s()%s", name, suggest(name, append(append([]string{}, scalarFunctions...), aggregateNames()...)))
+	c.failAt(v.Fn, ErrUnknownName, "unknown function %s()%s", name, didYouMean(name, append(append([]string{}, scalarFunctions...), aggregateNames()...)))
 	return sqlExpr{}
 }
 

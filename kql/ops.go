@@ -450,11 +450,11 @@ func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
 		case *Ident:
 			lc, ok := l.col(v.Name)
 			if !ok {
-				c.failAt(v, ErrUnknownName, "join key %q is not a column of the left table%s", v.Name, suggest(v.Name, l.names()))
+				c.failAt(v, ErrUnknownName, "join key %q is not a column of the left table%s", v.Name, didYouMean(v.Name, l.names()))
 			}
 			rc, ok := right.col(v.Name)
 			if !ok {
-				c.failAt(v, ErrUnknownName, "join key %q is not a column of the right table%s", v.Name, suggest(v.Name, right.names()))
+				c.failAt(v, ErrUnknownName, "join key %q is not a column of the right table%s", v.Name, didYouMean(v.Name, right.names()))
 			}
 			ls, rs := c.unify(sqlExpr{sql: "l." + lc.ident(), t: lc.t}, sqlExpr{sql: "r." + rc.ident(), t: rc.t})
 			conds = append(conds, ls.sql+" = "+rs.sql)

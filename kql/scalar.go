@@ -196,7 +196,7 @@ func (c *compiler) ident(id *Ident, sc *scope) sqlExpr {
 	if sc.rel == nil {
 		c.failAt(id, ErrUnknownName, "unknown name %q", id.Name)
 	}
-	c.failAt(id, ErrUnknownName, "unknown column %q%s", id.Name, suggest(id.Name, sc.rel.names()))
+	c.failAt(id, ErrUnknownName, "unknown column %q%s", id.Name, didYouMean(id.Name, sc.rel.names()))
 	return sqlExpr{}
 }
 
@@ -768,7 +768,7 @@ func (c *compiler) member(v *Member, sc *scope) sqlExpr {
 		}
 		col, ok := r.col(v.Name.Name)
 		if !ok {
-			c.failAt(v.Name, ErrUnknownName, "unknown column %q in %s side%s", v.Name.Name, strings.TrimPrefix(id.Name, "$"), suggest(v.Name.Name, r.names()))
+			c.failAt(v.Name, ErrUnknownName, "unknown column %q in %s side%s", v.Name.Name, strings.TrimPrefix(id.Name, "$"), didYouMean(v.Name.Name, r.names()))
 		}
 		alias := "l"
 		if id.Name == "$right" {
