@@ -130,6 +130,9 @@ type provEntry struct {
 	// limited holds the message of the first lookup that kept getting 429 after its retries
 	// (a spent quota): the provider's remaining items are then not sent.
 	limited atomic.Pointer[string]
+	// unreachable holds the message of the first lookup that got no HTTP answer after its
+	// retries (connection refused, TLS failure, unknown host): the rest are not sent.
+	unreachable atomic.Pointer[string]
 }
 
 // ProviderInfo describes a provider a Client uses.
@@ -587,6 +590,8 @@ func (c *Client) skip(ctx context.Context, p *provEntry, js []job, rows []Row, t
 		status, msg = StatusAuthFailed, a.Error()
 	} else if l := p.limited.Load(); l != nil {
 		status, msg = StatusRateLimited, p.name+": not looked up: the service kept refusing requests ("+*l+"); try again later"
+	} else if u := p.unreachable.Load(); u != nil {
+		status, msg = StatusQueryFailed, p.name+": not looked up: the service cannot be reached ("+*u+")"
 	} else if err := ctx.Err(); err != nil {
 		status, msg = StatusCancelled, fmt.Sprintf("%s: not looked up: %v", p.name, err)
 	} else {
@@ -669,6 +674,9 @@ func (c *Client) fail(ctx context.Context, p *provEntry, r *Row, err error) {
 	r.Message = msg
 	if r.Status == StatusRateLimited {
 		p.limited.CompareAndSwap(nil, &msg)
+	}
+	if errors.As(err, new(transportFailure)) && ctx.Err() == nil {
+		p.unreachable.CompareAndSwap(nil, &msg)
 	}
 }
 

@@ -316,6 +316,49 @@ func TestUnresolvableHostIsNotRetried(t *testing.T) {
 	}
 }
 
+// A provider that cannot be reached at all (connection refused: a wrong BaseURL port, a
+// proxy down) stops after one item's retries: at a rate of 4/min, 1,000 items would
+// otherwise retry for hours. Every row is kept with the reason.
+func TestUnreachableProviderStopsAfterOneItem(t *testing.T) {
+	var n atomic.Int64
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		n.Add(1)
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
+	})}
+	c := titest.Client(t, "Fake", "http://127.0.0.1:1", ti.WithHTTPClient(hc), ti.WithConcurrency(1))
+	rows, err := c.LookupRows(context.Background(), items("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4"))
+	if n.Load() != 3 {
+		t.Errorf("%d attempts, want 3 (one item and its 2 retries)", n.Load())
+	}
+	if len(rows) != 4 || !errors.Is(err, ti.ErrLookupsFailed) {
+		t.Fatalf("rows %d, err %v", len(rows), err)
+	}
+	for _, r := range rows {
+		if r.Status != ti.StatusQueryFailed || !strings.Contains(r.Message, "connection refused") {
+			t.Errorf("%s: %v %q", r.Ioc, r.Status, r.Message)
+		}
+	}
+}
+
+// A timeout is about one request, not the provider: the other items are still sent.
+func TestTimeoutDoesNotStopTheProvider(t *testing.T) {
+	srv := titest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "1.1.1.1") {
+			select {
+			case <-time.After(time.Second):
+			case <-r.Context().Done():
+			}
+			return
+		}
+		titest.JSON(w, 200, []byte(`{"score":1}`))
+	})
+	c := titest.Client(t, "Fake", srv.URL, ti.WithConcurrency(1), ti.WithTimeout(30*time.Millisecond))
+	rows, _ := c.LookupRows(context.Background(), items("1.1.1.1", "2.2.2.2"))
+	if len(rows) != 2 || rows[0].Status != ti.StatusTimeout || rows[1].Status != ti.StatusOK {
+		t.Errorf("rows %+v", rows)
+	}
+}
+
 func TestSlowServerCancelledByContext(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
@@ -358,6 +401,23 @@ func TestSlowServerCancelledByContext(t *testing.T) {
 	}
 	if srv.Hits.Load() > 2 {
 		t.Errorf("%d requests sent; the rest should not start after cancel", srv.Hits.Load())
+	}
+}
+
+// An attempt that got no HTTP answer used none of the quota: its retries do not wait for the
+// rate limiter (at one request an hour they would never run before the deadline).
+func TestRetryAfterConnectionFailureSkipsTheRateLimiter(t *testing.T) {
+	var n atomic.Int64
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		n.Add(1)
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
+	})}
+	c := titest.Client(t, "Fake", "http://127.0.0.1:1", ti.WithHTTPClient(hc), ti.WithRate("Fake", ti.PerHour(1)))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	rows, _ := c.LookupRows(ctx, items("1.1.1.1"))
+	if n.Load() != 3 || rows[0].Status != ti.StatusQueryFailed {
+		t.Errorf("%d attempts, status %v (%s); want 3 attempts, query_failed", n.Load(), rows[0].Status, rows[0].Message)
 	}
 }
 

@@ -67,8 +67,10 @@ type Request struct {
 
 // Do sends req, waiting for the rate limiter before every attempt and retrying 429, 5xx
 // and transport errors with exponential backoff and full jitter; a Retry-After header (in
-// seconds or as an HTTP date) replaces the backoff for that attempt. 401 and 403 return an
-// *AuthError at once. Other statuses (including 404) are returned to the caller.
+// seconds or as an HTTP date) replaces the backoff for that attempt. A retry after an attempt
+// that got no HTTP answer does not wait for the limiter (it used none of the quota), and a
+// host name that does not resolve is not retried. 401 and 403 return an *AuthError at once.
+// Other statuses (including 404) are returned to the caller.
 func (h *HTTP) Do(ctx context.Context, req Request) (*Response, error) {
 	if req.Method == "" {
 		req.Method = http.MethodGet
@@ -85,8 +87,9 @@ func (h *HTTP) Do(ctx context.Context, req Request) (*Response, error) {
 		maxd = time.Minute
 	}
 	var lastErr error
+	unsent := false // the last attempt got no HTTP answer, so it used none of the quota
 	for attempt := 0; ; attempt++ {
-		if h.Limiter != nil {
+		if h.Limiter != nil && !unsent {
 			if err := h.Limiter.Wait(ctx); err != nil {
 				if ctx.Err() != nil {
 					return nil, fmt.Errorf("%s: %w: %w", h.Provider, errCancelled, ctx.Err())
@@ -95,6 +98,7 @@ func (h *HTTP) Do(ctx context.Context, req Request) (*Response, error) {
 				return nil, fmt.Errorf("%s: rate limit wait exceeds deadline: %w", h.Provider, ErrRateLimited)
 			}
 		}
+		unsent = false
 		resp, err := h.once(ctx, client, req)
 		var wait time.Duration
 		switch {
@@ -102,9 +106,11 @@ func (h *HTTP) Do(ctx context.Context, req Request) (*Response, error) {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("%s: %w: %w", h.Provider, errCancelled, ctx.Err())
 			}
-			if errors.As(err, new(permanentError)) {
+			tf := transportFailure{}
+			if errors.As(err, &tf) && tf.permanent {
 				return nil, err
 			}
+			unsent = errors.As(err, &tf)
 			lastErr = err
 		case resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden:
 			return nil, &AuthError{Provider: h.Provider, ConfigKey: h.ConfigKey, Status: resp.Status}
@@ -188,17 +194,20 @@ func (h *HTTP) transportError(ctx, actx context.Context, req Request, err error)
 		return fmt.Errorf("%s: %s %s: %w after %s", h.Provider, req.Method, h.redactURL(req.URL), ErrTimeout, h.Timeout)
 	}
 	msg := fmt.Errorf("%s: %s %s: %s", h.Provider, req.Method, h.redactURL(req.URL), h.redact(err.Error()))
-	if dns := (*net.DNSError)(nil); errors.As(err, &dns) && dns.IsNotFound {
-		return permanentError{msg}
-	}
-	return msg
+	dns := (*net.DNSError)(nil)
+	return transportFailure{msg, errors.As(err, &dns) && dns.IsNotFound}
 }
 
-// permanentError is a transport failure a retry cannot fix: the host name does not resolve
-// (offline, or a mistyped BaseURL). Do returns it at once.
-type permanentError struct{ error }
+// transportFailure is a request that got no HTTP answer (other than a timeout): connection
+// refused or reset, TLS failure, unknown host. When it is permanent (the host name does not
+// resolve: offline, or a mistyped BaseURL) Do returns it without retrying. A Client stops
+// sending a provider more items once one item has failed this way after its retries.
+type transportFailure struct {
+	error
+	permanent bool
+}
 
-func (e permanentError) Unwrap() error { return e.error }
+func (e transportFailure) Unwrap() error { return e.error }
 
 // GetJSON sends a GET and decodes a 2xx JSON answer into out. It returns the response so the
 // caller can inspect the status: a non-2xx status other than those Do handles is returned
