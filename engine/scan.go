@@ -253,32 +253,8 @@ func plainJSON(v any) any {
 	return v
 }
 
-// formatInterval writes an interval as KQL writes a timespan: [d.]hh:mm:ss[.fffffff].
+// formatInterval writes an interval as KQL writes a timespan (months count 30 days).
 func formatInterval(iv duckdb.Interval) string {
-	d := time.Duration(iv.Micros)*time.Microsecond + time.Duration(iv.Days)*24*time.Hour +
-		time.Duration(iv.Months)*30*24*time.Hour
-	neg := d < 0
-	if neg {
-		d = -d
-	}
-	days := d / (24 * time.Hour)
-	d -= days * 24 * time.Hour
-	h := d / time.Hour
-	d -= h * time.Hour
-	m := d / time.Minute
-	d -= m * time.Minute
-	s := d / time.Second
-	d -= s * time.Second
-	var sb strings.Builder
-	if neg {
-		sb.WriteByte('-')
-	}
-	if days > 0 {
-		fmt.Fprintf(&sb, "%d.", days)
-	}
-	fmt.Fprintf(&sb, "%02d:%02d:%02d", h, m, s)
-	if d > 0 {
-		fmt.Fprintf(&sb, ".%07d", d/100)
-	}
-	return sb.String()
+	return frame.FormatTimespan(time.Duration(iv.Micros)*time.Microsecond + time.Duration(iv.Days)*24*time.Hour +
+		time.Duration(iv.Months)*30*24*time.Hour)
 }

@@ -255,3 +255,16 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestFormatTimespan(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0:                                       "00:00:00",
+		90 * time.Minute:                        "01:30:00",
+		-(26*time.Hour + 1500*time.Millisecond): "-1.02:00:01.5000000",
+		100 * time.Nanosecond:                   "00:00:00.0000001",
+	} {
+		if got := FormatTimespan(d); got != want {
+			t.Errorf("FormatTimespan(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package kql
 
 import (
+	"github.com/huntkit/huntkit/frame"
+
 	"encoding/json"
 	"fmt"
 	"math"
@@ -1476,7 +1478,7 @@ func (p *parser) dynValue() any {
 		if err != nil {
 			p.fail("%v", err)
 		}
-		return formatTimespan(d)
+		return frame.FormatTimespan(d)
 	case t.kind == tIdent:
 		switch strings.ToLower(t.val) {
 		case "null":
@@ -1494,7 +1496,7 @@ func (p *parser) dynValue() any {
 			case time.Time:
 				return v.UTC().Format("2006-01-02T15:04:05.0000000Z")
 			case time.Duration:
-				return formatTimespan(v)
+				return frame.FormatTimespan(v)
 			default:
 				return v
 			}
@@ -1605,34 +1607,6 @@ func ParseTimespan(s string) (time.Duration, error) {
 		d = -d
 	}
 	return d, nil
-}
-
-// formatTimespan renders a duration the way Kusto prints timespans: [-][d.]hh:mm:ss[.fffffff].
-func formatTimespan(d time.Duration) string {
-	neg := d < 0
-	if neg {
-		d = -d
-	}
-	days := d / (24 * time.Hour)
-	d -= days * 24 * time.Hour
-	h := d / time.Hour
-	d -= h * time.Hour
-	m := d / time.Minute
-	d -= m * time.Minute
-	s := d / time.Second
-	d -= s * time.Second
-	out := ""
-	if neg {
-		out = "-"
-	}
-	if days > 0 {
-		out += fmt.Sprintf("%d.", days)
-	}
-	out += fmt.Sprintf("%02d:%02d:%02d", h, m, s)
-	if d > 0 {
-		out += fmt.Sprintf(".%07d", d/100)
-	}
-	return out
 }
 
 var datetimeLayouts = []string{
