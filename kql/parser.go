@@ -1,14 +1,14 @@
 package kql
 
 import (
-	"github.com/huntkit/huntkit/frame"
-
 	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/huntkit/huntkit/frame"
 )
 
 // maxDepth bounds expression nesting so hostile input cannot exhaust the stack.
