@@ -70,6 +70,8 @@ var extractCases = []struct {
 		[]tv{{URL, "https://example.org/path_(x)"}, {DNS, "example.org"}, {URL, "ftp://files.example.net/pub"}, {DNS, "files.example.net"}}},
 	{"other schemes", "ldap://dc01.contoso.com/ou=x sftp://backup.example.de/data file:///etc/passwd",
 		[]tv{{URL, "ldap://dc01.contoso.com/ou=x"}, {DNS, "dc01.contoso.com"}, {URL, "sftp://backup.example.de/data"}, {DNS, "backup.example.de"}, {URL, "file:///etc/passwd"}}},
+	{"tcp and udp urls (reverse shells, C2)", "nc tcp://c2.evil-host.net:4444 and udp://45.9.148.3:53/x",
+		[]tv{{URL, "tcp://c2.evil-host.net:4444"}, {DNS, "c2.evil-host.net"}, {URL, "udp://45.9.148.3:53/x"}, {IPv4, "45.9.148.3"}}},
 	{"ipv6 url", "GET http://[2001:db8::7]:8080/index.html", []tv{{URL, "http://[2001:db8::7]:8080/index.html"}, {IPv6, "2001:db8::7"}}},
 
 	// ---- defanged
@@ -351,7 +353,7 @@ func TestValidateAndTypeOf(t *testing.T) {
 	types := map[string]Type{
 		"8.8.8.8": IPv4, "::1": IPv6, "evil.com": DNS, "https://evil.com/a": URL, "bob@evil.com": Email,
 		"d41d8cd98f00b204e9800998ecf8427e": MD5, `C:\x\y.exe`: WindowsPath, "/etc/passwd": LinuxPath,
-		"hxxp://evil[.]com": URL,
+		"hxxp://evil[.]com": URL, "tcp://evil.com:4444": URL,
 	}
 	for v, want := range types {
 		if got, ok := TypeOf(v); !ok || got != want {

@@ -639,6 +639,7 @@ var schemes = map[string]string{
 	"file": "file", "ldap": "ldap", "ldaps": "ldaps", "smb": "smb", "ssh": "ssh",
 	"telnet": "telnet", "rdp": "rdp", "ws": "ws", "wss": "wss", "tftp": "tftp",
 	"irc": "irc", "git": "git", "svn": "svn", "s3": "s3", "nfs": "nfs", "rtsp": "rtsp",
+	"tcp": "tcp", "udp": "udp",
 	"hxxp": "http", "hxxps": "https", "fxp": "ftp", "fxps": "ftps", "hxxxp": "http",
 	"hxxxps": "https", "sxxp": "sftp",
 }
