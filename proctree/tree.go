@@ -326,10 +326,18 @@ func (t *Tree) CmdLine(id int) string {
 	return t.cell(id, t.Schema.CmdLine, t.Schema.ParentCmdLine, "")
 }
 
-// User returns the account of id ("" when unknown or synthesised).
+// User returns the account of id ("" when unknown or synthesised). Without an account name
+// (raw auditd logs have no acct field) it falls back to the user id labelled with its column,
+// e.g. "uid=1000".
 func (t *Tree) User(id int) string {
 	t.check(id)
-	return t.cell(id, t.Schema.User, "", "")
+	if u := t.cell(id, t.Schema.User, "", ""); u != "" || t.Schema.UserID == "" {
+		return u
+	}
+	if uid := t.cell(id, t.Schema.UserID, "", ""); uid != "" {
+		return t.Schema.UserID + "=" + uid
+	}
+	return ""
 }
 
 // LogonID returns the logon (session) id of id: the target logon id when set (Windows), else

@@ -34,6 +34,12 @@ func Map(w io.Writer, f *frame.Frame, opts ...Option) error {
 	}
 	latF, latOK := asFloats(lat)
 	lonF, lonOK := asFloats(lon)
+	if err := numericCol(lat, "latitude", latOK); err != nil {
+		return err
+	}
+	if err := numericCol(lon, "longitude", lonOK); err != nil {
+		return err
+	}
 	var rows []int
 	for i := 0; i < f.Len() && (c.maxRows <= 0 || len(rows) < c.maxRows); i++ {
 		if latOK[i] && lonOK[i] && math.Abs(latF[i]) <= 90 && math.Abs(lonF[i]) <= 180 {
@@ -93,6 +99,20 @@ func Map(w io.Writer, f *frame.Frame, opts ...Option) error {
 		extra: map[string]string{"hk-world": asset("countries-110m.json")},
 	}
 	return p.write(w)
+}
+
+// numericCol rejects a position column that is not numeric: neither a number type nor text
+// holding a number in any row (ok from asFloats).
+func numericCol(c *frame.Column, role string, ok []bool) error {
+	if c.Type() == frame.Int || c.Type() == frame.Float {
+		return nil
+	}
+	for _, v := range ok {
+		if v {
+			return nil
+		}
+	}
+	return fmt.Errorf("vis: map: %s column %q is %s, want a number: %w", role, c.Name(), c.Type(), ErrColumn)
 }
 
 // asFloats reads a numeric or numeric-text column.

@@ -66,5 +66,7 @@ var HK = (function () {
   }
   // tail keeps the end of long labels (paths): "…\\System32\\cmd.exe".
   function tail(s, n) { s = String(s); n = n || 28; return s.length > n ? '…' + s.slice(s.length - n + 1) : s; }
-  return { tail: tail, json: json, data: data, fmt: fmt, fmtTime: fmtTime, esc: esc, palette: palette, colorMap: colorMap, col: col, rowLines: rowLines };
+  // head keeps the start of long labels (host names): "WKS-ENG-02.corp.eu-…".
+  function head(s, n) { s = String(s); n = n || 28; return s.length > n ? s.slice(0, n - 1) + '…' : s; }
+  return { head: head, tail: tail, json: json, data: data, fmt: fmt, fmtTime: fmtTime, esc: esc, palette: palette, colorMap: colorMap, col: col, rowLines: rowLines };
 })();

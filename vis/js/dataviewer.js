@@ -64,7 +64,9 @@
   });
 
   // ---- CSV export (filtered and sorted rows, visible columns)
-  document.getElementById('hk-export').onclick = function () { table.download('csv', (cfg.title || 'data') + '.csv'); };
+  // The title is often the input's file name: drop a table extension rather than double it.
+  var csvName = String(cfg.title || 'data').replace(/\.(csv|tsv|txt|json|jsonl|ndjson|parquet|zip|log)$/i, '') || 'data';
+  document.getElementById('hk-export').onclick = function () { table.download('csv', csvName + '.csv'); };
 
   // ---- filter builder
   var ops = ['contains', '==', '!=', 'matches', 'in', 'between', '<', '<=', '>', '>=', 'is empty', 'not empty', 'not contains'];

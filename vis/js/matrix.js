@@ -17,12 +17,18 @@
     } },
     toolbox: { feature: { dataZoom: {}, restore: {}, saveAsImage: {} } },
     xAxis: { type: 'category', data: cfg.xcats, name: cfg.x, nameLocation: 'middle', nameGap: 110,
-      axisLabel: { rotate: 45, interval: 0, formatter: function (v) { return HK.tail(v, 20); } }, splitLine: { show: true } },
-    yAxis: { type: 'category', data: cfg.ycats, name: cfg.y, axisLabel: { interval: 0, formatter: function (v) { return HK.tail(v, 26); } }, splitLine: { show: true } },
+      triggerEvent: true, axisLabel: { rotate: 45, interval: 0, formatter: function (v) { return HK.head(v, 20); } }, splitLine: { show: true } },
+    yAxis: { type: 'category', data: cfg.ycats, name: cfg.y, triggerEvent: true,
+      axisLabel: { interval: 0, formatter: function (v) { return HK.head(v, 26); } }, splitLine: { show: true } },
     dataZoom: [{ type: 'inside', xAxisIndex: 0 }, { type: 'inside', yAxisIndex: 0 }],
     visualMap: { show: false, dimension: 2, min: 1, max: Math.max(cfg.max, 2), inRange: { color: ['#9ecae1', '#08519c'] } },
     series: [{ type: 'scatter', data: cfg.cells, symbolSize: function (v) { return 4 + maxSize * Math.sqrt(v[2] / cfg.max); },
       label: { show: cfg.cells.length < 400, formatter: function (p) { return p.data[2]; }, fontSize: 10 } }]
   });
+  // Labels are cut at the end (the start of a host name tells hosts apart): hovering one shows
+  // the whole value as the chart's tooltip title.
+  var dom = document.getElementById('hk-chart');
+  chart.on('mouseover', function (p) { if (p.targetType === 'axisLabel') dom.title = String(p.value); });
+  chart.on('mouseout', function (p) { if (p.targetType === 'axisLabel') dom.title = ''; });
   window.addEventListener('resize', function () { chart.resize(); });
 })();

@@ -95,6 +95,8 @@ func TestViewErrors(t *testing.T) {
 		{[]string{"timeline", in, "--group-col", "Nope", "--html", filepath.Join(t.TempDir(), "x.html")}, 2, `"Nope" not found`},
 		{[]string{"timeline", in, "--marker", "yesterday"}, 2, "not a time"},
 		{[]string{"map", in, "--lat", "Latitude"}, 2, "both --lat and --lon"},
+		{[]string{"map", in, "--lat", "Computer", "--lon", "Longitude"}, 2, `latitude column "Computer" is string`},
+		{[]string{"map", in, "--lat", "Latitude", "--lon", "TimeGenerated"}, 2, `longitude column "TimeGenerated" is time`},
 		{[]string{"view", filepath.Join(t.TempDir(), "missing.csv")}, 1, "missing.csv"},
 	} {
 		_, errs, code := run(t, "", tc.args...)
@@ -156,5 +158,23 @@ func TestDefaultTitlesNameTheInput(t *testing.T) {
 		if err != nil || !strings.Contains(string(b), tc.want) {
 			t.Errorf("%v: want %s in the page (%v)", tc.args, tc.want, err)
 		}
+	}
+}
+
+// --html into a directory that does not exist fails naming the requested path, not the
+// temporary file, and leaves nothing behind.
+func TestHTMLIntoMissingDir(t *testing.T) {
+	in := writeCSV(t)
+	root := t.TempDir()
+	out := filepath.Join(root, "nope", "v.html")
+	_, errs, code := run(t, "", "view", in, "--html", out)
+	if code != 1 || !strings.Contains(errs, out) || strings.Contains(errs, ".tmp") || strings.Contains(errs, ".huntkit-") {
+		t.Errorf("exit %d, stderr %q; want 1 and a message naming %s only", code, errs, out)
+	}
+	if n := strings.Count(strings.TrimSpace(errs), "\n"); n != 0 {
+		t.Errorf("message spans %d lines: %q", n+1, errs)
+	}
+	if ents, _ := os.ReadDir(root); len(ents) != 0 {
+		t.Errorf("left behind %v", ents)
 	}
 }
