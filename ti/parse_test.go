@@ -119,7 +119,21 @@ func TestCheck(t *testing.T) {
 		{"8[.]8[.]8[.]8", "", "8.8.8.8", StatusOK},
 		{"hxxp://evil[.]example[.]com/a", "", "http://evil.example.com/a", StatusOK},
 		{"EVIL.Example.COM", "", "evil.example.com", StatusOK},
-		{"D41D8CD98F00B204E9800998ECF8427E", "", "d41d8cd98f00b204e9800998ecf8427e", StatusOK},
+		{"900150983CD24FB0D6963F7D28E17F72", "", "900150983cd24fb0d6963f7d28e17f72", StatusOK},
+		// hashes of empty input: every service "knows" them, no verdict is meaningful
+		{"D41D8CD98F00B204E9800998ECF8427E", "", "d41d8cd98f00b204e9800998ecf8427e", StatusBadFormat},
+		{"da39a3ee5e6b4b0d3255bfef95601890afd80709", "", "da39a3ee5e6b4b0d3255bfef95601890afd80709", StatusBadFormat},
+		{"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", StatusBadFormat},
+		// an IP written with a port or in brackets is that IP
+		{"8.8.8.8:53", "", "8.8.8.8", StatusOK},
+		{"8[.]8[.]8[.]8:53", "ipv4", "8.8.8.8", StatusOK},
+		{"[2606:4700:4700::1111]", "", "2606:4700:4700::1111", StatusOK},
+		{"[2606:4700:4700::1111]:443", "ipv6", "2606:4700:4700::1111", StatusOK},
+		{"[2001:db8::1]", "", "2001:db8::1", StatusNotPublic},
+		{"[2001:db8::1]:443", "", "2001:db8::1", StatusNotPublic},
+		{"10.0.0.1:8080", "", "10.0.0.1", StatusNotPublic},
+		{"8.8.8.8:99999", "", "8.8.8.8:99999", StatusBadFormat},
+		{"[8.8.8.8]", "", "[8.8.8.8]", StatusBadFormat},
 		{"0000000000000000000000000000000000000000", "", "0000000000000000000000000000000000000000", StatusBadFormat},
 		{"abababababababababababababababab", "", "abababababababababababababababab", StatusBadFormat},
 		{"10.0.0.1", "", "10.0.0.1", StatusNotPublic},
@@ -147,11 +161,14 @@ func TestCheck(t *testing.T) {
 		if strings.HasPrefix(tc.in, "0000") && !strings.Contains(c.Reason, "entropy") {
 			t.Errorf("Check(%q): reason %q, want the entropy explained", tc.in, c.Reason)
 		}
+		if c.Item.Value == "d41d8cd98f00b204e9800998ecf8427e" && !strings.Contains(c.Reason, "empty input") {
+			t.Errorf("Check(%q): reason %q, want the empty input named", tc.in, c.Reason)
+		}
 	}
 }
 
 func FuzzCheck(f *testing.F) {
-	for _, s := range []string{"8.8.8.8", "hxxp://a[.]b/c", "10.0.0.1", "d41d8cd98f00b204e9800998ecf8427e", "fe80::1%eth0", "x@y.z"} {
+	for _, s := range []string{"8.8.8.8", "hxxp://a[.]b/c", "10.0.0.1", "d41d8cd98f00b204e9800998ecf8427e", "fe80::1%eth0", "x@y.z", "8.8.8.8:53", "[2001:db8::1]:443", "[::1]"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -35,6 +35,9 @@ func Check(it Item) Checked {
 	if v == "" {
 		return Checked{Item{v, t}, StatusBadFormat, "empty value"}
 	}
+	if t == "" || t == ioc.IPv4 || t == ioc.IPv6 {
+		v = stripPort(v)
+	}
 	if t == "" {
 		var ok bool
 		if a, err := netip.ParseAddr(v); err == nil {
@@ -67,6 +70,9 @@ func Check(it Item) Checked {
 		if _, isHash := hashType(v); isHash && (t == ioc.MD5 || t == ioc.SHA1 || t == ioc.SHA256) {
 			if e := entropy(v); e < MinHashEntropy {
 				return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("hash entropy %.2f bits/char is below %.1f: looks like a placeholder", e, MinHashEntropy)}
+			}
+			if emptyHashes[v] {
+				return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("%s of empty input (zero bytes): not sent to TI providers", t)}
 			}
 		}
 		if !ioc.Validate(v, t) {
@@ -177,4 +183,26 @@ func hashType(v string) (ioc.Type, bool) {
 		return ioc.SHA256, true
 	}
 	return "", false
+}
+
+// emptyHashes are the MD5, SHA-1 and SHA-256 digests of zero bytes: every service has
+// seen them and no verdict about them means anything.
+var emptyHashes = map[string]bool{
+	"d41d8cd98f00b204e9800998ecf8427e":                                 true,
+	"da39a3ee5e6b4b0d3255bfef95601890afd80709":                         true,
+	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855": true,
+}
+
+// stripPort returns the address of an IP written with a port ("8.8.8.8:53",
+// "[2001:db8::1]:443") or in brackets ("[2001:db8::1]"); any other value is returned as is.
+func stripPort(v string) string {
+	if ap, err := netip.ParseAddrPort(v); err == nil {
+		return ap.Addr().String()
+	}
+	if len(v) > 2 && v[0] == '[' && v[len(v)-1] == ']' {
+		if a, err := netip.ParseAddr(v[1 : len(v)-1]); err == nil && a.Is6() {
+			return a.String()
+		}
+	}
+	return v
 }

@@ -383,8 +383,8 @@ func newCache(app *cliapp.App) *cobra.Command {
 				return err
 			}
 			if provider != "" {
-				if r, err := ti.LookupProvider(provider); err == nil {
-					provider = r.Name
+				if provider, err = cacheProvider(app, c, provider); err != nil {
+					return err
 				}
 			}
 			n, err := c.Clear(provider, expired)
@@ -396,4 +396,36 @@ func newCache(app *cliapp.App) *cobra.Command {
 	clear.Flags().BoolVar(&expired, "expired", false, "only answers past their expiry")
 	cmd.AddCommand(stats, clear)
 	return cmd
+}
+
+// cacheProvider resolves --provider of "cache clear": a config entry name or a folder
+// already in the cache is used as written, a registered name or alias becomes the
+// provider's name; anything else is a usage error suggesting the closest name.
+func cacheProvider(app *cliapp.App, c *ti.DiskCache, name string) (string, error) {
+	var candidates []string
+	if cfg, err := app.Config(); err == nil {
+		candidates = append(candidates, cfg.Names("TIProviders")...)
+	}
+	if st, err := c.Stats(); err == nil {
+		for p := range st.ByProvider {
+			candidates = append(candidates, p)
+		}
+	}
+	for _, cand := range candidates {
+		if strings.EqualFold(cand, name) {
+			return name, nil
+		}
+	}
+	if r, err := ti.LookupProvider(name); err == nil {
+		return r.Name, nil
+	}
+	for _, r := range ti.Registered() {
+		candidates = append(candidates, r.Name)
+	}
+	sort.Strings(candidates)
+	hint := ""
+	if best := suggest.Closest(name, candidates); best != "" {
+		hint = fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return "", cliapp.UsageError(fmt.Errorf("--provider: unknown TI provider %q%s; see 'huntkit ti providers'", name, hint))
 }

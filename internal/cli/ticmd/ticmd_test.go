@@ -259,3 +259,55 @@ func TestProvidersCommandShowsBrokenEntries(t *testing.T) {
 		t.Error("a secret is in the output")
 	}
 }
+
+func TestLookupEmptyHashesAndIPsWithPorts(t *testing.T) {
+	app, out, errb, dir := setup(t, "good-key")
+	empty := []string{"d41d8cd98f00b204e9800998ecf8427e", "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}
+	args := append([]string{"lookup"}, empty...)
+	args = append(args, "185.220.101.4:443", "[2001:db8::1]:443", "--cache-dir", filepath.Join(dir, "cache"), "-o", "csv")
+	// flagged rows count as failures, as placeholder hashes do: a partial result
+	var pe *cliapp.PartialError
+	if err := run(t, app, args...); !errors.As(err, &pe) {
+		t.Fatalf("err %v: want a partial result\n%s", err, errb)
+	}
+	byIoc := map[string][]map[string]string{}
+	for _, r := range readCSV(t, out.String()) {
+		byIoc[r["Ioc"]] = append(byIoc[r["Ioc"]], r)
+	}
+	for _, h := range empty {
+		rows := byIoc[h]
+		if len(rows) != 1 || rows[0]["Provider"] != "precheck" || rows[0]["Status"] != "2" || !strings.Contains(rows[0]["Message"], "empty input") {
+			t.Errorf("%s: want one precheck row flagging the empty input, got %v", h, rows)
+		}
+	}
+	got := map[string]string{}
+	for _, r := range byIoc["185.220.101.4"] {
+		got[r["Provider"]] = r["Severity"] + " " + r["Status"]
+	}
+	if got["VirusTotal"] != "high 0" || got["LocalFeed"] != "warning 0" {
+		t.Errorf("185.220.101.4:443 looked up as its IP: %v", byIoc)
+	}
+	if rows := byIoc["2001:db8::1"]; len(rows) != 1 || rows[0]["Status"] != "4" {
+		t.Errorf("[2001:db8::1]:443: want a not-public precheck row for the IP, got %v", byIoc)
+	}
+}
+
+func TestCacheClearUnknownProvider(t *testing.T) {
+	app, _, errb, dir := setup(t, "good-key")
+	cache := filepath.Join(dir, "cache")
+	err := run(t, app, "cache", "clear", "--cache-dir", cache, "--provider", "VirusTotl")
+	if cliapp.ExitCode(err) != 2 || !strings.Contains(err.Error(), `"VirusTotal"`) {
+		t.Errorf("typo: exit %d (%v), want 2 suggesting VirusTotal", cliapp.ExitCode(err), err)
+	}
+	err = run(t, app, "cache", "clear", "--cache-dir", cache, "--provider", "NoSuch")
+	if cliapp.ExitCode(err) != 2 || !strings.Contains(err.Error(), "NoSuch") {
+		t.Errorf("unknown: exit %d (%v), want 2", cliapp.ExitCode(err), err)
+	}
+	// registered names, aliases and config entry names are all accepted
+	for _, p := range []string{"VirusTotal", "vt", "localfeed", "OTX"} {
+		if err := run(t, app, "cache", "clear", "--cache-dir", cache, "--provider", p); err != nil {
+			t.Errorf("--provider %s: %v %s", p, err, errb)
+		}
+	}
+}
