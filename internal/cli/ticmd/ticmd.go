@@ -62,8 +62,9 @@ func newLookup(app *cliapp.App) *cobra.Command {
 
 Indicators come as arguments, one per line on stdin ("-"), or from a column of a table file
 (--in FILE --column C, optionally --type-column T). Values are refanged ("hxxp", "[.]"),
-their type inferred and validated; private and reserved IPs and placeholder hashes are
-reported with their reason and never sent out.
+their type inferred and validated (an IP with a port or in brackets counts as the IP);
+private and reserved IPs, placeholder hashes and hashes of empty input are reported with
+their reason and never sent out.
 
 Providers: the TIProviders entries with Primary not false, or those named with --providers.
 Each provider runs under its rate limit (its free tier by default) with retries on 429/5xx;
