@@ -37,7 +37,7 @@ var (
 // Location is the geolocation of one IP address. String fields are empty and HasLocation and
 // ASN zero when the source has no data.
 type Location struct {
-	IP          string  // the address as looked up (canonical form), or the raw input if invalid
+	IP          string  // the address as looked up (canonical form, with the zone it was written with), or the raw input if invalid
 	Scope       Scope   // public, private, loopback, ...
 	CountryCode string  // ISO 3166-1 alpha-2
 	CountryName string  // English name
@@ -90,6 +90,28 @@ func ParseIP(s string) (netip.Addr, error) {
 	return ip.WithZone(""), nil
 }
 
+// withZone is the canonical text of ip with the zone raw was written with ("fe80::1%eth0"),
+// so a lookup's IP column keeps the interface the input named.
+func withZone(ip netip.Addr, raw string) string {
+	i := strings.LastIndexByte(raw, '%')
+	if i < 0 || !ip.Is6() {
+		return ip.String()
+	}
+	zone := strings.TrimRight(strings.TrimSpace(raw[i+1:]), "]")
+	if zone == "" {
+		return ip.String()
+	}
+	return ip.WithZone(zone).String()
+}
+
+// noZone drops a zone ("%eth0") from an address text.
+func noZone(s string) string {
+	if i := strings.IndexByte(s, '%'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
 // IPError reports a value that is not an IP address; it matches ErrInvalidIP.
 type IPError struct{ Value string }
 
@@ -133,7 +155,7 @@ func classified(raw string) (ip netip.Addr, loc Location, ok bool) {
 	}
 	ip = ip.Unmap()
 	scope, note := Classify(ip)
-	loc = Location{IP: ip.String(), Scope: scope}
+	loc = Location{IP: withZone(ip, raw), Scope: scope}
 	if scope != ScopePublic {
 		loc.Note = note
 		return ip, loc, true

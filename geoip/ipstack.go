@@ -146,7 +146,7 @@ func (s *IPStack) LookupIPs(ctx context.Context, ips []string) ([]Location, erro
 		loc.Source = "ipstack"
 		out[i] = loc
 		if !done {
-			out[i].IP = ip.String()
+			out[i].IP = withZone(ip, raw)
 			todo = append(todo, i)
 		}
 	}
@@ -238,7 +238,7 @@ func (s *IPStack) lookupOne(ctx context.Context, loc *Location) error {
 		backoff = 500 * time.Millisecond
 	}
 	for attempt := 0; ; attempt++ {
-		r, retryAfter, err := s.request(ctx, loc.IP)
+		r, retryAfter, err := s.request(ctx, noZone(loc.IP))
 		if err == nil {
 			r.fill(loc)
 			return nil

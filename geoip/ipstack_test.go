@@ -231,3 +231,26 @@ func TestIPStackCancelledSlowServer(t *testing.T) {
 		}
 	}
 }
+
+func TestIPStackZoneKept(t *testing.T) {
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.Path)
+		fmt.Fprint(w, `{"ip": "2a00:1450::1", "type": "ipv6", "country_code": "IE", "latitude": 53.3, "longitude": -6.2}`)
+	}))
+	defer srv.Close()
+	s := &IPStack{BaseURL: srv.URL, Key: ipstackKey, Client: srv.Client(), Concurrency: 1}
+	locs, err := s.LookupIPs(context.Background(), []string{"fe80::1%eth0", "2a00:1450::1%eth0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if locs[0].IP != "fe80::1%eth0" || locs[0].Scope != ScopeLinkLocal {
+		t.Errorf("link-local: %+v", locs[0])
+	}
+	if locs[1].IP != "2a00:1450::1%eth0" || locs[1].CountryCode != "IE" {
+		t.Errorf("public with a zone: %+v", locs[1])
+	}
+	if len(paths) != 1 || paths[0] != "/2a00:1450::1" {
+		t.Errorf("requests %v, want the address without its zone", paths)
+	}
+}

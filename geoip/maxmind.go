@@ -288,6 +288,9 @@ func (db *DB) lookupInto(s string, loc *Location) error {
 		*loc = Location{IP: s, Scope: ScopeInvalid, Source: "maxmind", Note: err.Error(), Err: err}
 		return err
 	}
+	if loc.IP == "" && strings.IndexByte(s, '%') >= 0 {
+		loc.IP = withZone(ip.Unmap(), s)
+	}
 	return db.addrInto(ip, loc)
 }
 

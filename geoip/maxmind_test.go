@@ -263,3 +263,22 @@ func TestOpenDirSkipsBrokenFiles(t *testing.T) {
 		t.Errorf("only broken files: %v", err)
 	}
 }
+
+func TestZoneKeptInIPColumn(t *testing.T) {
+	db := testDB(t, "GeoLite2-City-Test.mmdb", "GeoLite2-ASN-Test.mmdb")
+	for _, in := range []string{"fe80::1%eth0", "[fe80::1%eth0]", " fe80::1%eth0 "} {
+		locs, err := db.LookupIPs(context.Background(), []string{in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := locs[0]; l.IP != "fe80::1%eth0" || l.Scope != ScopeLinkLocal {
+			t.Errorf("%q: IP %q scope %s, want fe80::1%%eth0 link-local", in, l.IP, l.Scope)
+		}
+		if got := Frame(locs).Col("IP").Str(0); got != "fe80::1%eth0" {
+			t.Errorf("%q: IP column %q", in, got)
+		}
+	}
+	if loc, _ := db.Lookup("fe80::1"); loc.IP != "fe80::1" {
+		t.Errorf("no zone: IP %q", loc.IP)
+	}
+}

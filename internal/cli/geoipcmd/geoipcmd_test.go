@@ -262,3 +262,17 @@ func TestAutoDownloadFailureWithoutDatabases(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s", code, errs)
 	}
 }
+
+func TestLookupKeepsZone(t *testing.T) {
+	out, errs, code := runCmd(t, "", "", "--db-dir", testDataDir(t), "-o", "json", "fe80::1%eth0")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(rows) != 1 || rows[0]["IP"] != "fe80::1%eth0" || rows[0]["IPScope"] != "link-local" {
+		t.Errorf("rows %v", rows)
+	}
+}
