@@ -427,6 +427,12 @@ func cacheProvider(app *cliapp.App, c *ti.DiskCache, name string) (string, error
 	hint := ""
 	if best := suggest.Closest(name, candidates); best != "" {
 		hint = fmt.Sprintf(" (did you mean %q?)", best)
+	} else {
+		var names []string
+		for _, r := range ti.Registered() {
+			names = append(names, r.Name)
+		}
+		hint = " (known: " + strings.Join(names, ", ") + ")"
 	}
-	return "", cliapp.UsageError(fmt.Errorf("--provider: unknown TI provider %q%s; see 'huntkit ti providers'", name, hint))
+	return "", cliapp.UsageError(fmt.Errorf("--provider: unknown TI provider %q%s", name, hint))
 }

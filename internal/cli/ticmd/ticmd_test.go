@@ -301,7 +301,7 @@ func TestCacheClearUnknownProvider(t *testing.T) {
 		t.Errorf("typo: exit %d (%v), want 2 suggesting VirusTotal", cliapp.ExitCode(err), err)
 	}
 	err = run(t, app, "cache", "clear", "--cache-dir", cache, "--provider", "NoSuch")
-	if cliapp.ExitCode(err) != 2 || !strings.Contains(err.Error(), "NoSuch") {
+	if cliapp.ExitCode(err) != 2 || !strings.Contains(err.Error(), "NoSuch") || !strings.Contains(err.Error(), "known: ") {
 		t.Errorf("unknown: exit %d (%v), want 2", cliapp.ExitCode(err), err)
 	}
 	// registered names, aliases and config entry names are all accepted
