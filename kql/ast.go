@@ -536,3 +536,40 @@ func (o *GenericOp) OpName() string { return o.Name }
 
 // Loc is embedded in every node; its field name keeps the Span method free.
 type Loc = Span
+
+// inspect calls visit for x and then, while visit returns true, for each sub-expression of
+// x, depth first in source order (the scalar-expression counterpart of go/ast.Inspect).
+func inspect(x Node, visit func(Node) bool) {
+	if x == nil || !visit(x) {
+		return
+	}
+	switch v := x.(type) {
+	case *Paren:
+		inspect(v.X, visit)
+	case *Unary:
+		inspect(v.X, visit)
+	case *Binary:
+		inspect(v.L, visit)
+		inspect(v.R, visit)
+	case *InExpr:
+		inspect(v.L, visit)
+		for _, a := range v.List {
+			inspect(a, visit)
+		}
+	case *BetweenExpr:
+		inspect(v.L, visit)
+		inspect(v.Lo, visit)
+		inspect(v.Hi, visit)
+	case *Call:
+		for _, a := range v.Args {
+			inspect(a, visit)
+		}
+	case *NamedArg:
+		inspect(v.Value, visit)
+	case *Member:
+		inspect(v.X, visit)
+	case *IndexExpr:
+		inspect(v.X, visit)
+		inspect(v.Index, visit)
+	}
+}

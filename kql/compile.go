@@ -2,7 +2,6 @@ package kql
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -872,43 +871,12 @@ func (c *compiler) extend(r *rel, items []*Assign, e *env) *rel {
 // refsTwice reports whether x mentions one of names at least twice.
 func refsTwice(x Node, names map[string]bool) bool {
 	counts := map[string]int{}
-	var walk func(n Node)
-	walk = func(n Node) {
-		switch v := n.(type) {
-		case *Ident:
-			if names[v.Name] {
-				counts[v.Name]++
-			}
-		case *Paren:
-			walk(v.X)
-		case *Unary:
-			walk(v.X)
-		case *Binary:
-			walk(v.L)
-			walk(v.R)
-		case *InExpr:
-			walk(v.L)
-			for _, a := range v.List {
-				walk(a)
-			}
-		case *BetweenExpr:
-			walk(v.L)
-			walk(v.Lo)
-			walk(v.Hi)
-		case *Call:
-			for _, a := range v.Args {
-				walk(a)
-			}
-		case *NamedArg:
-			walk(v.Value)
-		case *Member:
-			walk(v.X)
-		case *IndexExpr:
-			walk(v.X)
-			walk(v.Index)
+	inspect(x, func(n Node) bool {
+		if id, ok := n.(*Ident); ok && names[id.Name] {
+			counts[id.Name]++
 		}
-	}
-	walk(x)
+		return true
+	})
 	for _, n := range counts {
 		if n >= 2 {
 			return true
@@ -1177,54 +1145,19 @@ func fmtFloat(f float64) string {
 	return s + "::DOUBLE"
 }
 
-var _ = fmt.Sprintf
 
 // refsAny reports whether x mentions any of names as an identifier.
 func refsAny(x Node, names map[string]bool) bool {
-	if len(names) == 0 || x == nil {
+	if len(names) == 0 {
 		return false
 	}
 	found := false
-	var walk func(n Node)
-	walk = func(n Node) {
-		if found || n == nil {
-			return
+	inspect(x, func(n Node) bool {
+		if id, ok := n.(*Ident); ok && names[id.Name] {
+			found = true
 		}
-		switch v := n.(type) {
-		case *Ident:
-			if names[v.Name] {
-				found = true
-			}
-		case *Paren:
-			walk(v.X)
-		case *Unary:
-			walk(v.X)
-		case *Binary:
-			walk(v.L)
-			walk(v.R)
-		case *InExpr:
-			walk(v.L)
-			for _, a := range v.List {
-				walk(a)
-			}
-		case *BetweenExpr:
-			walk(v.L)
-			walk(v.Lo)
-			walk(v.Hi)
-		case *Call:
-			for _, a := range v.Args {
-				walk(a)
-			}
-		case *NamedArg:
-			walk(v.Value)
-		case *Member:
-			walk(v.X)
-		case *IndexExpr:
-			walk(v.X)
-			walk(v.Index)
-		}
-	}
-	walk(x)
+		return !found
+	})
 	return found
 }
 

@@ -67,39 +67,12 @@ func (c *compiler) call(v *Call, sc *scope) sqlExpr {
 // hasAggregate reports whether an expression calls an aggregate function.
 func hasAggregate(x Node) bool {
 	found := false
-	var walk func(n Node)
-	walk = func(n Node) {
-		if found {
-			return
+	inspect(x, func(n Node) bool {
+		if cl, ok := n.(*Call); ok && isAggregate(cl.Fn.Name) {
+			found = true
 		}
-		switch v := n.(type) {
-		case *Call:
-			if isAggregate(v.Fn.Name) {
-				found = true
-				return
-			}
-			for _, a := range v.Args {
-				walk(a)
-			}
-		case *Paren:
-			walk(v.X)
-		case *Unary:
-			walk(v.X)
-		case *Binary:
-			walk(v.L)
-			walk(v.R)
-		case *Member:
-			walk(v.X)
-		case *IndexExpr:
-			walk(v.X)
-			walk(v.Index)
-		case *InExpr:
-			walk(v.L)
-		case *BetweenExpr:
-			walk(v.L)
-		}
-	}
-	walk(x)
+		return !found
+	})
 	return found
 }
 
