@@ -8,12 +8,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/httpretry"
 )
 
 // DefaultIPStackURL is IPStack's documented API base; requests are GET {base}/{ip}?access_key=KEY.
@@ -320,7 +320,7 @@ func (s *IPStack) request(ctx context.Context, ip string) (*ipstackResponse, tim
 		} else {
 			ae.Info = string(body)
 		}
-		return nil, retryAfter(resp.Header.Get("Retry-After")), ae
+		return nil, retryAfterHeader(resp), ae
 	}
 	if jerr != nil {
 		return nil, 0, fmt.Errorf("ipstack %s: %w: malformed JSON response: %v", ip, ErrService, jerr)
@@ -333,23 +333,6 @@ func (s *IPStack) request(ctx context.Context, ip string) (*ipstackResponse, tim
 		return nil, 0, ae
 	}
 	return &r, 0, nil
-}
-
-// retryAfter parses a Retry-After header (seconds or HTTP date).
-func retryAfter(h string) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(h); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
 }
 
 func (r *ipstackResponse) fill(loc *Location) {
@@ -375,4 +358,10 @@ func (r *ipstackResponse) fill(loc *Location) {
 // EnrichFrame adds geolocation columns for the IPs in column; see the package function.
 func (s *IPStack) EnrichFrame(ctx context.Context, f *frame.Frame, column string) (*frame.Frame, error) {
 	return EnrichFrame(ctx, s, f, column)
+}
+
+// retryAfterHeader is the wait a response's Retry-After header asks for (0 when absent).
+func retryAfterHeader(resp *http.Response) time.Duration {
+	d, _ := httpretry.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	return d
 }

@@ -7,16 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/huntkit/huntkit/internal/httpretry"
 )
 
 // defaultClient keeps enough idle connections per host for concurrent lookups (the
@@ -115,7 +115,7 @@ func (h *HTTP) Do(ctx context.Context, req Request) (*Response, error) {
 		case resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden:
 			return nil, &AuthError{Provider: h.Provider, ConfigKey: h.ConfigKey, Status: resp.Status}
 		case resp.Status == http.StatusTooManyRequests || resp.Status >= 500:
-			ra, hasRA := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+			ra, hasRA := httpretry.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
 			lastErr = &HTTPError{Provider: h.Provider, Status: resp.Status, Body: h.redact(snippet(resp.Body)), RetryAfter: ra}
 			if hasRA {
 				if ra > maxd {
@@ -279,31 +279,6 @@ func backoff(base, maxd time.Duration, attempt int) time.Duration {
 	}
 	// Full jitter in [d/2, d): keeps a floor so retries never hammer the server.
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
-}
-
-// parseRetryAfter parses a Retry-After value: delay-seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		if n > int64(math.MaxInt64/time.Second) {
-			return time.Duration(math.MaxInt64), true // absurdly far: longer than any wait we allow
-		}
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
-	}
-	return 0, false
 }
 
 // RawJSON decodes body into JSON values (map[string]any, []any, float64, ...) for a

@@ -1,7 +1,6 @@
 package ti
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -61,41 +60,6 @@ func FuzzParseRate(f *testing.F) {
 			if err != nil || back != r {
 				t.Fatalf("%q => %v => %v %v", s, r, back, err)
 			}
-		}
-	})
-}
-
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	tests := []struct {
-		in   string
-		want time.Duration
-		ok   bool
-	}{
-		{"120", 2 * time.Minute, true},
-		{"0", 0, true},
-		{now.Add(90 * time.Second).Format(http.TimeFormat), 90 * time.Second, true},
-		{now.Add(-time.Hour).Format(http.TimeFormat), 0, true},
-		{"Wed, 21 Oct 2015 07:28:00 GMT", 0, true},
-		{"", 0, false},
-		{"-5", 0, false},
-		{"soon", 0, false},
-	}
-	for _, tc := range tests {
-		got, ok := parseRetryAfter(tc.in, now)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("parseRetryAfter(%q) = %v %v, want %v %v", tc.in, got, ok, tc.want, tc.ok)
-		}
-	}
-}
-
-func FuzzParseRetryAfter(f *testing.F) {
-	for _, s := range []string{"120", "0", "Wed, 21 Oct 2015 07:28:00 GMT", "", "-5"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if d, ok := parseRetryAfter(s, time.Now()); ok && d < 0 {
-			t.Fatalf("%q => negative %v", s, d)
 		}
 	})
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/huntkit/huntkit/geoip"
+	"github.com/huntkit/huntkit/internal/httpretry"
 )
 
 // Sentinel errors; returned errors wrap them, test with errors.Is.
@@ -384,7 +385,7 @@ func (c *Client) getOnce(ctx context.Context, u string) (*object, json.RawMessag
 			he.Title = o.Title
 			he.Detail = strings.Join(o.Description, " ")
 		}
-		return nil, nil, parseRetryAfter(resp.Header.Get("Retry-After")), he
+		return nil, nil, retryAfterHeader(resp), he
 	}
 	var o object
 	if err := json.Unmarshal(body, &o); err != nil {
@@ -398,23 +399,6 @@ func (c *Client) getOnce(ctx context.Context, u string) (*object, json.RawMessag
 	}
 	o.finalURL = final
 	return &o, json.RawMessage(body), 0, nil
-}
-
-// parseRetryAfter parses a Retry-After header (delay seconds or HTTP date).
-func parseRetryAfter(h string) time.Duration {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(h); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
 }
 
 // LookupAll looks up values concurrently and returns one Result per value, in order; failed
@@ -454,4 +438,10 @@ feed:
 	close(jobs)
 	wg.Wait()
 	return out, ctx.Err()
+}
+
+// retryAfterHeader is the wait a response's Retry-After header asks for (0 when absent).
+func retryAfterHeader(resp *http.Response) time.Duration {
+	d, _ := httpretry.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	return d
 }
