@@ -1145,7 +1145,6 @@ func fmtFloat(f float64) string {
 	return s + "::DOUBLE"
 }
 
-
 // refsAny reports whether x mentions any of names as an identifier.
 func refsAny(x Node, names map[string]bool) bool {
 	if len(names) == 0 {
