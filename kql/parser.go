@@ -379,25 +379,25 @@ func (p *parser) source() Expr {
 	return p.expr()
 }
 
+// delimited parses open item, item, ... close (a trailing comma allowed).
+func delimited[T any](p *parser, open, close string, item func() T) []T {
+	var out []T
+	p.expectPunct(open)
+	for !p.isPunct(close) {
+		out = append(out, item())
+		if !p.acceptPunct(",") {
+			break
+		}
+	}
+	p.expectPunct(close)
+	return out
+}
+
 func (p *parser) datatable() *Datatable {
 	start := p.next().pos
 	d := &Datatable{}
-	p.expectPunct("(")
-	for !p.isPunct(")") {
-		d.Cols = append(d.Cols, p.param())
-		if !p.acceptPunct(",") {
-			break
-		}
-	}
-	p.expectPunct(")")
-	p.expectPunct("[")
-	for !p.isPunct("]") {
-		d.Values = append(d.Values, p.expr())
-		if !p.acceptPunct(",") {
-			break
-		}
-	}
-	p.expectPunct("]")
+	d.Cols = delimited(p, "(", ")", p.param)
+	d.Values = delimited(p, "[", "]", p.expr)
 	d.Loc = Span{start, p.prevEnd()}
 	return d
 }
@@ -1662,22 +1662,8 @@ func jsonText(v any) string {
 func (p *parser) externalData() Expr {
 	start := p.next().pos
 	x := &ExternalData{}
-	p.expectPunct("(")
-	for !p.isPunct(")") {
-		x.Cols = append(x.Cols, p.param())
-		if !p.acceptPunct(",") {
-			break
-		}
-	}
-	p.expectPunct(")")
-	p.expectPunct("[")
-	for !p.isPunct("]") {
-		x.URIs = append(x.URIs, p.expr())
-		if !p.acceptPunct(",") {
-			break
-		}
-	}
-	p.expectPunct("]")
+	x.Cols = delimited(p, "(", ")", p.param)
+	x.URIs = delimited(p, "[", "]", p.expr)
 	if p.acceptKw("with") {
 		p.expectPunct("(")
 		for !p.isPunct(")") {
