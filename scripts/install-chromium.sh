@@ -33,10 +33,28 @@ if [ "$(id -u)" != "0" ]; then
 fi
 echo "chromium: installing with apt-get"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq || fail "apt-get update failed"
+# Another apt or dpkg process (an unattended upgrade, a parallel install) may hold the locks:
+# wait for it (up to 10 minutes) rather than skipping the browser tests. DPkg::Lock::Timeout
+# covers the dpkg frontend lock; the loop also covers the package-lists lock of apt-get update.
+APT=($SUDO apt-get -o DPkg::Lock::Timeout=600)
+apt_retry() {
+  local i
+  for i in $(seq 1 60); do
+    if "${APT[@]}" "$@"; then
+      return 0
+    fi
+    if ! pgrep -x 'apt|apt-get|dpkg|unattended-upgr' >/dev/null 2>&1; then
+      return 1
+    fi
+    echo "chromium: waiting for another apt/dpkg process to finish ($i)" >&2
+    sleep 10
+  done
+  return 1
+}
+apt_retry update -qq || fail "apt-get update failed"
 # Debian names the package chromium; Ubuntu's chromium-browser is a snap shim, tried second.
-if ! $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; then
-  $SUDO apt-get install -y -qq chromium-browser >/dev/null || fail "apt-get install chromium failed"
+if ! apt_retry install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; then
+  apt_retry install -y -qq chromium-browser >/dev/null || fail "apt-get install chromium failed"
 fi
 for b in chromium chromium-browser; do
   if command -v "$b" >/dev/null 2>&1; then

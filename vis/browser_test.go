@@ -28,8 +28,8 @@ import (
 
 // Browser tests open each view in real headless Chromium (Debian's chromium, installed by
 // scripts/install-chromium.sh) from a file:// URL. They are skipped when no browser is found,
-// unless HUNTKIT_REQUIRE_BROWSER=1. Screenshots go to $HUNTKIT_ARTIFACTS or
-// vis/testdata/screenshots.
+// unless HUNTKIT_REQUIRE_BROWSER=1. Screenshots go to $HUNTKIT_ARTIFACTS when set (to keep
+// them), else to the test's temporary folder: tests never write into the source tree.
 
 func chromiumPath() string {
 	if p := os.Getenv("HUNTKIT_CHROMIUM"); p != "" {
@@ -85,7 +85,7 @@ func newBrowser(t *testing.T) *browser {
 	b := &browser{t: t, ctx: ctx}
 	b.shots = os.Getenv("HUNTKIT_ARTIFACTS")
 	if b.shots == "" {
-		b.shots = filepath.Join("testdata", "screenshots")
+		b.shots = t.TempDir()
 	}
 	if err := os.MkdirAll(b.shots, 0o755); err != nil {
 		t.Fatal(err)
