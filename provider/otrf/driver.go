@@ -80,9 +80,21 @@ type Driver struct {
 	inner *localdata.Driver
 	store *Store
 
-	mu     sync.Mutex
-	cat    *Catalog
-	loaded map[string]bool
+	mu      sync.Mutex
+	cat     *Catalog
+	offline error // why the catalogue holds only the offline folders' files, if it does
+	loaded  map[string]bool
+}
+
+// Warnings reports, after a query, that the catalogue could not be fetched and only the
+// offline folders' files (without their dataset ids) were available.
+func (d *Driver) Warnings() []error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.offline != nil {
+		return []error{d.offline}
+	}
+	return nil
 }
 
 // New returns an OTRF driver on s.Workspace; --data folders are searched for dataset files.
@@ -111,7 +123,11 @@ func NewWith(ctx context.Context, ws query.Workspace, set Settings) (*Driver, er
 }
 
 // Catalog returns the dataset catalogue: from Settings.Catalog, else the copy saved in the
-// cache folder, else fetched from the project (and saved for next time).
+// cache folder, else one found in the offline folders (msticpy's mordor_cache.json, a saved
+// catalog.json or metadata YAML files), else fetched from the project (and saved for next
+// time). When the fetch fails and the offline folders hold dataset files, those files form
+// the catalogue (by table name) and the failure is kept as a warning; with nothing offline,
+// the error wraps ErrCatalogUnavailable and says how to work offline.
 func (d *Driver) Catalog(ctx context.Context) (*Catalog, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -128,12 +144,26 @@ func (d *Driver) Catalog(ctx context.Context) (*Catalog, error) {
 			d.cat, err = LoadCatalog(saved)
 			break
 		}
+		if d.cat, err = localCatalog(d.set.LocalDirs); err != nil || d.cat != nil {
+			break
+		}
 		d.cat, err = FetchCatalog(ctx, d.store.Client, d.set.APIURL, d.set.RawURL)
 		if err == nil {
 			if serr := d.cat.Save(saved); serr != nil {
 				err = fmt.Errorf("save OTRF catalogue: %w", serr)
 			}
+			break
 		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		idx := localFiles(d.set.LocalDirs)
+		if len(idx) == 0 {
+			return nil, unavailable(err, nil)
+		}
+		// Offline with dataset files but no metadata: tables work, dataset ids cannot.
+		d.offline = unavailable(err, idx)
+		d.cat, err = filesCatalog(idx), nil
 	}
 	if err != nil {
 		d.cat = nil
@@ -151,6 +181,9 @@ func (d *Driver) Load(ctx context.Context, name string) ([]string, error) {
 	}
 	_, files, err := cat.Find(name)
 	if err != nil {
+		if d.offline != nil {
+			return nil, fmt.Errorf("%q: %w; %w", name, ErrNoDataset, d.offline)
+		}
 		return nil, err
 	}
 	var tables []string

@@ -223,3 +223,78 @@ func TestFindSuggestsAndFrameListsTechniquesOnce(t *testing.T) {
 		}
 	}
 }
+
+// offlineSettings points the driver at a server that refuses every request (no network).
+func offlineDriver(t *testing.T, dirs ...string) *Driver {
+	t.Helper()
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no network", http.StatusBadGateway)
+	}))
+	t.Cleanup(down.Close)
+	ws, err := engine.Open(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	set := Settings{CacheDir: t.TempDir(), LocalDirs: dirs, APIURL: down.URL + "/trees", RawURL: down.URL + "/"}
+	d, err := NewWith(context.Background(), ws, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestOfflineCatalogueFoundInDataFolder(t *testing.T) {
+	// The shared OTRF folder holds msticpy's cache, the metadata YAMLs and the zips (in a
+	// subfolder): a dataset id resolves and loads with no network.
+	d := offlineDriver(t, testdata.Shared(t, "otrf"))
+	tables, err := d.Load(context.Background(), "SDWIN-201018195009")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tables) != 1 || tables[0] != lsassTable {
+		t.Fatalf("tables = %v", tables)
+	}
+	if w := d.Warnings(); len(w) != 0 {
+		t.Errorf("warnings = %v", w)
+	}
+}
+
+func TestOfflineFilesOnly(t *testing.T) {
+	d := offlineDriver(t, testdata.Shared(t, "otrf/zips"))
+	ctx := context.Background()
+	// A table name loads from the folder although the catalogue is unreachable.
+	tables, err := d.Load(ctx, lsassTable)
+	if err != nil || len(tables) != 1 {
+		t.Fatalf("load by table: %v %v", tables, err)
+	}
+	// A dataset id cannot be resolved without metadata: the error says why and what to do.
+	_, err = d.Load(ctx, "SDWIN-201018195009")
+	if !errors.Is(err, ErrNoDataset) || !errors.Is(err, ErrCatalogUnavailable) {
+		t.Fatalf("load by id: %v", err)
+	}
+	for _, want := range []string{"no metadata", "name a table instead", "--data DIR"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if len(d.Warnings()) != 1 {
+		t.Errorf("warnings = %v", d.Warnings())
+	}
+	cat, err := d.Catalog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, _ := cat.Search("lsass")
+	if len(hits) != 2 { // the credential dump and the zeek campaign
+		t.Errorf("offline search lsass = %d hits", len(hits))
+	}
+}
+
+func TestOfflineNothingLocal(t *testing.T) {
+	d := offlineDriver(t)
+	_, err := d.Catalog(context.Background())
+	if !errors.Is(err, ErrCatalogUnavailable) || !strings.Contains(err.Error(), "to work offline") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -18,7 +18,8 @@ import (
 type Store struct {
 	// Dir is the cache folder for downloads.
 	Dir string
-	// Local folders are searched first, by table name and by the file's own name.
+	// Local folders (and their subfolders) are searched first, by table name and by the
+	// file's own name.
 	Local []string
 	// RawURL replaces DefaultRawURL in file links (a mirror, or a test server); "" keeps them.
 	RawURL string
@@ -33,10 +34,21 @@ func (s *Store) Fetch(ctx context.Context, f File) (string, error) {
 	for _, dir := range s.Local {
 		for _, n := range names {
 			p := filepath.Join(dir, n)
-			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 				return p, nil
 			}
 		}
+	}
+	if len(s.Local) > 0 { // subfolders of the offline folders (zips/, a project checkout)
+		idx := localFiles(s.Local)
+		for _, n := range names {
+			if p, ok := idx[strings.ToLower(n)]; ok {
+				return p, nil
+			}
+		}
+	}
+	if st, err := os.Stat(f.Link); err == nil && st.Mode().IsRegular() {
+		return f.Link, nil // a file of the offline catalogue (filesCatalog)
 	}
 	if s.Dir == "" {
 		return "", fmt.Errorf("OTRF file %s: not in the local folders and no cache folder is set", f.Table())
