@@ -40,6 +40,28 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+func TestMisspeltCommandsSuggest(t *testing.T) {
+	clitest.Isolate(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"quer"}, "did you mean queries or query?"},
+		{[]string{"ti", "lokup", "1.2.3.4"}, "did you mean lookup?"},
+		{[]string{"workspace", "improt", "x"}, "did you mean import?"},
+		{[]string{"kql", "compil"}, "did you mean compile?"},
+	} {
+		r := run(t, "", tc.args...)
+		if r.Code != cliapp.ExitUsage || !strings.Contains(r.Err, tc.want) || strings.Count(r.Err, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want usage error with %q", tc.args, r.Code, r.Err, tc.want)
+		}
+	}
+	// A group given no subcommand still prints its help and succeeds.
+	if r := run(t, "", "workspace"); r.Code != 0 || !strings.Contains(r.Out, "Available Commands") {
+		t.Errorf("workspace: %+v", r)
+	}
+}
+
 func TestVersionAndCompletion(t *testing.T) {
 	clitest.Isolate(t)
 	if r := run(t, "", "version"); r.Code != 0 || !strings.HasPrefix(r.Out, "huntkit ") {

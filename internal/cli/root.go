@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -57,7 +58,21 @@ failed; the rows that worked are still printed), 2 usage, 3 configuration.`,
 			root.AddCommand(c)
 		}
 	}
+	guardGroups(root)
 	return root
+}
+
+// guardGroups makes every command group that runs nothing itself (workspace, kql, ...) treat
+// an argument as an unknown subcommand (a usage error with a suggestion), not print its help
+// and exit 0.
+func guardGroups(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		if sub.HasSubCommands() && sub.Run == nil && sub.RunE == nil {
+			sub.Args = cobra.NoArgs
+			sub.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+		}
+		guardGroups(sub)
+	}
 }
 
 // groups lists the command groups; each package adds its commands here with one line:
@@ -122,6 +137,9 @@ func Run(ctx context.Context, app *cliapp.App, args []string) int {
 	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 		msg = "interrupted"
 	}
+	if code == cliapp.ExitUsage && cmd != nil && !strings.Contains(msg, "did you mean") {
+		msg += suggestSubcommand(cmd, err)
+	}
 	if code == cliapp.ExitUsage {
 		path := "huntkit"
 		if cmd != nil {
@@ -131,4 +149,25 @@ func Run(ctx context.Context, app *cliapp.App, args []string) int {
 	}
 	fmt.Fprintf(app.Err, "huntkit: %s\n", msg)
 	return code
+}
+
+// suggestSubcommand adds "did you mean" to an unknown subcommand of a command group (cobra
+// suggests only for the root's own subcommands).
+func suggestSubcommand(cmd *cobra.Command, err error) string {
+	const prefix = "unknown command \""
+	msg := err.Error()
+	if !strings.HasPrefix(msg, prefix) {
+		return ""
+	}
+	name, _, ok := strings.Cut(msg[len(prefix):], "\"")
+	if !ok {
+		return ""
+	}
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2
+	}
+	if s := cmd.SuggestionsFor(name); len(s) > 0 {
+		return "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return ""
 }

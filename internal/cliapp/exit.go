@@ -69,8 +69,20 @@ func ExitCode(err error) int {
 func Message(err error) string {
 	msg := err.Error()
 	msg = strings.ReplaceAll(msg, "\r", "")
+	var hint string
+	if i := strings.Index(msg, "Did you mean this?"); i >= 0 { // cobra's suggestions for a misspelt command
+		var names []string
+		for _, l := range strings.Split(msg[i+len("Did you mean this?"):], "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				names = append(names, l)
+			}
+		}
+		if len(names) > 0 {
+			hint = "; did you mean " + strings.Join(names, " or ") + "?"
+		}
+	}
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	return strings.TrimSpace(msg)
+	return strings.TrimSpace(msg) + hint
 }
