@@ -46,7 +46,7 @@ OtherProviders.GeoIPLite.Args.AccountID and AuthKey are configured (see 'huntkit
 --provider ipstack uses the IPStack API with OtherProviders.IPStack.Args.AuthKey.`,
 		Example: `  huntkit geoip 81.2.69.142 2001:218::1 10.0.0.1
   huntkit geoip --in signins.csv --column IPAddress -o csv --out signins_geo.csv
-  cut -d, -f3 conns.csv | huntkit geoip - -o json`,
+  tail -n +2 conns.csv | cut -d, -f3 | huntkit geoip - -o json`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return run(cmd.Context(), app, &o, args)

@@ -203,7 +203,7 @@ for example a query's output) as one self-contained HTML page: sortable columns,
 builder (==, !=, contains, matches, in, between, <, <=, >, >=, empty), a column chooser,
 paging, row details on click and export of the filtered rows to CSV. It works offline.`,
 		Example: `  huntkit view signins.csv --open
-  huntkit query localdata list_host_processes --sql "..." -o ndjson | huntkit view - --html procs.html`,
+  huntkit query LocalData --data ./data --sql "SELECT * FROM host_logons LIMIT 500" -o ndjson | huntkit view - --html logons.html`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := read(cmd.Context(), app, args[0])
@@ -306,7 +306,7 @@ func newMap(app *cliapp.App) *cobra.Command {
 lat/lon and similar, as written by "huntkit geoip enrich") on an embedded world map: no tile
 server, works offline. --size sizes points by a numeric column, --color colours them by a
 column.`,
-		Example: `  huntkit geoip enrich signins.csv --ip-col IPAddress -o csv --out geo.csv && huntkit map geo.csv --color CountryCode --open`,
+		Example: `  huntkit geoip --in signins.csv --column IPAddress -o csv --out geo.csv && huntkit map geo.csv --color CountryCode --open`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if (lat == "") != (lon == "") {
