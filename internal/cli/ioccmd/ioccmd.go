@@ -376,6 +376,9 @@ func runDecode(ctx context.Context, app *cliapp.App, o *decodeOpts, args []strin
 				out.SetPartial(fmt.Errorf("%d items refused or cut short by the decoding limits", n))
 			}
 		}
+		if o.text {
+			return writeDecodedRows(app.Out, out)
+		}
 		return app.WriteFrame(&o.out, out)
 	}
 	text, name, err := readInput(app, args, false)
@@ -406,4 +409,25 @@ func runDecode(ctx context.Context, app *cliapp.App, o *decodeOpts, args []strin
 		f.SetPartial(fmt.Errorf("%d payloads refused or cut short by the decoding limits", len(res.Errors)))
 	}
 	return app.WriteFrame(&o.out, f)
+}
+
+// writeDecodedRows prints, for --text over a column, each source row that held a payload
+// once: its row number and its text with the decoded parts in markers.
+func writeDecodedRows(w io.Writer, f *frame.Frame) error {
+	src, full := f.Col(decode.ColSrcIndex), f.Col(decode.ColFullDecoded)
+	if src == nil || full == nil {
+		return nil
+	}
+	seen := map[int64]bool{}
+	for i := 0; i < f.Len(); i++ {
+		r := src.Int(i)
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		if _, err := fmt.Fprintf(w, "row %d: %s\n", r, strings.TrimRight(full.Str(i), "\n")); err != nil {
+			return err
+		}
+	}
+	return f.Partial()
 }

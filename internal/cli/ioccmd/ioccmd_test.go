@@ -141,6 +141,11 @@ func TestDecodeCommand(t *testing.T) {
 	if code != 0 || len(recs) != 1 || recs[0]["src_index"].(float64) != 0 {
 		t.Errorf("decode column: exit %d %s %v", code, errs, recs)
 	}
+	// --text over a column prints each row that held a payload, with its row number.
+	out, errs, code = run(t, "", "decode", "--in", csv, "--column", "CommandLine", "--text")
+	if code != 0 || !strings.HasPrefix(out, "row 0: powershell -enc <decoded type='string'") || strings.Count(out, "\n") != 1 {
+		t.Errorf("decode column --text: exit %d %s\n%s", code, errs, out)
+	}
 }
 
 func TestDecodeBombExitCode(t *testing.T) {
