@@ -238,3 +238,23 @@ func TestLookupAllSuggestions(t *testing.T) {
 		t.Errorf("Nope.x: %v", err)
 	}
 }
+
+func TestStoreOverridesAreReported(t *testing.T) {
+	s := NewStore()
+	builtin := &Template{Name: "list_alerts", Families: []string{"SecurityAlert", "Alerts"}, Environments: []string{"LogAnalytics"}, File: "builtin:queries/alerts.yaml"}
+	custom := &Template{Name: "list_alerts", Families: []string{"SecurityAlert"}, Environments: []string{"MSSentinel"}, File: "/home/a/mine.yaml"}
+	other := &Template{Name: "other", Families: []string{"SecurityAlert"}, Environments: []string{"LogAnalytics"}, File: "/home/a/mine.yaml"}
+	s.Add(builtin)
+	s.Add(other)
+	if len(s.Overrides()) != 0 {
+		t.Fatalf("no override yet: %v", s.Overrides())
+	}
+	s.Add(custom)
+	ov := s.Overrides()
+	if len(ov) != 1 || !ov[0].FromBuiltin || ov[0].New != "/home/a/mine.yaml" || !strings.Contains(ov[0].String(), "built-in template") {
+		t.Fatalf("overrides = %v", ov)
+	}
+	if got, err := s.Lookup("LogAnalytics", "SecurityAlert.list_alerts"); err != nil || got != custom {
+		t.Errorf("lookup after override: %v %v", got, err)
+	}
+}

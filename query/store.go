@@ -20,6 +20,32 @@ type Store struct {
 	byEnv   map[string]map[string]*Template // canonical env (lower) -> qualified name (lower) -> template
 	envName map[string]string               // canonical env (lower) -> display name
 	order   []*Template
+	shadow  []Override
+}
+
+// Override records a template that replaced another of the same environment and name: a
+// custom folder's template in place of a built-in one, say.
+type Override struct {
+	Env, Name   string
+	Old, New    string // the sources (file paths; "builtin:..." for the built-in library)
+	FromBuiltin bool   // Old is a built-in template
+}
+
+// String says what replaced what, in one line.
+func (o Override) String() string {
+	what := "template"
+	if o.FromBuiltin {
+		what = "built-in template"
+	}
+	return fmt.Sprintf("%s %s.%s (%s) is replaced by %s", what, o.Env, o.Name, o.Old, o.New)
+}
+
+// Overrides lists the templates replaced by later ones with the same environment and name
+// (each once), so callers can say so instead of replacing silently.
+func (s *Store) Overrides() []Override {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]Override(nil), s.shadow...)
 }
 
 // NewStore returns an empty store.
@@ -48,8 +74,15 @@ func (s *Store) Add(ts ...*Template) {
 				s.byEnv[key] = map[string]*Template{}
 				s.envName[key] = canon
 			}
+			noted := false
 			for _, qn := range t.QualifiedNames() {
-				s.byEnv[key][strings.ToLower(qn)] = t
+				lk := strings.ToLower(qn)
+				if old := s.byEnv[key][lk]; old != nil && old != t && !noted {
+					noted = true
+					s.shadow = append(s.shadow, Override{Env: canon, Name: qn, Old: old.File, New: t.File,
+						FromBuiltin: strings.HasPrefix(old.File, "builtin:")})
+				}
+				s.byEnv[key][lk] = t
 			}
 		}
 	}
