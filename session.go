@@ -43,6 +43,15 @@ type Request struct {
 	Text     string
 	Language string
 	Window   Window
+	// Now is the time relative expressions are read against (zero: the Huntkit's clock).
+	Now time.Time
+}
+
+func (r Request) now(h *Huntkit) time.Time {
+	if !r.Now.IsZero() {
+		return r.Now
+	}
+	return h.Now()
 }
 
 // SessionOption configures a Session.
@@ -171,7 +180,7 @@ func (s *Session) Prepare(r Request) (query.Request, error) {
 	if err != nil {
 		return query.Request{}, badRequest(err)
 	}
-	req, err := t.Render(d, values, query.WithNow(s.hk.Now()))
+	req, err := t.Render(d, values, query.WithNow(r.now(s.hk)))
 	return req, badRequest(err)
 }
 
@@ -187,7 +196,7 @@ func (s *Session) adhoc(r Request) (query.Request, error) {
 		req.Language = s.env.Language
 	}
 	if !r.Window.IsZero() {
-		start, end, err := query.Window(r.Window.Start, r.Window.End, s.hk.Now())
+		start, end, err := query.Window(r.Window.Start, r.Window.End, r.now(s.hk))
 		if err != nil {
 			return query.Request{}, badRequest(err)
 		}

@@ -49,7 +49,7 @@ func (h *Huntkit) Providers() []ProviderInfo {
 func (h *Huntkit) AddQueryDirs(dirs ...string) error {
 	for _, d := range dirs {
 		if _, err := os.Stat(d); err != nil {
-			return badRequest(fmt.Errorf("query template folder %s: %w", d, err))
+			return badRequest(fmt.Errorf("query templates: %w", err))
 		}
 	}
 	h.mu.Lock()

@@ -16,6 +16,7 @@ import (
 	"github.com/huntkit/huntkit/internal/suggest"
 	"github.com/huntkit/huntkit/kql"
 	"github.com/huntkit/huntkit/provider/localdata"
+	"github.com/huntkit/huntkit/query"
 )
 
 // TableInfo describes a workspace table.
@@ -223,16 +224,12 @@ func ReadStream(r io.Reader, name string) (*frame.Frame, error) {
 	return frame.ReadCSV(bytes.NewReader(data), name)
 }
 
-// KQLCatalog describes the tables KQL is compiled against: the workspace's tables (when
-// withWorkspace), then the built-in Sentinel tables and the corpus tables (custom logs and
-// parser functions).
-func (h *Huntkit) KQLCatalog(ctx context.Context, withWorkspace bool) (kql.Catalog, error) {
+// KQLCatalog describes the tables KQL is compiled against: the tables of ws (when not
+// nil), then the built-in Sentinel tables and the corpus tables (custom logs and parser
+// functions).
+func KQLCatalog(ctx context.Context, ws query.Workspace) (kql.Catalog, error) {
 	cats := kql.Catalogs{}
-	if withWorkspace {
-		ws, err := h.Workspace(ctx)
-		if err != nil {
-			return nil, err
-		}
+	if ws != nil {
 		m, err := localdata.Catalog(ctx, ws)
 		if err != nil {
 			return nil, err
@@ -240,6 +237,15 @@ func (h *Huntkit) KQLCatalog(ctx context.Context, withWorkspace bool) (kql.Catal
 		cats = append(cats, m)
 	}
 	return append(cats, kql.SentinelCatalog(), kql.CorpusCatalog()), nil
+}
+
+// KQLCatalog is the package KQLCatalog over this investigation's workspace.
+func (h *Huntkit) KQLCatalog(ctx context.Context) (kql.Catalog, error) {
+	ws, err := h.Workspace(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return KQLCatalog(ctx, ws)
 }
 
 // KQLProbe lets the KQL compiler read data from the workspace (evaluate bag_unpack without
@@ -250,4 +256,26 @@ func (h *Huntkit) KQLProbe(ctx context.Context) (kql.Option, error) {
 		return nil, err
 	}
 	return kql.WithProbe(func(sql string) (*frame.Frame, error) { return ws.Query(ctx, sql) }), nil
+}
+
+// CorpusWorkspace opens a new in-memory workspace holding an empty table of the right
+// shape for every table of the KQL corpus catalogue (Sentinel tables, custom logs), so that
+// compiled queries can be run to check them. The caller closes it.
+func CorpusWorkspace(ctx context.Context) (*engine.Workspace, error) {
+	ws, err := engine.Open(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	for name, fields := range kql.CorpusTables() {
+		var cols []string
+		for _, f := range fields {
+			typ := map[string]string{"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "time": "TIMESTAMP", "dynamic": "JSON"}[f.Type.String()]
+			cols = append(cols, engine.QuoteIdent(f.Name)+" "+typ)
+		}
+		if err := ws.Exec(ctx, "CREATE TABLE "+engine.QuoteIdent(name)+" ("+strings.Join(cols, ", ")+")"); err != nil {
+			ws.Close()
+			return nil, fmt.Errorf("create empty table %s: %w", name, err)
+		}
+	}
+	return ws, nil
 }
