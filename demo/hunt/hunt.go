@@ -19,7 +19,7 @@ import (
 	"strings"
 	"time"
 
-	huntkit "github.com/huntkit/huntkit"
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/demo"
 	"github.com/huntkit/huntkit/engine"
 	"github.com/huntkit/huntkit/frame"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	huntkit "github.com/huntkit/huntkit"
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/decode"
 	"github.com/huntkit/huntkit/demo"
 	"github.com/huntkit/huntkit/frame"

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	huntkit "github.com/huntkit/huntkit"
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 )

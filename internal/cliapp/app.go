@@ -20,7 +20,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	huntkit "github.com/huntkit/huntkit"
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
 )

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"strings"
 
-	huntkit "github.com/huntkit/huntkit"
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/config"
 )
 

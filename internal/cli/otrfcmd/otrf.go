@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	huntkit "github.com/huntkit/huntkit"
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/internal/cliapp"
 )
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	huntkit "github.com/huntkit/huntkit"
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/query"

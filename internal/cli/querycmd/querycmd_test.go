@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	huntkit "github.com/huntkit/huntkit"
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cli/clitest"
 	"github.com/huntkit/huntkit/internal/cliapp"
