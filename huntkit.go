@@ -144,6 +144,9 @@ func Open(ctx context.Context, opts ...Option) (*Huntkit, error) {
 		}
 		h.cfg = cfg
 	}
+	if h.cfg == nil {
+		h.cfg = &config.Config{}
+	}
 	for _, d := range h.queryDirs {
 		if _, err := os.Stat(d); err != nil {
 			return nil, badRequest(fmt.Errorf("query template folder %s: %w", d, err))
@@ -153,12 +156,7 @@ func Open(ctx context.Context, opts ...Option) (*Huntkit, error) {
 }
 
 // Config returns the configuration in use (never nil).
-func (h *Huntkit) Config() *config.Config {
-	if h.cfg == nil {
-		h.cfg = &config.Config{}
-	}
-	return h.cfg
-}
+func (h *Huntkit) Config() *config.Config { return h.cfg }
 
 // Now returns the clock's current time.
 func (h *Huntkit) Now() time.Time { return h.now() }

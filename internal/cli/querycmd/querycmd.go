@@ -202,8 +202,8 @@ func entriesFrame(entries []query.Entry) *frame.Frame {
 
 func completeEnvs(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	var out []string
-	for _, e := range (&huntkit.Huntkit{}).Providers() {
-		out = append(append(out, e.Name), e.Aliases...)
+	for _, e := range query.Environments() {
+		out = append(out, e.Names()...)
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
