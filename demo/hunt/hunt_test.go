@@ -27,8 +27,9 @@ func TestHuntFindsEveryStage(t *testing.T) {
 	}
 	defer hk.Close()
 	var started, items int
+	dir := filepath.Join(t.TempDir(), "demo")
 	res, err := hunt.Run(ctx, hk, hunt.Options{
-		Dir:      filepath.Join(t.TempDir(), "demo"),
+		Dir:      dir,
 		Tenant:   demo.Options{Seed: 3, Days: 14, Size: demo.Small},
 		GeoIPDir: t.TempDir(), // no database: the GeoIP parts are skipped
 		OnStep:   func(*hunt.Step) { started++ },
@@ -72,6 +73,19 @@ func TestHuntFindsEveryStage(t *testing.T) {
 	}
 	if !skippedGeo {
 		t.Errorf("GeoIP without a database not skipped: %v", res.Skipped)
+	}
+
+	// interrupted during step 3: the data is reused, the hunt stops between steps
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	res, err = hunt.Run(cctx, hk, hunt.Options{Dir: dir, Tenant: demo.Options{Seed: 3, Days: 14, Size: demo.Small},
+		OnStep: func(s *hunt.Step) {
+			if s.Number == 3 {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) || res == nil || !res.Reused || len(res.Steps) != 3 {
+		t.Errorf("interrupted run: err %v, result %+v", err, res)
 	}
 }
 

@@ -28,18 +28,13 @@ func (h *hunt) walk() {
 		h.say("no alert names a host; the guided hunt stops here")
 		return
 	}
-	h.hostLogons()
-	h.processes()
-	h.indicators()
-	h.decodePayloads()
-	h.network()
-	h.threatIntel()
-	h.lateral()
-	h.persistence()
-	h.exfiltration()
-	h.cloudEntry()
-	h.otherAlerts()
-	h.writeViews()
+	for _, step := range []func(){h.hostLogons, h.processes, h.indicators, h.decodePayloads, h.network,
+		h.threatIntel, h.lateral, h.persistence, h.exfiltration, h.cloudEntry, h.otherAlerts, h.writeViews} {
+		if h.ctx.Err() != nil {
+			return // interrupted: stop between steps
+		}
+		step()
+	}
 }
 
 // Step: triage the alert queue and pick the most severe alert on a host.
