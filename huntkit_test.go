@@ -146,7 +146,7 @@ func TestBadRequests(t *testing.T) {
 		{"window and param", huntkit.Request{Template: "WindowsSecurity.list_host_logons",
 			Params: huntkit.Params{"host_name": "x", "start": "-1d"}, Window: huntkit.Window{Start: "-2d"}}, nil, "both given"},
 		{"bad window", huntkit.Request{Text: "T", Window: huntkit.Window{Start: "yesterday-ish"}}, nil, "--start"},
-		{"params on ad hoc", huntkit.Request{Text: "T", Params: huntkit.Params{"a": 1}}, nil, "--param applies to templates"},
+		{"params on ad hoc", huntkit.Request{Text: "T", Params: huntkit.Params{"a": 1}}, nil, "apply to templates"},
 		{"both", huntkit.Request{Text: "T", Template: "A.b"}, nil, "not both"},
 	} {
 		_, err := s.Prepare(tc.r)
@@ -283,5 +283,48 @@ func TestImportAndExport(t *testing.T) {
 	}
 	if _, err := hk.Import(ctx, []string{"/no/such"}, huntkit.ImportOptions{}); !errors.Is(err, huntkit.ErrBadRequest) {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestTemplateWindow: a window fills a template's start and end; a template without them
+// gets a warning, not an error; custom template folders load after the built-in ones.
+func TestTemplateWindow(t *testing.T) {
+	*fake = fakeDriver{}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "t.yaml"), []byte(`metadata:
+  data_environments: [HuntkitLibTest]
+  data_families: [Fam]
+sources:
+  windowed:
+    description: with a window
+    args:
+      query: 'T | where t between (datetime({start}) .. datetime({end})) | where a == "{a}"'
+    parameters:
+      a: {type: str, description: a}
+      start: {type: datetime, description: start}
+      end: {type: datetime, description: end}
+  plain:
+    description: no window
+    args:
+      query: 'T | take 1'
+`), 0o644)
+	var warned []string
+	now := time.Date(2024, 3, 13, 10, 0, 0, 0, time.UTC)
+	hk := open(t, huntkit.WithQueryDirs(dir), huntkit.WithClock(func() time.Time { return now }),
+		huntkit.WithWarnings(func(m string) { warned = append(warned, m) }))
+	s, _ := hk.Provider("HuntkitLibTest")
+	ctx := context.Background()
+	if _, err := s.Do(ctx, huntkit.Request{Template: "Fam.windowed", Params: huntkit.Params{"a": `x"y`}, Window: huntkit.Window{Start: "-1d@d"}}); err != nil {
+		t.Fatal(err)
+	}
+	want := `T | where t between (datetime(2024-03-12T00:00:00Z) .. datetime(2024-03-13T10:00:00Z)) | where a == "x\"y"`
+	if got := fake.got[0]; got.Text != want || got.Bounded {
+		t.Errorf("request %+v\nwant text %s", got, want)
+	}
+	if _, err := s.Do(ctx, huntkit.Request{Template: "Fam.plain", Window: huntkit.Window{Start: "-1d"}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(warned) != 2 || !strings.Contains(warned[1], "Fam.plain has no start parameter") { // [0]: the fake's file warning
+		t.Errorf("warnings %q", warned)
 	}
 }

@@ -168,12 +168,12 @@ func (s *Session) Prepare(r Request) (query.Request, error) {
 			continue
 		}
 		if _, dup := values[name]; dup {
-			return query.Request{}, badRequest(fmt.Errorf("--%s and --param %s=... both given", name, name))
+			return query.Request{}, badRequest(fmt.Errorf("window %s (--%s) and parameter %s both given", name, name, name))
 		}
 		if p := t.Param(name); p != nil && p.Type == query.TypeDatetime {
 			values[name] = v
 		} else {
-			s.warnf("template %s has no %s parameter; --%s ignored", t.QualifiedName(), name, name)
+			s.warnf("template %s has no %s parameter; the window's %s (--%s) is ignored", t.QualifiedName(), name, name, name)
 		}
 	}
 	d, err := t.DialectIn(s.env)
@@ -189,7 +189,7 @@ func (s *Session) adhoc(r Request) (query.Request, error) {
 		return query.Request{}, badRequest(errors.New("give a template name or a query, not both"))
 	}
 	if len(r.Params) > 0 {
-		return query.Request{}, badRequest(errors.New("--param applies to templates, not to --sql / --kql"))
+		return query.Request{}, badRequest(errors.New("parameters (--param) apply to templates, not to ad-hoc queries (--sql / --kql)"))
 	}
 	req := query.Request{Text: r.Text, Language: r.Language}
 	if req.Language == "" {
