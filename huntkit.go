@@ -60,6 +60,13 @@ func WithConfig(cfg *config.Config) Option {
 	return func(h *Huntkit) { h.cfg, h.cfgGiven = cfg, true }
 }
 
+// WithLazyConfig defers finding and reading the configuration to its first use (Config,
+// Provider's driver, Templates, Providers), so work that needs no configuration (reading a
+// table file into the workspace) is not stopped by a broken one. The command line uses it.
+func WithLazyConfig() Option {
+	return func(h *Huntkit) { h.cfgLazy = true }
+}
+
 // WithConfigFile reads the configuration from path ("" = the usual places, as the command
 // line finds it: HUNTKIT_CONFIG, MSTICPYCONFIG, ./msticpyconfig.yaml, the home folder).
 func WithConfigFile(path string) Option {
@@ -106,7 +113,10 @@ func WithClock(now func() time.Time) Option {
 type Huntkit struct {
 	cfg      *config.Config
 	cfgGiven bool
+	cfgLazy  bool
 	cfgPath  string
+	cfgOnce  sync.Once
+	cfgErr   error
 
 	wsPath   string
 	wsShared bool
@@ -125,9 +135,9 @@ type Huntkit struct {
 	closed   bool
 }
 
-// Open finds and loads the configuration and prepares the workspace (opened on first use).
-// A missing configuration file gives an empty configuration; an unreadable or invalid one
-// an error matching ErrConfig. A template folder given by WithQueryDirs that does not exist
+// Open finds and loads the configuration (unless WithLazyConfig) and prepares the
+// workspace (opened on first use). A missing configuration file gives an empty
+// configuration; an unreadable or invalid one an error matching ErrConfig. A template folder given by WithQueryDirs that does not exist
 // is an ErrBadRequest.
 func Open(ctx context.Context, opts ...Option) (*Huntkit, error) {
 	h := &Huntkit{now: time.Now}
@@ -137,15 +147,10 @@ func Open(ctx context.Context, opts ...Option) (*Huntkit, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if !h.cfgGiven {
-		cfg, err := config.LoadDefault(h.cfgPath)
-		if err != nil {
-			return nil, &configError{err}
+	if !h.cfgLazy {
+		if _, err := h.Config(); err != nil {
+			return nil, err
 		}
-		h.cfg = cfg
-	}
-	if h.cfg == nil {
-		h.cfg = &config.Config{}
 	}
 	for _, d := range h.queryDirs {
 		if _, err := os.Stat(d); err != nil {
@@ -155,8 +160,23 @@ func Open(ctx context.Context, opts ...Option) (*Huntkit, error) {
 	return h, nil
 }
 
-// Config returns the configuration in use (never nil).
-func (h *Huntkit) Config() *config.Config { return h.cfg }
+// Config returns the configuration in use, loading it on first use with WithLazyConfig.
+// The configuration is never nil when the error is nil; errors match ErrConfig.
+func (h *Huntkit) Config() (*config.Config, error) {
+	h.cfgOnce.Do(func() {
+		if !h.cfgGiven {
+			h.cfg, h.cfgErr = config.LoadDefault(h.cfgPath)
+			if h.cfgErr != nil {
+				h.cfg, h.cfgErr = nil, &configError{h.cfgErr}
+				return
+			}
+		}
+		if h.cfg == nil {
+			h.cfg = &config.Config{}
+		}
+	})
+	return h.cfg, h.cfgErr
+}
 
 // Now returns the clock's current time.
 func (h *Huntkit) Now() time.Time { return h.now() }

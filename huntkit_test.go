@@ -179,9 +179,28 @@ func TestNotBuiltPreparesButDoesNotRun(t *testing.T) {
 func TestConfigError(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "msticpyconfig.yaml")
 	os.WriteFile(bad, []byte("AzureSentinel: [unclosed\n"), 0o644)
-	_, err := huntkit.Open(context.Background(), huntkit.WithConfigFile(bad))
+	ctx := context.Background()
+	_, err := huntkit.Open(ctx, huntkit.WithConfigFile(bad))
 	if !errors.Is(err, huntkit.ErrConfig) || !strings.Contains(err.Error(), "msticpyconfig.yaml") {
 		t.Errorf("err %v", err)
+	}
+	// deferred: work without configuration goes on; what needs it fails the same way
+	hk, err := huntkit.Open(ctx, huntkit.WithConfigFile(bad), huntkit.WithLazyConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hk.Close()
+	csv := filepath.Join(t.TempDir(), "t.csv")
+	os.WriteFile(csv, []byte("a\n1\n"), 0o644)
+	if f, err := hk.ReadTable(ctx, csv); err != nil || f.Len() != 1 {
+		t.Errorf("read table: %v", err)
+	}
+	s, _ := hk.Provider("LocalData")
+	if _, err := s.Query(ctx, "t", huntkit.Window{}); !errors.Is(err, huntkit.ErrConfig) {
+		t.Errorf("query with a broken config: %v", err)
+	}
+	if _, err := hk.Providers(); !errors.Is(err, huntkit.ErrConfig) {
+		t.Errorf("providers with a broken config: %v", err)
 	}
 }
 
@@ -253,7 +272,11 @@ func TestQueriesAndHelp(t *testing.T) {
 		t.Errorf("help: %v\n%s", err, sb.String())
 	}
 	var ps []string
-	for _, p := range hk.Providers() {
+	infos, err := hk.Providers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range infos {
 		ps = append(ps, p.Name+":"+p.Status())
 	}
 	if !slices.Contains(ps, "LocalData:not configured") || !slices.Contains(ps, "Splunk:not built yet") {

@@ -125,11 +125,15 @@ func (s *Session) driver(ctx context.Context) (query.Driver, error) {
 	if !s.env.Built() {
 		return nil, &query.NotBuiltError{Env: s.env.Name}
 	}
+	cfg, err := s.hk.Config()
+	if err != nil {
+		return nil, err
+	}
 	ws, err := s.hk.Workspace(ctx)
 	if err != nil {
 		return nil, err
 	}
-	drv, err := s.env.New(ctx, query.Settings{Config: s.hk.Config(), DataPaths: s.data, Workspace: ws})
+	drv, err := s.env.New(ctx, query.Settings{Config: cfg, DataPaths: s.data, Workspace: ws})
 	if err != nil {
 		return nil, fmt.Errorf("data environment %s: %w", s.env.Name, err)
 	}

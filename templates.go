@@ -34,14 +34,18 @@ func (p ProviderInfo) Status() string {
 
 // Providers lists every data environment with its names and whether it is built and
 // configured, sorted by name.
-func (h *Huntkit) Providers() []ProviderInfo {
+func (h *Huntkit) Providers() ([]ProviderInfo, error) {
+	cfg, err := h.Config()
+	if err != nil {
+		return nil, err
+	}
 	envs := query.Environments()
 	out := make([]ProviderInfo, len(envs))
 	for i, e := range envs {
 		out[i] = ProviderInfo{Name: e.Name, Aliases: e.Aliases, Language: e.Language, Description: e.Description,
-			Built: e.Built(), Configured: e.IsConfigured(h.Config())}
+			Built: e.Built(), Configured: e.IsConfigured(cfg)}
 	}
-	return out
+	return out, nil
 }
 
 // AddQueryDirs adds template folders (or files) after those already in use; the library is
@@ -68,8 +72,12 @@ func (h *Huntkit) Templates() (*query.Store, error) {
 	if h.store != nil {
 		return h.store, nil
 	}
+	cfg, err := h.Config()
+	if err != nil {
+		return nil, err
+	}
 	var dirs []string
-	for _, d := range h.Config().QueryPaths() {
+	for _, d := range cfg.QueryPaths() {
 		if _, err := os.Stat(d); err != nil {
 			h.warnf("QueryDefinitions folder %s: %v", d, err)
 			continue

@@ -414,9 +414,10 @@ func (h *hunt) geoip(step string, ips []string, what string) {
 	}
 	dir := h.opt.GeoIPDir
 	if dir == "" {
-		st, err := geoip.LoadSettings(h.ctx, h.hk.Config())
-		if err == nil {
-			dir = st.DBFolder
+		if cfg, err := h.hk.Config(); err == nil {
+			if st, err := geoip.LoadSettings(h.ctx, cfg); err == nil {
+				dir = st.DBFolder
+			}
 		}
 	}
 	if dir == "" {

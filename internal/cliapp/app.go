@@ -70,6 +70,7 @@ func (a *App) Huntkit(ctx context.Context) (*huntkit.Huntkit, error) {
 	}
 	opts := []huntkit.Option{
 		huntkit.WithConfigFile(a.ConfigPath),
+		huntkit.WithLazyConfig(), // commands that need no configuration are not stopped by a broken one
 		huntkit.WithWorkspaceFile(a.WorkspacePath),
 		huntkit.WithWarnings(func(msg string) { a.Warnf("%s", msg) }),
 		huntkit.WithProgress(func(label string, total int) huntkit.Progress { return a.Progress(label, total) }),
@@ -91,7 +92,8 @@ func (a *App) Config() (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	return hk.Config(), nil
+	cfg, err := hk.Config()
+	return cfg, ConfigError(err)
 }
 
 // Close releases the library (sessions and workspace), if it was opened.

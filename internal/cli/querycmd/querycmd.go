@@ -40,7 +40,10 @@ func newProviders(app *cliapp.App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			envs := hk.Providers()
+			envs, err := hk.Providers()
+			if err != nil {
+				return err
+			}
 			n := len(envs)
 			names, aliases, langs, descs, status := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 			built, configured := make([]bool, n), make([]bool, n)
