@@ -23,8 +23,6 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
-	// Every built data environment registers itself with package query.
-	_ "github.com/huntkit/huntkit/provider/all"
 )
 
 // Version is set at build time with -ldflags "-X github.com/huntkit/huntkit/internal/cli.Version=...".

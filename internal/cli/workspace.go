@@ -2,18 +2,13 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/huntkit/huntkit/engine"
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
-	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // newWorkspaceCmd is the workspace group: import files, list tables, run SQL, export.
@@ -31,76 +26,40 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			var files []string
-			for _, a := range args {
-				st, err := os.Stat(a)
-				if err != nil {
-					return cliapp.UsageError(err)
-				}
-				if !st.IsDir() {
-					files = append(files, a)
-					continue
-				}
-				ents, err := os.ReadDir(a)
-				if err != nil {
-					return err
-				}
-				for _, e := range ents {
-					p := filepath.Join(a, e.Name())
-					if !e.IsDir() && engine.Importable(p) {
-						files = append(files, p)
-					}
-				}
+			hk, err := app.Huntkit(ctx)
+			if err != nil {
+				return err
 			}
-			if table != "" && len(files) != 1 {
-				return cliapp.UsageError(fmt.Errorf("--table needs exactly one file, got %d", len(files)))
-			}
-			ws, err := app.Workspace(ctx)
+			results, err := hk.Import(ctx, args, huntkit.ImportOptions{Table: table, Lenient: lenient})
 			if err != nil {
 				return err
 			}
 			var failed, partial []string
-			p := app.Progress("importing", len(files))
-			defer p.Done()
-			for _, f := range files {
-				name := table
-				if name == "" {
-					name = engine.TableName(f)
-				}
-				if lenient {
-					rejects, err := ws.ImportLenient(ctx, name, f)
-					if err != nil {
-						app.Warnf("%s", cliapp.Message(err))
-						failed = append(failed, f)
-						continue
-					}
-					for i, r := range rejects {
-						if i == 10 {
-							app.Warnf("%s: %d more rejected records not listed", f, len(rejects)-10)
-							break
-						}
-						app.Warnf("skipped %s", r)
-					}
-					if len(rejects) > 0 {
-						partial = append(partial, fmt.Sprintf("%s (%d records skipped)", f, len(rejects)))
-					}
-				} else if err := ws.Import(ctx, name, f); err != nil {
-					app.Warnf("%s", cliapp.Message(err))
-					failed = append(failed, f)
+			for _, r := range results {
+				if r.Err != nil {
+					app.Warnf("%s", cliapp.Message(r.Err))
+					failed = append(failed, r.File)
 					continue
 				}
-				p.Add(1)
-				app.Infof("imported %s as table %s", f, name)
+				for i, rj := range r.Rejected {
+					if i == 10 {
+						app.Warnf("%s: %d more rejected records not listed", r.File, len(r.Rejected)-10)
+						break
+					}
+					app.Warnf("skipped %s", rj)
+				}
+				if len(r.Rejected) > 0 {
+					partial = append(partial, fmt.Sprintf("%s (%d records skipped)", r.File, len(r.Rejected)))
+				}
+				app.Infof("imported %s as table %s", r.File, r.Table)
 			}
 			if len(failed) > 0 {
-				return fmt.Errorf("%d of %d files failed to import: %s", len(failed), len(files), strings.Join(failed, ", "))
+				return fmt.Errorf("%d of %d files failed to import: %s", len(failed), len(results), strings.Join(failed, ", "))
 			}
 			if len(partial) > 0 {
 				return fmt.Errorf("imported with malformed records left out: %s", strings.Join(partial, ", "))
 			}
-			if app.WorkspacePath == "" {
-				app.Infof("note: the workspace is in memory; pass --workspace FILE to keep the tables")
-			}
+			app.NoteInMemory()
 			return nil
 		},
 	}
@@ -113,11 +72,11 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 		Short: "List the workspace's tables with their row counts and columns",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ws, err := app.Workspace(cmd.Context())
+			hk, err := app.Huntkit(cmd.Context())
 			if err != nil {
 				return err
 			}
-			infos, err := ws.Tables(cmd.Context())
+			infos, err := hk.Tables(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -151,11 +110,11 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 			if err := sqlOut.Validate(); err != nil {
 				return err
 			}
-			ws, err := app.Workspace(cmd.Context())
+			hk, err := app.Huntkit(cmd.Context())
 			if err != nil {
 				return err
 			}
-			f, err := ws.Query(cmd.Context(), args[0])
+			f, err := hk.SQL(cmd.Context(), args[0])
 			if err != nil {
 				if f != nil {
 					_ = app.WriteFrame(&sqlOut, f)
@@ -173,36 +132,11 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 		Short: "Export a table or a query's result with DuckDB's COPY (csv, ndjson, parquet)",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := exportFormat(format, args[1]); err != nil {
-				return cliapp.UsageError(err)
-			}
-			ws, err := app.Workspace(cmd.Context())
+			hk, err := app.Huntkit(cmd.Context())
 			if err != nil {
 				return err
 			}
-			src := args[0]
-			if bareName.MatchString(src) {
-				// a single word is a table name (DuckDB names are case-insensitive), not SQL
-				infos, err := ws.Tables(cmd.Context())
-				if err != nil {
-					return err
-				}
-				var names []string
-				for _, ti := range infos {
-					names = append(names, ti.Name)
-					if strings.EqualFold(ti.Name, src) {
-						src = ti.Name
-					}
-				}
-				if !slices.Contains(names, src) {
-					hint := " (see huntkit workspace tables)"
-					if c := suggest.Closest(src, names); c != "" {
-						hint = fmt.Sprintf(" (did you mean %q?)", c)
-					}
-					return cliapp.UsageError(fmt.Errorf("export: no table %q in the workspace%s", src, hint))
-				}
-			}
-			if err := ws.Export(cmd.Context(), src, args[1], format); err != nil {
+			if err := hk.Export(cmd.Context(), args[0], args[1], format); err != nil {
 				return err
 			}
 			app.Infof("exported %s to %s", args[0], args[1])
@@ -212,24 +146,4 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 	export.Flags().StringVar(&format, "format", "", "csv, ndjson or parquet (default: from the file's extension)")
 	cmd.AddCommand(imp, tables, sqlCmd, export)
 	return cmd
-}
-
-// bareName matches a single identifier: workspace export reads it as a table name.
-var bareName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// exportFormat checks that the export format is known, from --format or else from the
-// file's extension (DuckDB's COPY would otherwise write CSV under any name).
-func exportFormat(format, path string) error {
-	if format != "" {
-		switch strings.ToLower(format) {
-		case "csv", "json", "ndjson", "jsonl", "parquet":
-			return nil
-		}
-		return fmt.Errorf("export: unknown --format %q (want csv, ndjson or parquet)", format)
-	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv", ".json", ".jsonl", ".ndjson", ".parquet", ".pq":
-		return nil
-	}
-	return fmt.Errorf("export: cannot tell the format of %s from its extension; name one with --format csv|ndjson|parquet", path)
 }

@@ -7,7 +7,6 @@
 package cliapp
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,13 +15,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/config"
-	"github.com/huntkit/huntkit/engine"
 	"github.com/huntkit/huntkit/frame"
 )
 
@@ -36,14 +35,12 @@ type App struct {
 	WorkspacePath string
 	// Quiet silences informational messages on stderr.
 	Quiet bool
+	// Now is the clock relative time expressions are read against (nil: time.Now).
+	Now func() time.Time
 
-	cfgOnce sync.Once
-	cfg     *config.Config
-	cfgErr  error
-
-	wsMu sync.Mutex
-	ws   *engine.Workspace
-	tmpN atomic.Int64
+	hkMu  sync.Mutex
+	hk    *huntkit.Huntkit
+	hkErr error
 }
 
 // New returns an App on the process's standard streams.
@@ -59,43 +56,63 @@ func (a *App) AddGlobalFlags(cmd *cobra.Command) {
 	pf.BoolVarP(&a.Quiet, "quiet", "q", false, "print no informational messages on stderr")
 }
 
-// Config loads the configuration once (from --config or the usual places). A missing file
-// gives an empty configuration; a broken one a ConfigError.
-func (a *App) Config() (*config.Config, error) {
-	a.cfgOnce.Do(func() {
-		a.cfg, a.cfgErr = config.LoadDefault(a.ConfigPath)
-		if a.cfgErr != nil {
-			a.cfgErr = ConfigError(a.cfgErr)
-		}
-	})
-	return a.cfg, a.cfgErr
+// Huntkit opens the library once (configuration from --config or the usual places,
+// workspace from --workspace, warnings and progress on stderr) and returns it. A broken
+// configuration is a ConfigError.
+func (a *App) Huntkit(ctx context.Context) (*huntkit.Huntkit, error) {
+	a.hkMu.Lock()
+	defer a.hkMu.Unlock()
+	if a.hk != nil || a.hkErr != nil {
+		return a.hk, a.hkErr
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	opts := []huntkit.Option{
+		huntkit.WithConfigFile(a.ConfigPath),
+		huntkit.WithLazyConfig(), // commands that need no configuration are not stopped by a broken one
+		huntkit.WithWorkspaceFile(a.WorkspacePath),
+		huntkit.WithWarnings(func(msg string) { a.Warnf("%s", msg) }),
+		huntkit.WithProgress(func(label string, total int) huntkit.Progress { return a.Progress(label, total) }),
+	}
+	if a.Now != nil {
+		opts = append(opts, huntkit.WithClock(a.Now))
+	}
+	a.hk, a.hkErr = huntkit.Open(ctx, opts...)
+	if a.hkErr != nil {
+		a.hkErr = ConfigError(a.hkErr)
+	}
+	return a.hk, a.hkErr
 }
 
-// Workspace opens the workspace on first use (--workspace FILE, else in memory).
-func (a *App) Workspace(ctx context.Context) (*engine.Workspace, error) {
-	a.wsMu.Lock()
-	defer a.wsMu.Unlock()
-	if a.ws != nil {
-		return a.ws, nil
-	}
-	ws, err := engine.Open(ctx, a.WorkspacePath)
+// Config returns the configuration (from --config or the usual places). A missing file
+// gives an empty configuration; a broken one a ConfigError.
+func (a *App) Config() (*config.Config, error) {
+	hk, err := a.Huntkit(context.Background())
 	if err != nil {
 		return nil, err
 	}
-	a.ws = ws
-	return ws, nil
+	cfg, err := hk.Config()
+	return cfg, ConfigError(err)
 }
 
-// Close releases the workspace, if one was opened.
+// Close releases the library (sessions and workspace), if it was opened.
 func (a *App) Close() error {
-	a.wsMu.Lock()
-	defer a.wsMu.Unlock()
-	if a.ws == nil {
+	a.hkMu.Lock()
+	defer a.hkMu.Unlock()
+	if a.hk == nil {
 		return nil
 	}
-	err := a.ws.Close()
-	a.ws = nil
+	err := a.hk.Close()
+	a.hk = nil
 	return err
+}
+
+// NoteInMemory tells the user that tables kept in an in-memory workspace are lost at exit.
+func (a *App) NoteInMemory() {
+	if a.WorkspacePath == "" {
+		a.Infof("note: the workspace is in memory; pass --workspace FILE to keep the tables")
+	}
 }
 
 // Infof prints an informational message on stderr unless --quiet.
@@ -115,29 +132,13 @@ func (a *App) Warnf(format string, args ...any) {
 // the workspace's importer, or CSV / JSON lines from standard input when path is "-".
 func (a *App) ReadTable(ctx context.Context, path string) (*frame.Frame, error) {
 	if path == "-" {
-		data, err := io.ReadAll(a.In)
-		if err != nil {
-			return nil, fmt.Errorf("read stdin: %w", err)
-		}
-		t := bytes.TrimLeft(data, " \t\r\n\ufeff")
-		if len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-			return frame.ReadNDJSON(bytes.NewReader(data), "stdin")
-		}
-		return frame.ReadCSV(bytes.NewReader(data), "stdin")
+		return huntkit.ReadStream(a.In, "stdin")
 	}
-	if !engine.Importable(path) {
-		return nil, UsageError(fmt.Errorf("read %s: not a table file (want .csv, .tsv, .json, .jsonl, .ndjson, .parquet or .zip)", path))
-	}
-	ws, err := a.Workspace(ctx)
+	hk, err := a.Huntkit(ctx)
 	if err != nil {
 		return nil, err
 	}
-	table := fmt.Sprintf("_huntkit_in_%d", a.tmpN.Add(1))
-	if err := ws.Import(ctx, table, path); err != nil {
-		return nil, err
-	}
-	defer ws.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+engine.QuoteIdent(table))
-	return ws.Query(ctx, "SELECT * FROM "+engine.QuoteIdent(table))
+	return hk.ReadTable(ctx, path)
 }
 
 // IsTerminal reports whether w is a terminal.

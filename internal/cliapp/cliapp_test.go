@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
 )
@@ -26,6 +27,29 @@ func TestExitCode(t *testing.T) {
 		{fmt.Errorf("lookup: %w", config.ErrMissing), ExitConfig},
 		{errors.New(`unknown command "x" for "huntkit"`), ExitUsage},
 		{context.Canceled, ExitFailure},
+	} {
+		if got := ExitCode(tc.err); got != tc.want {
+			t.Errorf("ExitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+	// the library's request and configuration errors
+	ctx := context.Background()
+	hk, err := huntkit.Open(ctx, huntkit.WithConfig(&config.Config{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hk.Close()
+	_, unknownEnv := hk.Provider("NoSuchEnvironment")
+	bad := filepath.Join(t.TempDir(), "msticpyconfig.yaml")
+	os.WriteFile(bad, []byte("AzureSentinel: [\n"), 0o644)
+	_, badConfig := huntkit.Open(ctx, huntkit.WithConfigFile(bad))
+	for _, tc := range []struct {
+		err  error
+		want int
+	}{
+		{unknownEnv, ExitUsage},
+		{fmt.Errorf("wrapped: %w", unknownEnv), ExitUsage},
+		{badConfig, ExitConfig},
 	} {
 		if got := ExitCode(tc.err); got != tc.want {
 			t.Errorf("ExitCode(%v) = %d, want %d", tc.err, got, tc.want)

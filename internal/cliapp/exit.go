@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/config"
 )
 
@@ -50,8 +51,11 @@ func ExitCode(err error) int {
 	if errors.As(err, &ee) {
 		return ee.Code
 	}
-	if errors.Is(err, config.ErrMissing) || errors.Is(err, config.ErrInvalid) {
+	if errors.Is(err, config.ErrMissing) || errors.Is(err, config.ErrInvalid) || errors.Is(err, huntkit.ErrConfig) {
 		return ExitConfig
+	}
+	if errors.Is(err, huntkit.ErrBadRequest) {
+		return ExitUsage
 	}
 	if errors.Is(err, context.Canceled) {
 		return ExitFailure

@@ -325,7 +325,22 @@ func (d *Driver) fileQuery(text string) (string, bool) {
 
 // catalog describes the workspace's tables for the KQL compiler.
 func (d *Driver) catalog(ctx context.Context) (kql.MapCatalog, error) {
-	f, err := d.ws.Query(ctx, `SELECT table_name, column_name, data_type FROM information_schema.columns
+	return Catalog(ctx, d.ws)
+}
+
+// Schema imports every data file and lists the workspace's tables with their columns.
+// A file that fails to import is left out and reported by Warnings.
+func (d *Driver) Schema(ctx context.Context) (map[string][]frame.Field, error) {
+	if err := d.ensureRest(ctx); err != nil {
+		return nil, err
+	}
+	return Catalog(ctx, d.ws)
+}
+
+// Catalog describes a workspace's tables (schema main) for the KQL compiler: the one place
+// that reads a workspace's columns into a KQL catalogue.
+func Catalog(ctx context.Context, ws query.Workspace) (kql.MapCatalog, error) {
+	f, err := ws.Query(ctx, `SELECT table_name, column_name, data_type FROM information_schema.columns
 		WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`)
 	if err != nil {
 		return nil, err

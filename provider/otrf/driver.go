@@ -254,3 +254,17 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 	}
 	return d.inner.Query(ctx, req)
 }
+
+// Datasets lists the catalogue's datasets whose id, title, technique, tactic or table
+// matches the regular expression expr ("" = all), as a Frame (see Frame).
+func (d *Driver) Datasets(ctx context.Context, expr string) (*frame.Frame, error) {
+	cat, err := d.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hits, err := cat.Search(expr)
+	if err != nil {
+		return nil, err
+	}
+	return Frame(hits), nil
+}

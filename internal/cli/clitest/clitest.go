@@ -8,6 +8,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -26,13 +27,15 @@ type Options struct {
 	Config string
 	// Stdin is the standard input.
 	Stdin string
+	// Now fixes the clock relative times are read against (nil: time.Now).
+	Now func() time.Time
 }
 
 // Run executes args against the commands made by build, as `huntkit args...` would.
 func Run(t testing.TB, opt Options, build func(app *cliapp.App) []*cobra.Command, args ...string) Result {
 	t.Helper()
 	var out, errb bytes.Buffer
-	app := &cliapp.App{In: strings.NewReader(opt.Stdin), Out: &out, Err: &errb}
+	app := &cliapp.App{In: strings.NewReader(opt.Stdin), Out: &out, Err: &errb, Now: opt.Now}
 	root := &cobra.Command{Use: "huntkit", SilenceUsage: true, SilenceErrors: true}
 	root.SetOut(&out)
 	root.SetErr(&errb)

@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/huntkit/huntkit/engine"
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/kql"
@@ -101,22 +101,17 @@ func newParse(app *cliapp.App) *cobra.Command {
 	}
 }
 
-// catalog combines the workspace tables (when a workspace is open) with the Sentinel tables
-// and the corpus tables (custom logs and parser functions, see kql.CorpusCatalog).
-func catalog(ctx context.Context, app *cliapp.App) kql.Catalog {
-	cats := kql.Catalogs{}
-	if app.WorkspacePath != "" {
-		if ws, err := app.Workspace(ctx); err == nil {
-			if ts, err := ws.Tables(ctx); err == nil {
-				m := kql.MapCatalog{}
-				for _, t := range ts {
-					m[t.Name] = t.Columns
-				}
-				cats = append(cats, m)
-			}
-		}
+// catalog combines the workspace tables (with --workspace) with the Sentinel tables and
+// the corpus tables (custom logs and parser functions).
+func catalog(ctx context.Context, app *cliapp.App) (kql.Catalog, error) {
+	if app.WorkspacePath == "" {
+		return huntkit.KQLCatalog(ctx, nil)
 	}
-	return append(cats, kql.SentinelCatalog(), kql.CorpusCatalog())
+	hk, err := app.Huntkit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return hk.KQLCatalog(ctx)
 }
 
 func newCompile(app *cliapp.App) *cobra.Command {
@@ -135,14 +130,24 @@ func newCompile(app *cliapp.App) *cobra.Command {
 			if err != nil {
 				return describe(args[0], err)
 			}
+			cat, err := catalog(ctx, app)
+			if err != nil {
+				return err
+			}
 			var opts []kql.Option
 			if app.WorkspacePath != "" {
 				// bag_unpack without a schema reads the bag keys from the workspace
-				if ws, err := app.Workspace(ctx); err == nil {
-					opts = append(opts, kql.WithProbe(func(sql string) (*frame.Frame, error) { return ws.Query(ctx, sql) }))
+				hk, err := app.Huntkit(ctx)
+				if err != nil {
+					return err
 				}
+				probe, err := hk.KQLProbe(ctx)
+				if err != nil {
+					return err
+				}
+				opts = append(opts, probe)
 			}
-			sql, err := kql.CompileQuery(q, catalog(ctx, app), opts...)
+			sql, err := kql.CompileQuery(q, cat, opts...)
 			if err != nil {
 				return describe(args[0], err)
 			}
@@ -191,14 +196,18 @@ func newCheck(app *cliapp.App) *cobra.Command {
 				}
 			}
 			sort.Strings(files)
-			cat := catalog(ctx, app)
-			var ws *engine.Workspace
+			cat, err := catalog(ctx, app)
+			if err != nil {
+				return err
+			}
+			var ws sqlRunner
 			if run {
-				var err error
-				if ws, err = emptyWorkspace(ctx); err != nil {
+				empty, err := huntkit.CorpusWorkspace(ctx)
+				if err != nil {
 					return err
 				}
-				defer ws.Close()
+				defer empty.Close()
+				ws = empty
 			}
 			var results []checkResult
 			for _, f := range files {
@@ -212,7 +221,12 @@ func newCheck(app *cliapp.App) *cobra.Command {
 	return cmd
 }
 
-func checkOne(ctx context.Context, f string, cat kql.Catalog, ws *engine.Workspace) checkResult {
+// sqlRunner runs SQL: the empty workspace of check --run.
+type sqlRunner interface {
+	Query(ctx context.Context, sql string, args ...any) (*frame.Frame, error)
+}
+
+func checkOne(ctx context.Context, f string, cat kql.Catalog, ws sqlRunner) checkResult {
 	b, err := os.ReadFile(f)
 	if err != nil {
 		return checkResult{File: f, Stage: "read", Reason: "unreadable", Error: err.Error()}
@@ -253,25 +267,6 @@ func reason(err error) string {
 		return m
 	}
 	return err.Error()
-}
-
-func emptyWorkspace(ctx context.Context) (*engine.Workspace, error) {
-	ws, err := engine.Open(ctx, "")
-	if err != nil {
-		return nil, err
-	}
-	for name, fields := range kql.CorpusTables() {
-		var cols []string
-		for _, f := range fields {
-			typ := map[string]string{"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "time": "TIMESTAMP", "dynamic": "JSON"}[f.Type.String()]
-			cols = append(cols, engine.QuoteIdent(f.Name)+" "+typ)
-		}
-		if err := ws.Exec(ctx, "CREATE TABLE "+engine.QuoteIdent(name)+" ("+strings.Join(cols, ", ")+")"); err != nil {
-			ws.Close()
-			return nil, fmt.Errorf("create empty table %s: %w", name, err)
-		}
-	}
-	return ws, nil
 }
 
 func report(app *cliapp.App, results []checkResult, asJSON, ran bool) error {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/internal/cliapp"
-	"github.com/huntkit/huntkit/provider/otrf"
 )
 
 // New returns the otrf command group.
@@ -27,18 +27,12 @@ offline: see provider/otrf/README.md.`,
 	}
 	cmd.PersistentFlags().StringArrayVar(&data, "data", nil, "folder that already holds dataset files (offline); repeatable")
 
-	driver := func(cmd *cobra.Command) (*otrf.Driver, error) {
-		cfg, err := app.Config()
+	session := func(cmd *cobra.Command) (*huntkit.Session, error) {
+		hk, err := app.Huntkit(cmd.Context())
 		if err != nil {
 			return nil, err
 		}
-		ws, err := app.Workspace(cmd.Context())
-		if err != nil {
-			return nil, err
-		}
-		set := otrf.SettingsFrom(cfg)
-		set.LocalDirs = append(set.LocalDirs, data...)
-		return otrf.NewWith(cmd.Context(), ws, set)
+		return hk.Provider("OTRF", huntkit.WithData(data...))
 	}
 
 	var listOut cliapp.Output
@@ -50,11 +44,7 @@ offline: see provider/otrf/README.md.`,
 			if err := listOut.Validate(); err != nil {
 				return err
 			}
-			d, err := driver(cmd)
-			if err != nil {
-				return err
-			}
-			cat, err := d.Catalog(cmd.Context())
+			s, err := session(cmd)
 			if err != nil {
 				return err
 			}
@@ -62,11 +52,10 @@ offline: see provider/otrf/README.md.`,
 			if len(args) == 1 {
 				expr = args[0]
 			}
-			hits, err := cat.Search(expr)
+			f, err := s.Datasets(cmd.Context(), expr)
 			if err != nil {
-				return cliapp.UsageError(err)
+				return err
 			}
-			f := otrf.Frame(hits)
 			if listOut.Format == "" || listOut.Format == "table" {
 				f = f.Drop("Description", "Created", "Type")
 			}
@@ -80,13 +69,13 @@ offline: see provider/otrf/README.md.`,
 		Short: "Download (once) and import datasets into the workspace; prints the table names",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			d, err := driver(cmd)
+			s, err := session(cmd)
 			if err != nil {
 				return err
 			}
 			var failed []string
 			for _, a := range args {
-				tables, err := d.Load(cmd.Context(), a)
+				tables, err := s.Load(cmd.Context(), a)
 				if err != nil {
 					app.Warnf("%s", cliapp.Message(err))
 					failed = append(failed, a)
@@ -99,9 +88,7 @@ offline: see provider/otrf/README.md.`,
 			if len(failed) > 0 {
 				return fmt.Errorf("%d of %d datasets not loaded: %s", len(failed), len(args), strings.Join(failed, ", "))
 			}
-			if app.WorkspacePath == "" {
-				app.Infof("note: the workspace is in memory; pass --workspace FILE to keep the tables")
-			}
+			app.NoteInMemory()
 			return nil
 		},
 	}

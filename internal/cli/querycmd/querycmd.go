@@ -7,28 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"regexp"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/query"
-	// the built-in template library registers itself with package query
-	_ "github.com/huntkit/huntkit/queries"
 )
 
 // New returns the providers, queries and query commands.
 func New(app *cliapp.App) []*cobra.Command {
 	return []*cobra.Command{newProviders(app), newQueries(app), newQuery(app)}
 }
-
-// now is the clock used for time expressions (tests replace it).
-var now = time.Now
 
 // ---------------------------------------------------------------------------------------------
 // providers
@@ -43,29 +36,20 @@ func newProviders(app *cliapp.App) *cobra.Command {
 			if err := out.Validate(); err != nil {
 				return err
 			}
-			cfg, err := app.Config()
+			hk, err := app.Huntkit(cmd.Context())
 			if err != nil {
 				return err
 			}
-			envs := query.Environments()
+			envs, err := hk.Providers()
+			if err != nil {
+				return err
+			}
 			n := len(envs)
 			names, aliases, langs, descs, status := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 			built, configured := make([]bool, n), make([]bool, n)
 			for i, e := range envs {
-				names[i] = e.Name
-				aliases[i] = strings.Join(e.Aliases, ", ")
-				langs[i] = e.Language
-				descs[i] = e.Description
-				built[i] = e.Built()
-				configured[i] = e.IsConfigured(cfg)
-				switch {
-				case !built[i]:
-					status[i] = "not built yet"
-				case configured[i]:
-					status[i] = "configured"
-				default:
-					status[i] = "not configured"
-				}
+				names[i], aliases[i], langs[i], descs[i] = e.Name, strings.Join(e.Aliases, ", "), e.Language, e.Description
+				built[i], configured[i], status[i] = e.Built, e.Configured, e.Status()
 			}
 			f := frame.MustNew(
 				frame.NewStrings("name", names),
@@ -99,34 +83,19 @@ func (s *storeFlags) add(cmd *cobra.Command, persistent bool) {
 	fs.StringArrayVar(&s.dirs, "queries", nil, "folder (or file) of query templates in msticpy's YAML format; repeatable; added to QueryDefinitions.Custom")
 }
 
-// load builds the template store: built-in templates, the config's QueryDefinitions.Custom
-// folders, then --queries folders. Broken files are reported as warnings; the rest loads.
-func (s *storeFlags) load(app *cliapp.App) (*query.Store, error) {
-	cfg, err := app.Config()
+// open opens the library with the --queries folders added to its template library.
+func (s *storeFlags) open(ctx context.Context, app *cliapp.App) (*huntkit.Huntkit, error) {
+	hk, err := app.Huntkit(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var dirs []string
-	for _, d := range cfg.QueryPaths() {
-		if _, err := os.Stat(d); err != nil {
-			app.Warnf("QueryDefinitions folder %s: %v", d, err)
-			continue
-		}
-		dirs = append(dirs, d)
-	}
 	for _, d := range s.dirs {
-		if _, err := os.Stat(d); err != nil {
-			return nil, cliapp.UsageError(fmt.Errorf("--queries %s: %w", d, err))
-		}
-		dirs = append(dirs, d)
-	}
-	st, err := query.LoadStore(dirs...)
-	if err != nil {
-		for _, line := range strings.Split(err.Error(), "\n") {
-			app.Warnf("%s", line)
+		if err := hk.AddQueryDirs(d); err != nil {
+			return nil, fmt.Errorf("--queries %s: %w", d, err)
 		}
 	}
-	return st, nil
+	s.dirs = nil // added once
+	return hk, nil
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -136,29 +105,17 @@ func newQueries(app *cliapp.App) *cobra.Command {
 	var sf storeFlags
 	var env string
 	var out cliapp.Output
-	list := func(pattern string) error {
+	list := func(ctx context.Context, pattern string) error {
 		if err := out.Validate(); err != nil {
 			return err
 		}
-		var re *regexp.Regexp
-		if pattern != "" {
-			var err error
-			if re, err = regexp.Compile("(?i)" + pattern); err != nil {
-				return cliapp.UsageError(fmt.Errorf("bad search pattern %q: %w", pattern, err))
-			}
-		}
-		st, err := sf.load(app)
+		hk, err := sf.open(ctx, app)
 		if err != nil {
 			return err
 		}
-		if err := checkEnv(st, env); err != nil {
+		entries, err := hk.Queries(huntkit.Filter{Env: env, Pattern: pattern})
+		if err != nil {
 			return err
-		}
-		var entries []query.Entry
-		if re != nil {
-			entries = st.Search(re, env)
-		} else {
-			entries = st.List(env)
 		}
 		return app.WriteFrame(&out, entriesFrame(entries))
 	}
@@ -178,7 +135,7 @@ names.`,
 			if len(args) == 1 {
 				pattern = args[0]
 			}
-			return list(pattern)
+			return list(cmd.Context(), pattern)
 		},
 	}
 	sf.add(cmd, true)
@@ -192,9 +149,9 @@ names.`,
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				return list(args[0])
+				return list(cmd.Context(), args[0])
 			}
-			return list("")
+			return list(cmd.Context(), "")
 		},
 	}
 	cliapp.AddOutputFlags(listCmd, &out)
@@ -202,7 +159,7 @@ names.`,
 		Use:   "search REGEX",
 		Short: "List templates whose name, description, table or parameters match REGEX",
 		Args:  cobra.ExactArgs(1),
-		RunE:  func(cmd *cobra.Command, args []string) error { return list(args[0]) },
+		RunE:  func(cmd *cobra.Command, args []string) error { return list(cmd.Context(), args[0]) },
 	}
 	cliapp.AddOutputFlags(searchCmd, &out)
 	helpCmd := &cobra.Command{
@@ -210,34 +167,11 @@ names.`,
 		Short: "Show a template's description, parameters and query text",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := sf.load(app)
+			hk, err := sf.open(cmd.Context(), app)
 			if err != nil {
 				return err
 			}
-			if err := checkEnv(st, env); err != nil {
-				return err
-			}
-			if env != "" {
-				t, err := st.Lookup(env, args[0])
-				if err != nil {
-					return cliapp.UsageError(err)
-				}
-				return t.WriteHelp(app.Out, dialectFor(env, t))
-			}
-			// No environment: explain every template of that name (one per definition).
-			entries, err := st.LookupAll(args[0])
-			if err != nil {
-				return cliapp.UsageError(err)
-			}
-			for i, e := range entries {
-				if i > 0 {
-					fmt.Fprintln(app.Out, "\n"+strings.Repeat("-", 72))
-				}
-				if err := e.Template.WriteHelp(app.Out, dialectFor(firstEnv(e.Env), e.Template)); err != nil {
-					return err
-				}
-			}
-			return nil
+			return hk.Help(app.Out, env, args[0])
 		},
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
@@ -250,57 +184,6 @@ names.`,
 	return cmd
 }
 
-// checkEnv accepts a registered environment name or alias, or an environment named only by
-// templates in the store (msticpy files may name environments huntkit has no driver for).
-func checkEnv(st *query.Store, env string) error {
-	if env == "" {
-		return nil
-	}
-	_, err := query.LookupEnv(env)
-	if err == nil {
-		return nil
-	}
-	for _, n := range st.EnvNames() {
-		if strings.EqualFold(n, env) {
-			return nil
-		}
-	}
-	return envError(err)
-}
-
-// envError makes an unknown-environment error a usage error; when no name is close enough
-// to suggest, it points at the list.
-func envError(err error) error {
-	var nf *query.NotFoundError
-	if errors.As(err, &nf) && len(nf.Suggestions) == 0 {
-		err = fmt.Errorf("%w (see huntkit providers)", err)
-	}
-	return cliapp.UsageError(err)
-}
-
-// dialectFor picks the dialect to explain a template in: the named environment's, else that
-// of the template's first registered environment, else KQL.
-func dialectFor(env string, t *query.Template) query.Dialect {
-	if d := query.DialectFor(t.Language()); d != nil {
-		return d
-	}
-	names := append([]string{env}, t.Environments...)
-	for _, n := range names {
-		if n == "" {
-			continue
-		}
-		if e, err := query.LookupEnv(n); err == nil && e.Dialect != nil {
-			return e.Dialect
-		}
-	}
-	return query.KQL
-}
-
-func firstEnv(list string) string {
-	first, _, _ := strings.Cut(list, ",")
-	return strings.TrimSpace(first)
-}
-
 func entriesFrame(entries []query.Entry) *frame.Frame {
 	n := len(entries)
 	envs, names, descs, req, file := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -308,13 +191,7 @@ func entriesFrame(entries []query.Entry) *frame.Frame {
 		envs[i] = e.Env
 		names[i] = e.Name
 		descs[i] = e.Template.Description
-		var r []string
-		for _, p := range e.Template.Params {
-			if p.Required() && !(p.Type == query.TypeDatetime && (p.Name == "start" || p.Name == "end")) {
-				r = append(r, p.Name)
-			}
-		}
-		req[i] = strings.Join(r, ", ")
+		req[i] = strings.Join(huntkit.RequiredParams(e.Template), ", ")
 		file[i] = e.Template.File
 	}
 	return frame.MustNew(
@@ -338,12 +215,16 @@ func templateNames(app *cliapp.App, sf *storeFlags, env string) []string {
 	old := app.Err
 	app.Err = io.Discard // no warnings while completing
 	defer func() { app.Err = old }()
-	st, err := sf.load(app)
+	hk, err := sf.open(context.Background(), app)
+	if err != nil {
+		return nil
+	}
+	entries, err := hk.Queries(huntkit.Filter{Env: env})
 	if err != nil {
 		return nil
 	}
 	var out []string
-	for _, e := range st.List(env) {
+	for _, e := range entries {
 		out = append(out, e.Name)
 	}
 	sort.Strings(out)
@@ -420,11 +301,11 @@ func paramNames(app *cliapp.App, sf *storeFlags, args []string) []string {
 	old := app.Err
 	app.Err = io.Discard
 	defer func() { app.Err = old }()
-	st, err := sf.load(app)
+	hk, err := sf.open(context.Background(), app)
 	if err != nil {
 		return nil
 	}
-	t, err := st.Lookup(args[0], args[1])
+	t, err := hk.Template(args[0], args[1])
 	if err != nil {
 		return nil
 	}
@@ -442,73 +323,36 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 	if err := o.out.Validate(); err != nil {
 		return err
 	}
-	env, err := query.LookupEnv(args[0])
-	if err != nil {
-		return envError(err)
-	}
-	dialect := env.Dialect
-	if dialect == nil {
-		dialect = query.KQL
-	}
-	var req query.Request
-	switch {
-	case o.sql != "" && o.kql != "":
+	if o.sql != "" && o.kql != "" {
 		return cliapp.UsageError(errors.New("give --sql or --kql, not both"))
-	case o.sql != "" || o.kql != "":
-		req.Text, req.Language = o.sql, "sql"
-		if o.kql != "" {
-			req.Text, req.Language = o.kql, "kql"
+	}
+	hk, err := o.sf.open(ctx, app)
+	if err != nil {
+		return err
+	}
+	s, err := hk.Provider(args[0], huntkit.WithData(o.data...))
+	if err != nil {
+		return err
+	}
+	r := huntkit.Request{Window: huntkit.Window{Start: o.start, End: o.end}}
+	switch {
+	case o.sql != "":
+		r.Text, r.Language = o.sql, "sql"
+	case o.kql != "":
+		r.Text, r.Language = o.kql, "kql"
+	}
+	if len(args) > 1 {
+		if r.Text != "" {
+			return cliapp.UsageError(fmt.Errorf("give a template name or --%s, not both", r.Language))
 		}
-		if len(args) > 1 {
-			return cliapp.UsageError(fmt.Errorf("give a template name or --%s, not both", req.Language))
-		}
-		if len(o.params) > 0 {
-			return cliapp.UsageError(errors.New("--param applies to templates, not to --sql / --kql"))
-		}
-		if o.start != "" || o.end != "" {
-			s, e, err := query.Window(o.start, o.end, now())
-			if err != nil {
-				return cliapp.UsageError(err)
-			}
-			req.Start, req.End = s, e
-			req.Bounded = true
-		}
-	default:
-		if len(args) < 2 {
-			return cliapp.UsageError(errors.New("name a template (Family.name) or give --sql / --kql; see 'huntkit queries --env " + env.Name + "'"))
-		}
-		st, err := o.sf.load(app)
-		if err != nil {
-			return err
-		}
-		t, err := st.Lookup(env.Name, args[1])
-		if err != nil {
-			return cliapp.UsageError(err)
-		}
-		values, err := parseParams(o.params)
-		if err != nil {
-			return cliapp.UsageError(err)
-		}
-		for name, v := range map[string]string{"start": o.start, "end": o.end} {
-			if v == "" {
-				continue
-			}
-			if _, dup := values[name]; dup {
-				return cliapp.UsageError(fmt.Errorf("--%s and --param %s=... both given", name, name))
-			}
-			if p := t.Param(name); p != nil && p.Type == query.TypeDatetime {
-				values[name] = v
-			} else {
-				app.Warnf("template %s has no %s parameter; --%s ignored", t.QualifiedName(), name, name)
-			}
-		}
-		if dialect, err = t.DialectIn(env); err != nil {
-			return cliapp.UsageError(err)
-		}
-		req, err = t.Render(dialect, values, query.WithNow(now()))
-		if err != nil {
-			return cliapp.UsageError(err)
-		}
+		r.Template = args[1]
+	}
+	if r.Params, err = parseParams(o.params); err != nil {
+		return cliapp.UsageError(err)
+	}
+	req, err := s.Prepare(r)
+	if err != nil {
+		return err
 	}
 	if o.print {
 		text := req.Text
@@ -518,41 +362,16 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 		_, err := io.WriteString(app.Out, text)
 		return err
 	}
-	if !env.Built() {
-		return fmt.Errorf("data environment %s: %w (use --print to see the query)", env.Name, query.ErrNotBuilt)
+	res, err := s.Execute(ctx, req)
+	if errors.Is(err, query.ErrNotBuilt) {
+		return fmt.Errorf("%w (use --print to see the query)", err)
 	}
-	cfg, err := app.Config()
 	if err != nil {
 		return err
-	}
-	ws, err := app.Workspace(ctx)
-	if err != nil {
-		return err
-	}
-	drv, err := env.New(ctx, query.Settings{Config: cfg, DataPaths: o.data, Workspace: ws})
-	if err != nil {
-		return fmt.Errorf("data environment %s: %w", env.Name, err)
-	}
-	if c, ok := drv.(io.Closer); ok {
-		defer c.Close()
-	}
-	if c, ok := drv.(query.Connector); ok {
-		if err := c.Connect(ctx); err != nil {
-			return fmt.Errorf("connect to %s: %w", env.Name, err)
-		}
-	}
-	res, err := drv.Query(ctx, req)
-	if err != nil {
-		return fmt.Errorf("query %s: %w", env.Name, err)
-	}
-	if w, ok := drv.(query.Warner); ok {
-		for _, werr := range w.Warnings() {
-			app.Warnf("%s: %v", env.Name, werr)
-		}
 	}
 	if o.save != "" {
-		if err := ws.Register(ctx, o.save, res); err != nil {
-			return fmt.Errorf("save result as %s: %w", o.save, err)
+		if err := s.Save(ctx, res, o.save); err != nil {
+			return err
 		}
 		app.Infof("saved %d rows as table %s", res.Len(), o.save)
 		if app.WorkspacePath == "" {
@@ -563,8 +382,8 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 }
 
 // parseParams reads name=value pairs; a name given twice is an error.
-func parseParams(list []string) (map[string]any, error) {
-	out := map[string]any{}
+func parseParams(list []string) (huntkit.Params, error) {
+	out := huntkit.Params{}
 	for _, kv := range list {
 		k, v, ok := strings.Cut(kv, "=")
 		k = strings.TrimSpace(k)

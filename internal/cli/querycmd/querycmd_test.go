@@ -1,7 +1,6 @@
 package querycmd
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cli/clitest"
 	"github.com/huntkit/huntkit/internal/cliapp"
@@ -22,7 +22,7 @@ import (
 func run(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	clitest.Isolate(t)
-	r := clitest.Run(t, clitest.Options{}, New, args...)
+	r := clitest.Run(t, clitest.Options{Now: now}, New, args...)
 	return r.Out, r.Err, r.Code
 }
 
@@ -30,10 +30,8 @@ func templatesDir(t *testing.T) string {
 	return testdata.Shared(t, "msticpy/query-templates")
 }
 
-func TestMain(m *testing.M) {
-	now = func() time.Time { return time.Date(2024, 3, 13, 10, 0, 0, 0, time.UTC) }
-	os.Exit(m.Run())
-}
+// now is the fixed clock the tests read relative times against.
+func now() time.Time { return time.Date(2024, 3, 13, 10, 0, 0, 0, time.UTC) }
 
 func TestQueriesListsEveryTemplate(t *testing.T) {
 	dir := templatesDir(t)
@@ -336,13 +334,12 @@ sources:
 		t.Errorf("stderr: %s", errOut)
 	}
 	// the saved table is in the workspace
-	app := &cliapp.App{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, WorkspacePath: ws}
-	w, err := app.Workspace(context.Background())
+	hk, err := huntkit.Open(context.Background(), huntkit.WithWorkspaceFile(ws))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer app.Close()
-	f, err := w.Query(context.Background(), "SELECT n, text FROM results")
+	defer hk.Close()
+	f, err := hk.SQL(context.Background(), "SELECT n, text FROM results")
 	if err != nil || f.Len() != 1 || f.Col("n").Int(0) != 42 {
 		t.Errorf("saved table: %v", err)
 	}

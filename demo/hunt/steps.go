@@ -1,4 +1,4 @@
-package democmd
+package hunt
 
 import (
 	"encoding/json"
@@ -8,13 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/decode"
 	"github.com/huntkit/huntkit/demo"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/geoip"
 	"github.com/huntkit/huntkit/ioc"
 	"github.com/huntkit/huntkit/proctree"
-	"github.com/huntkit/huntkit/query"
 	"github.com/huntkit/huntkit/ti"
 	_ "github.com/huntkit/huntkit/ti/localfeed" // LocalFeed provider
 	"github.com/huntkit/huntkit/vis"
@@ -28,18 +28,13 @@ func (h *hunt) walk() {
 		h.say("no alert names a host; the guided hunt stops here")
 		return
 	}
-	h.hostLogons()
-	h.processes()
-	h.indicators()
-	h.decodePayloads()
-	h.network()
-	h.threatIntel()
-	h.lateral()
-	h.persistence()
-	h.exfiltration()
-	h.cloudEntry()
-	h.otherAlerts()
-	h.writeViews()
+	for _, step := range []func(){h.hostLogons, h.processes, h.indicators, h.decodePayloads, h.network,
+		h.threatIntel, h.lateral, h.persistence, h.exfiltration, h.cloudEntry, h.otherAlerts, h.writeViews} {
+		if h.ctx.Err() != nil {
+			return // interrupted: stop between steps
+		}
+		step()
+	}
 }
 
 // Step: triage the alert queue and pick the most severe alert on a host.
@@ -62,7 +57,7 @@ func (h *hunt) alerts() {
 	if h.alertHost != "" {
 		h.say("→ pivot: the most severe alert on a host is %q on %s at %s", h.alertName, h.alertHost, h.alertTime.Format("2006-01-02 15:04"))
 		if h.alertProcess != "" {
-			h.say("  its process entity: %s", trunc(h.alertProcess, 100))
+			h.say("  its process entity: %s", Trunc(h.alertProcess, 100))
 		}
 	}
 }
@@ -145,7 +140,7 @@ func (h *hunt) processes() {
 	h.say("process tree (proctree): the branch holding the alert's process, from %s - %d processes:", baseName(tree.Name(top)), len(root))
 	var sb strings.Builder
 	_ = tree.WriteText(&sb, proctree.TextOptions{Wrap: 120, Fields: []string{"time", "cmdline"}}, root...)
-	fmt.Fprint(h.w, indent(sb.String(), "    "))
+	h.block(sb.String())
 	h.noteText(s, sb.String())
 	// images in the alert's tree that are not ordinary Windows or Office binaries
 	for _, id := range root {
@@ -270,7 +265,7 @@ func (h *hunt) decodePayloads() {
 	h.say("decode.DecodeFrame: %d decoded item(s)", f.Len())
 	texts := column(f, "decoded_string")
 	for _, t := range texts {
-		h.say("  %s %s", "decoded:", trunc(t, 150))
+		h.say("  %s %s", "decoded:", Trunc(t, 150))
 		h.noteText(s, t)
 		for _, m := range ioc.Extract(t) {
 			h.collect(ioc.Frame([]ioc.Match{m}))
@@ -417,12 +412,12 @@ func (h *hunt) geoip(step string, ips []string, what string) {
 	if len(ips) == 0 {
 		return
 	}
-	dir := h.geoipDir
+	dir := h.opt.GeoIPDir
 	if dir == "" {
-		cfg, _ := h.app.Config()
-		st, err := geoip.LoadSettings(h.ctx, cfg)
-		if err == nil {
-			dir = st.DBFolder
+		if cfg, err := h.hk.Config(); err == nil {
+			if st, err := geoip.LoadSettings(h.ctx, cfg); err == nil {
+				dir = st.DBFolder
+			}
 		}
 	}
 	if dir == "" {
@@ -513,7 +508,7 @@ func (h *hunt) otherAlerts() {
 // Step: HTML views for the analyst.
 func (h *hunt) writeViews() {
 	s := h.header("HTML views (vis)")
-	if !h.views {
+	if !h.opt.Views {
 		h.skip("HTML views", "--views=false")
 		return
 	}
@@ -553,7 +548,7 @@ func (h *hunt) writeViews() {
 		})
 	}
 	write("alerts.html", func(fh *os.File) error {
-		f, err := h.drv.Query(h.ctx, queryAlerts(h))
+		f, err := h.s.Query(h.ctx, "SecurityAlert | order by TimeGenerated asc", huntkit.Window{})
 		if err != nil {
 			return err
 		}
@@ -563,9 +558,4 @@ func (h *hunt) writeViews() {
 	for _, p := range written {
 		h.say("wrote %s", p)
 	}
-}
-
-// queryAlerts is the whole alert table for the alert viewer.
-func queryAlerts(h *hunt) query.Request {
-	return query.Request{Text: "SecurityAlert | order by TimeGenerated asc", Language: "kql", Start: h.start, End: h.end}
 }
