@@ -351,3 +351,34 @@ sources:
 		t.Errorf("warnings %q", warned)
 	}
 }
+
+func TestCustomTemplateReplacingBuiltinIsReported(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "mine.yaml"), []byte(`metadata:
+  data_environments: [LogAnalytics]
+  data_families: [WindowsSecurity]
+sources:
+  list_host_logons:
+    description: our own version
+    args:
+      query: 'SecurityEvent | where Computer == "{host_name}"'
+    parameters:
+      host_name: {type: str, description: host}
+`), 0o644)
+	var warned []string
+	hk := open(t, huntkit.WithQueryDirs(dir), huntkit.WithWarnings(func(m string) { warned = append(warned, m) }))
+	for i := 0; i < 2; i++ { // loaded once, said once
+		if _, err := hk.Templates(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for _, w := range warned {
+		if strings.Contains(w, "built-in template") && strings.Contains(w, "WindowsSecurity.list_host_logons") && strings.Contains(w, "mine.yaml") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("warnings = %q; want one naming the replaced built-in template", warned)
+	}
+}

@@ -65,7 +65,9 @@ func (h *Huntkit) AddQueryDirs(dirs ...string) error {
 
 // Templates returns the template library, loaded once: the built-in templates, the
 // configuration's QueryDefinitions.Custom folders, then the WithQueryDirs / AddQueryDirs
-// folders. Broken files are sent to the warning sink; the rest loads.
+// folders. Broken files are sent to the warning sink; the rest loads. A template that
+// replaces another of the same environment and name (a custom one in place of a built-in
+// one) is reported to the warning sink once.
 func (h *Huntkit) Templates() (*query.Store, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -93,6 +95,9 @@ func (h *Huntkit) Templates() (*query.Store, error) {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			h.warnf("%s", line)
 		}
+	}
+	for _, o := range st.Overrides() { // said once: the store is loaded once
+		h.warnf("%s", o)
 	}
 	h.store = st
 	return st, nil
