@@ -427,6 +427,27 @@ func (c *Client) LookupRows(ctx context.Context, items []Item) ([]Row, error) {
 	perProv := make([][]job, len(c.provs))
 	for _, chk := range uniq {
 		base := Row{Ioc: chk.Item.Value, IocType: string(chk.Item.Type), SafeIoc: defang(chk.Item), Severity: SevUnknown}
+		if chk.Status == StatusNotPublic {
+			// Local providers (feeds on disk) may be asked about any address; online ones
+			// are never sent it, which the precheck row says when one was selected.
+			online, local := false, 0
+			for pi, p := range c.provs {
+				switch {
+				case !p.p.Supports(chk.Item.Type):
+				case p.reg.Local:
+					local++
+					r := base
+					r.Provider = p.name
+					rows = append(rows, r)
+					perProv[pi] = append(perProv[pi], job{chk.Item, len(rows) - 1})
+				default:
+					online = true
+				}
+			}
+			if local > 0 && !online {
+				continue
+			}
+		}
 		if chk.Status != StatusOK {
 			r := base
 			r.Provider, r.Status, r.Message = PrecheckProvider, chk.Status, chk.Reason

@@ -29,6 +29,10 @@ type Registration struct {
 	TTL, NegativeTTL time.Duration
 	// Concurrency is the default number of requests in flight (Args.Concurrency overrides).
 	Concurrency int
+	// Local reports that lookups never send an item over the network (a feed on disk, a
+	// downloaded list): such a provider is asked about every address, private ones
+	// included; online providers only get globally reachable addresses (package ipscope).
+	Local bool
 	// New builds the provider from its settings.
 	New func(s Settings) (Provider, error)
 }

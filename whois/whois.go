@@ -24,6 +24,7 @@ import (
 
 	"github.com/huntkit/huntkit/geoip"
 	"github.com/huntkit/huntkit/internal/httpretry"
+	"github.com/huntkit/huntkit/ipscope"
 )
 
 // Sentinel errors; returned errors wrap them, test with errors.Is.
@@ -223,8 +224,8 @@ func (c *Client) lookup(ctx context.Context, value string, r *Result) error {
 	bs := c.bootstrap()
 	switch q.Kind {
 	case KindIP:
-		if scope, note := geoip.Classify(q.IP); scope != geoip.ScopePublic {
-			return fmt.Errorf("%s: %w: %s", q.IP, ErrNotPublic, note)
+		if info := ipscope.Classify(q.IP); !info.Global {
+			return fmt.Errorf("%s: %w: %s address, %s", q.IP, ErrNotPublic, info.Scope, info.Note)
 		}
 		urls, err = bs.ServerForIP(ctx, q.IP)
 		path = "ip/" + q.IP.String()

@@ -36,6 +36,7 @@ func init() {
 		Limits:      "one download per Args.MaxAge (default 6h); lookups are local",
 		TTL:         -1, NegativeTTL: -1, // the list itself is the cache: never cache answers
 		Concurrency: 4,
+		Local:       true, // lookups never leave the machine
 		New:         New,
 	})
 }

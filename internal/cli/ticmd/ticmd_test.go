@@ -109,7 +109,8 @@ func TestLookupCommand(t *testing.T) {
 		"185.220.101.4/LocalFeed":     "warning 0 true",
 		"evil.example.com/VirusTotal": "information 0 false",
 		"evil.example.com/LocalFeed":  "high 0 true",
-		"10.0.0.1/precheck":           "unknown 4 false",
+		"10.0.0.1/precheck":           "unknown 4 false",     // not sent to VirusTotal
+		"10.0.0.1/LocalFeed":          "information 0 false", // a local feed is asked
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -288,8 +289,12 @@ func TestLookupEmptyHashesAndIPsWithPorts(t *testing.T) {
 	if got["VirusTotal"] != "high 0" || got["LocalFeed"] != "warning 0" {
 		t.Errorf("185.220.101.4:443 looked up as its IP: %v", byIoc)
 	}
-	if rows := byIoc["2001:db8::1"]; len(rows) != 1 || rows[0]["Status"] != "4" {
-		t.Errorf("[2001:db8::1]:443: want a not-public precheck row for the IP, got %v", byIoc)
+	status := map[string]string{}
+	for _, r := range byIoc["2001:db8::1"] {
+		status[r["Provider"]] = r["Status"]
+	}
+	if len(status) != 2 || status["precheck"] != "4" || status["LocalFeed"] != "0" {
+		t.Errorf("[2001:db8::1]:443: want a not-public precheck row and a LocalFeed answer for the IP, got %v", byIoc["2001:db8::1"])
 	}
 }
 
