@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -132,6 +133,9 @@ type Bootstrap struct {
 
 	mu   sync.Mutex
 	regs map[string]*registry
+	// noNet is set once a download got no HTTP answer (offline, unknown host): the other
+	// files are then not fetched either, and not warned about again.
+	noNet bool
 }
 
 // DefaultCacheDir returns the per-user cache folder for bootstrap files.
@@ -191,7 +195,7 @@ func (b *Bootstrap) load(ctx context.Context, name string) (*registry, error) {
 			}
 		}
 	}
-	if !b.Offline {
+	if !b.Offline && !b.noNet {
 		r, err := b.download(ctx, name)
 		if err == nil {
 			return r, nil
@@ -199,6 +203,8 @@ func (b *Bootstrap) load(ctx context.Context, name string) (*registry, error) {
 		if ctx.Err() != nil {
 			return nil, err
 		}
+		var ue *url.Error
+		b.noNet = errors.As(err, &ue)
 		if stale != nil {
 			b.warn("%v; using the cached copy", err)
 			return stale, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -576,5 +578,32 @@ func TestBootstrapDownloadTimeout(t *testing.T) {
 	}
 	if time.Since(start) > 3*time.Second {
 		t.Errorf("took %v", time.Since(start))
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Offline, an RDAP server's name does not resolve: each lookup makes one attempt (no backoff,
+// however many retries are allowed) and fails with ErrUnreachable.
+func TestOfflineFailsFastWithoutRetries(t *testing.T) {
+	var n atomic.Int64
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		n.Add(1)
+		return nil, &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}
+	})}
+	c := &Client{Bootstrap: &Bootstrap{Offline: true}, HTTP: hc, Retries: 5, Backoff: time.Hour}
+	res, err := c.LookupAll(t.Context(), []string{"8.8.8.8", "example.com", "AS15169"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 3 {
+		t.Errorf("%d attempts, want 3 (one per lookup, no retries)", n.Load())
+	}
+	for _, r := range res {
+		if !errors.Is(r.Err, ErrUnreachable) || strings.Contains(r.Err.Error(), "\n") || !strings.Contains(r.Err.Error(), "no such host") {
+			t.Errorf("%s: %v; want one line wrapping ErrUnreachable", r.Query, r.Err)
+		}
 	}
 }

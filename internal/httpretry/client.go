@@ -59,8 +59,8 @@ type Response struct {
 // limit, no retries, the shared transport. Set fields before first use; it is then safe
 // for concurrent use.
 type Client struct {
-	Name   string       // service name, the first word of every error message
-	HTTP   *http.Client // transport; a shared one keeping 64 idle connections per host when nil
+	Name string       // service name, the first word of every error message
+	HTTP *http.Client // transport; a shared one keeping 64 idle connections per host when nil
 	// Limiter, when set, is waited for before every attempt that may reach the service.
 	Limiter *rate.Limiter
 	// HostRate and HostBurst, when HostRate > 0, give each host its own limiter as well.
