@@ -160,10 +160,6 @@ func (h *HTTP) StatusError(resp *Response) error {
 	return &HTTPError{Provider: h.Provider, Status: resp.Status, Body: h.redact(httpretry.Snippet(resp.Body))}
 }
 
-
-
-
-
 // RawJSON decodes body into JSON values (map[string]any, []any, float64, ...) for a
 // Result's Raw field; a body that is not JSON is returned as a string.
 func RawJSON(body []byte) any {
