@@ -35,6 +35,7 @@ type options struct {
 	args        map[string]map[string]any
 	progress    func(done, total int)
 	dataDir     string
+	typeColumn  string
 	now         func() time.Time
 }
 
@@ -145,14 +146,20 @@ type ProviderInfo struct {
 	NegativeTTL time.Duration
 }
 
-// New builds a Client from options and configuration.
-func New(ctx context.Context, opts ...Option) (*Client, error) {
+// newOptions applies opts over the defaults.
+func newOptions(opts []Option) options {
 	o := options{timeout: 30 * time.Second, retries: 3, baseDelay: 500 * time.Millisecond,
 		maxDelay: time.Minute, rates: map[string]Rate{}, baseURLs: map[string]string{},
 		keys: map[string]string{}, args: map[string]map[string]any{}, now: time.Now}
 	for _, opt := range opts {
 		opt(&o)
 	}
+	return o
+}
+
+// New builds a Client from options and configuration.
+func New(ctx context.Context, opts ...Option) (*Client, error) {
+	o := newOptions(opts)
 	c := &Client{opts: o}
 	entries := readEntries(o.cfg)
 	if len(o.names) > 0 {

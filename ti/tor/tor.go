@@ -30,6 +30,7 @@ const fileName = "torbulkexitlist.txt"
 func init() {
 	ti.Register(ti.Registration{
 		Name: "Tor", Aliases: []string{"TorExitNodes"},
+		URL:         DefaultURL,
 		Description: "Tor Project bulk exit list (downloaded and cached; no key)",
 		Types:       []ioc.Type{ioc.IPv4, ioc.IPv6},
 		Rate:        ti.PerMinute(2),
