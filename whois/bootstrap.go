@@ -134,7 +134,8 @@ type Bootstrap struct {
 	mu   sync.Mutex
 	regs map[string]*registry
 	// noNet is set once a download got no HTTP answer (offline, unknown host): the other
-	// files are then not fetched either, and not warned about again.
+	// files are then not fetched either, and falling back to the built-in snapshot is not
+	// warned about (the lookups' own errors say the network is missing).
 	noNet bool
 }
 
@@ -204,12 +205,16 @@ func (b *Bootstrap) load(ctx context.Context, name string) (*registry, error) {
 			return nil, err
 		}
 		var ue *url.Error
-		b.noNet = errors.As(err, &ue)
-		if stale != nil {
+		b.noNet = errors.As(err, &ue) && !ue.Timeout()
+		switch {
+		case stale != nil:
 			b.warn("%v; using the cached copy", err)
 			return stale, nil
+		case !b.noNet:
+			b.warn("%v; using the built-in snapshot", err)
 		}
-		b.warn("%v; using the built-in snapshot", err)
+		// No network: the built-in snapshot serves silently; a lookup that needs the
+		// network says so itself, in one line.
 	} else if stale != nil {
 		return stale, nil
 	}
