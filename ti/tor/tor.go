@@ -137,10 +137,11 @@ func (p *Provider) list(ctx context.Context) (map[netip.Addr]bool, time.Time, er
 		m, err = parse(resp.Body)
 	}
 	if err != nil {
+		// The error names the provider and the list's URL already.
 		if ctx.Err() == nil { // a cancelled run says nothing about the site
-			p.failed, p.failedAt = fmt.Errorf("Tor: exit list: %w", err), now
+			p.failed, p.failedAt = err, now
 		}
-		return p.stale(fmt.Errorf("Tor: exit list: %w", err))
+		return p.stale(err)
 	}
 	p.failed = nil
 	p.exits, p.listAge = m, now
