@@ -131,8 +131,9 @@ func (s *IPStack) base() string {
 	return strings.TrimRight(s.BaseURL, "/")
 }
 
-// LookupIPs implements Provider. A rejected access key or an exhausted quota stops the batch:
-// the remaining items fail with that error instead of being sent.
+// LookupIPs implements Provider. A rejected access key, an exhausted quota or a service that
+// cannot be reached stops the batch: the remaining items fail with that error instead of
+// being sent.
 func (s *IPStack) LookupIPs(ctx context.Context, ips []string) ([]Location, error) {
 	out := make([]Location, len(ips))
 	var todo []int
@@ -175,7 +176,9 @@ func (s *IPStack) LookupIPs(ctx context.Context, ips []string) ([]Location, erro
 				}
 				if err != nil {
 					out[i].Err, out[i].Note = err, err.Error()
-					if errors.Is(err, ErrAuth) || (errors.Is(err, ErrRateLimited) && isQuota(err)) {
+					// A refused key, a spent quota or a service that cannot be reached
+					// stops the batch: the rest would fail the same way, slowly.
+					if errors.Is(err, ErrAuth) || errors.Is(err, ErrUnreachable) || (errors.Is(err, ErrRateLimited) && isQuota(err)) {
 						mu.Lock()
 						if fatal == nil {
 							fatal = err
@@ -255,7 +258,7 @@ func (s *IPStack) lookupOne(ctx context.Context, loc *Location) error {
 	case err != nil && errors.As(err, &te) && te.Timeout:
 		return fmt.Errorf("ipstack %s: timed out after %v: %w", ip, te.After, context.DeadlineExceeded)
 	case err != nil && errors.As(err, &te):
-		return fmt.Errorf("ipstack %s: %w", ip, te.Err)
+		return fmt.Errorf("ipstack %s: %w: %w", ip, ErrUnreachable, te.Err)
 	case err != nil:
 		return fmt.Errorf("ipstack %s: %w", ip, err)
 	}
