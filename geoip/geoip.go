@@ -30,6 +30,9 @@ var (
 	ErrChecksum = errors.New("checksum mismatch")
 	// ErrService reports any other failed request to a remote service.
 	ErrService = errors.New("service error")
+	// ErrUnreachable: a web service could not be reached (no HTTP answer: unknown host,
+	// offline, connection refused) after the retries the failure allows.
+	ErrUnreachable = errors.New("service unreachable")
 	// ErrNoColumn reports that the column to enrich is missing from the frame.
 	ErrNoColumn = errors.New("no such column")
 )

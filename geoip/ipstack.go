@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,7 +24,7 @@ const DefaultIPStackURL = "https://api.ipstack.com"
 type IPStack struct {
 	BaseURL     string        // DefaultIPStackURL when empty
 	Key         string        // access key; never printed
-	Client      *http.Client  // a client with Timeout when nil
+	Client      *http.Client  // the shared transport of internal/httpretry when nil
 	Timeout     time.Duration // per request; 15 s when zero
 	Concurrency int           // parallel requests; 4 when zero
 	Retries     int           // retries after 429/5xx/network errors; 3 when zero, none when negative
@@ -36,6 +35,9 @@ type IPStack struct {
 	Backoff time.Duration
 	// OnItem, when set, is called after each address sent is answered or fails (progress).
 	OnItem func()
+
+	once sync.Once
+	rc   *httpretry.Client
 }
 
 // ipstackResponse holds the fields of IPStack's standard lookup response that geoip uses,
@@ -129,15 +131,9 @@ func (s *IPStack) base() string {
 	return strings.TrimRight(s.BaseURL, "/")
 }
 
-func (s *IPStack) client() *http.Client {
-	if s.Client != nil {
-		return s.Client
-	}
-	return http.DefaultClient
-}
-
-// LookupIPs implements Provider. A rejected access key or an exhausted quota stops the batch:
-// the remaining items fail with that error instead of being sent.
+// LookupIPs implements Provider. A rejected access key, an exhausted quota or a service that
+// cannot be reached stops the batch: the remaining items fail with that error instead of
+// being sent.
 func (s *IPStack) LookupIPs(ctx context.Context, ips []string) ([]Location, error) {
 	out := make([]Location, len(ips))
 	var todo []int
@@ -180,7 +176,9 @@ func (s *IPStack) LookupIPs(ctx context.Context, ips []string) ([]Location, erro
 				}
 				if err != nil {
 					out[i].Err, out[i].Note = err, err.Error()
-					if errors.Is(err, ErrAuth) || (errors.Is(err, ErrRateLimited) && isQuota(err)) {
+					// A refused key, a spent quota or a service that cannot be reached
+					// stops the batch: the rest would fail the same way, slowly.
+					if errors.Is(err, ErrAuth) || errors.Is(err, ErrUnreachable) || (errors.Is(err, ErrRateLimited) && isQuota(err)) {
 						mu.Lock()
 						if fatal == nil {
 							fatal = err
@@ -221,118 +219,74 @@ func isQuota(err error) bool {
 	return errors.As(err, &ae) && ae.Code == 104
 }
 
-// lookupOne performs the request for loc.IP with retries and fills loc.
+// retrier returns the shared retrying client (internal/httpretry) built from s's fields.
+func (s *IPStack) retrier() *httpretry.Client {
+	s.once.Do(func() {
+		retries := s.Retries
+		if retries == 0 {
+			retries = 3
+		} else if retries < 0 {
+			retries = 0
+		}
+		maxWait := s.MaxRetryWait
+		if maxWait <= 0 {
+			maxWait = 30 * time.Second
+		}
+		timeout := s.Timeout
+		if timeout <= 0 {
+			timeout = 15 * time.Second
+		}
+		s.rc = &httpretry.Client{Name: "ipstack", HTTP: s.Client, Timeout: timeout, MaxRetries: retries,
+			BaseDelay: s.Backoff, MaxDelay: maxWait, Accept: "application/json", MaxBody: 1 << 20,
+			Secrets: []string{s.Key}}
+	})
+	return s.rc
+}
+
+// lookupOne performs the request for loc.IP, with the shared client's retries, and fills loc.
+// The access key is never part of a returned error.
 func (s *IPStack) lookupOne(ctx context.Context, loc *Location) error {
-	retries := s.Retries
-	if retries == 0 {
-		retries = 3
-	} else if retries < 0 {
-		retries = 0
-	}
-	maxWait := s.MaxRetryWait
-	if maxWait <= 0 {
-		maxWait = 30 * time.Second
-	}
-	backoff := s.Backoff
-	if backoff <= 0 {
-		backoff = 500 * time.Millisecond
-	}
-	for attempt := 0; ; attempt++ {
-		r, retryAfter, err := s.request(ctx, noZone(loc.IP))
-		if err == nil {
-			r.fill(loc)
-			return nil
-		}
-		if attempt >= retries || !retryable(err) || ctx.Err() != nil {
-			return err
-		}
-		wait := backoff << attempt
-		if retryAfter > 0 {
-			wait = retryAfter
-		}
-		if wait > maxWait {
-			wait = maxWait
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("%w (while waiting to retry after: %v)", ctx.Err(), err)
-		case <-t.C:
-		}
-	}
-}
-
-func retryable(err error) bool {
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.Status == http.StatusTooManyRequests || ae.Status >= 500
-	}
-	var ne *netError
-	return errors.As(err, &ne)
-}
-
-// netError marks transport failures (retryable).
-type netError struct{ err error }
-
-func (e *netError) Error() string { return e.err.Error() }
-func (e *netError) Unwrap() error { return e.err }
-
-// request performs one GET; the access key is never part of a returned error.
-func (s *IPStack) request(ctx context.Context, ip string) (*ipstackResponse, time.Duration, error) {
-	timeout := s.Timeout
-	if timeout <= 0 {
-		timeout = 15 * time.Second
-	}
-	rctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
+	ip := noZone(loc.IP)
 	u := s.base() + "/" + url.PathEscape(ip) + "?access_key=" + url.QueryEscape(s.Key)
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, 0, fmt.Errorf("ipstack %s: bad base URL", ip)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := s.client().Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // drop the URL: it holds the access key
-		}
-		if ctx.Err() != nil {
-			return nil, 0, fmt.Errorf("ipstack %s: %w", ip, ctx.Err())
-		}
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, 0, &netError{fmt.Errorf("ipstack %s: timed out after %v: %w", ip, timeout, context.DeadlineExceeded)}
-		}
-		return nil, 0, &netError{fmt.Errorf("ipstack %s: %w", ip, err)}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, 0, &netError{fmt.Errorf("ipstack %s: read response: %w", ip, err)}
+	resp, err := s.retrier().Do(ctx, httpretry.Request{URL: u})
+	var te *httpretry.TransportError
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return fmt.Errorf("ipstack %s: %w", ip, ctx.Err())
+	case err != nil && resp != nil:
+		return apiError(ip, resp.Status, resp.Body) // 401/403, or 429/5xx after the retries
+	case err != nil && errors.As(err, &te) && te.Timeout:
+		return fmt.Errorf("ipstack %s: timed out after %v: %w", ip, te.After, context.DeadlineExceeded)
+	case err != nil && errors.As(err, &te):
+		return fmt.Errorf("ipstack %s: %w: %w", ip, ErrUnreachable, te.Err)
+	case err != nil:
+		return fmt.Errorf("ipstack %s: %w", ip, err)
 	}
 	var r ipstackResponse
-	jerr := json.Unmarshal(body, &r)
-	if resp.StatusCode != http.StatusOK {
-		ae := &APIError{Provider: "ipstack " + ip, Status: resp.StatusCode}
-		if jerr == nil && r.Error != nil {
-			ae.Code, ae.Type, ae.Info = r.Error.Code, r.Error.Type, r.Error.Info
-		} else {
-			ae.Info = string(body)
-		}
-		return nil, retryAfterHeader(resp), ae
+	jerr := json.Unmarshal(resp.Body, &r)
+	if resp.Status != http.StatusOK {
+		return apiError(ip, resp.Status, resp.Body)
 	}
 	if jerr != nil {
-		return nil, 0, fmt.Errorf("ipstack %s: %w: malformed JSON response: %v", ip, ErrService, jerr)
+		return fmt.Errorf("ipstack %s: %w: malformed JSON response: %v", ip, ErrService, jerr)
 	}
 	if r.Error != nil || (r.Success != nil && !*r.Success) {
-		ae := &APIError{Provider: "ipstack " + ip, Status: resp.StatusCode}
-		if r.Error != nil {
-			ae.Code, ae.Type, ae.Info = r.Error.Code, r.Error.Type, r.Error.Info
-		}
-		return nil, 0, ae
+		return apiError(ip, resp.Status, resp.Body)
 	}
-	return &r, 0, nil
+	r.fill(loc)
+	return nil
+}
+
+// apiError reads IPStack's error envelope from body, or keeps the body as the message.
+func apiError(ip string, status int, body []byte) *APIError {
+	ae := &APIError{Provider: "ipstack " + ip, Status: status}
+	var r ipstackResponse
+	if json.Unmarshal(body, &r) == nil && r.Error != nil {
+		ae.Code, ae.Type, ae.Info = r.Error.Code, r.Error.Type, r.Error.Info
+	} else if status != http.StatusOK {
+		ae.Info = string(body)
+	}
+	return ae
 }
 
 func (r *ipstackResponse) fill(loc *Location) {
@@ -358,10 +312,4 @@ func (r *ipstackResponse) fill(loc *Location) {
 // EnrichFrame adds geolocation columns for the IPs in column; see the package function.
 func (s *IPStack) EnrichFrame(ctx context.Context, f *frame.Frame, column string) (*frame.Frame, error) {
 	return EnrichFrame(ctx, s, f, column)
-}
-
-// retryAfterHeader is the wait a response's Retry-After header asks for (0 when absent).
-func retryAfterHeader(resp *http.Response) time.Duration {
-	d, _ := httpretry.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
-	return d
 }

@@ -97,8 +97,10 @@ type Match struct {
 	Raw   string // the text as written (may be defanged)
 	Start int    // byte offset of Raw in the text
 	End   int    // byte offset just past Raw
-	// Scope classifies IP addresses (and URL hosts that are IPs): "public", "private",
-	// "loopback", "link-local", "multicast", "unspecified" or "reserved"; empty for other types.
+	// Scope classifies IP addresses (and URL hosts that are IPs) with package ipscope:
+	// "public", "private", "loopback", "link-local", "cgnat", "multicast", "documentation",
+	// "benchmarking", "unspecified", "broadcast", "translation" or "reserved"; empty for
+	// other types.
 	Scope string
 }
 

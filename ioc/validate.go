@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/huntkit/huntkit/ipscope"
 )
 
 // Public Suffix List answers are cached in fixed-size, direct-mapped tables of atomic
@@ -189,60 +191,28 @@ func parseIPv4(s string) (netip.Addr, bool) {
 	return netip.AddrFrom4(b), true
 }
 
-var (
-	pfxShared    = netip.MustParsePrefix("100.64.0.0/10")
-	pfxThisNet   = netip.MustParsePrefix("0.0.0.0/8")
-	pfxTest1     = netip.MustParsePrefix("192.0.2.0/24")
-	pfxTest2     = netip.MustParsePrefix("198.51.100.0/24")
-	pfxTest3     = netip.MustParsePrefix("203.0.113.0/24")
-	pfxBench     = netip.MustParsePrefix("198.18.0.0/15")
-	pfxClassE    = netip.MustParsePrefix("240.0.0.0/4")
-	pfxProto     = netip.MustParsePrefix("192.0.0.0/24")
-	pfxDoc6      = netip.MustParsePrefix("2001:db8::/32")
-	pfxDiscard6  = netip.MustParsePrefix("100::/64")
-	reservedPfxs = []netip.Prefix{pfxShared, pfxThisNet, pfxTest1, pfxTest2, pfxTest3, pfxBench, pfxClassE, pfxProto, pfxDoc6, pfxDiscard6}
-)
-
-// Scope values for IP addresses.
+// Scope values for IP addresses: the scopes of package ipscope, huntkit's one classifier
+// after IANA's special-purpose address registries.
 const (
-	ScopePublic      = "public"
-	ScopePrivate     = "private"
-	ScopeLoopback    = "loopback"
-	ScopeLinkLocal   = "link-local"
-	ScopeMulticast   = "multicast"
-	ScopeUnspecified = "unspecified"
-	ScopeReserved    = "reserved"
+	ScopePublic        = string(ipscope.Public)
+	ScopePrivate       = string(ipscope.Private)
+	ScopeLoopback      = string(ipscope.Loopback)
+	ScopeLinkLocal     = string(ipscope.LinkLocal)
+	ScopeCGNAT         = string(ipscope.CGNAT)
+	ScopeMulticast     = string(ipscope.Multicast)
+	ScopeDocumentation = string(ipscope.Documentation)
+	ScopeBenchmarking  = string(ipscope.Benchmarking)
+	ScopeUnspecified   = string(ipscope.Unspecified)
+	ScopeBroadcast     = string(ipscope.Broadcast)
+	ScopeTranslation   = string(ipscope.Translation)
+	ScopeReserved      = string(ipscope.Reserved)
 )
 
-// IPScope classifies an address: public, private (RFC 1918, fc00::/7), loopback,
-// link-local, multicast, unspecified or reserved (shared, documentation, benchmarking,
-// class E, ...).
+// IPScope classifies an address with ipscope.Classify: public, private, loopback,
+// link-local, cgnat, multicast, documentation, benchmarking, unspecified, broadcast,
+// translation or reserved. An IPv4-mapped address takes its IPv4 address's scope.
 func IPScope(a netip.Addr) string {
-	if a.Is4() {
-		return ipv4Scope(a.As4())
-	}
-	a = a.Unmap()
-	switch {
-	case a.IsUnspecified():
-		return ScopeUnspecified
-	case a.IsLoopback():
-		return ScopeLoopback
-	case a.IsPrivate():
-		return ScopePrivate
-	case a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast():
-		return ScopeLinkLocal
-	case a.IsMulticast():
-		return ScopeMulticast
-	}
-	if a.Is4() && a.As4() == [4]byte{255, 255, 255, 255} {
-		return ScopeReserved
-	}
-	for _, p := range reservedPfxs {
-		if p.Contains(a) {
-			return ScopeReserved
-		}
-	}
-	return ScopePublic
+	return string(ipscope.Classify(a).Scope)
 }
 
 // Validate reports whether value, as written (defanged forms accepted), is a valid indicator
@@ -283,30 +253,6 @@ func TypeOf(value string) (Type, bool) {
 		}
 	}
 	return "", false
-}
-
-// ipv4Scope is IPScope for IPv4 without the prefix loop.
-func ipv4Scope(b [4]byte) string {
-	switch {
-	case b[0] == 10, b[0] == 172 && b[1]&0xf0 == 16, b[0] == 192 && b[1] == 168:
-		return ScopePrivate
-	case b[0] == 127:
-		return ScopeLoopback
-	case b[0] == 169 && b[1] == 254:
-		return ScopeLinkLocal
-	case b[0] >= 224 && b[0] < 240:
-		return ScopeMulticast
-	case b == [4]byte{}:
-		return ScopeUnspecified
-	case b[0] == 0, b[0] >= 240,
-		b[0] == 100 && b[1]&0xc0 == 64,
-		b[0] == 192 && b[1] == 0 && (b[2] == 0 || b[2] == 2),
-		b[0] == 198 && (b[1] == 18 || b[1] == 19),
-		b[0] == 198 && b[1] == 51 && b[2] == 100,
-		b[0] == 203 && b[1] == 0 && b[2] == 113:
-		return ScopeReserved
-	}
-	return ScopePublic
 }
 
 // codeReceiver reports whether a first label is a variable name common in code, so that a

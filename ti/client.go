@@ -35,6 +35,7 @@ type options struct {
 	args        map[string]map[string]any
 	progress    func(done, total int)
 	dataDir     string
+	typeColumn  string
 	now         func() time.Time
 }
 
@@ -145,14 +146,20 @@ type ProviderInfo struct {
 	NegativeTTL time.Duration
 }
 
-// New builds a Client from options and configuration.
-func New(ctx context.Context, opts ...Option) (*Client, error) {
+// newOptions applies opts over the defaults.
+func newOptions(opts []Option) options {
 	o := options{timeout: 30 * time.Second, retries: 3, baseDelay: 500 * time.Millisecond,
 		maxDelay: time.Minute, rates: map[string]Rate{}, baseURLs: map[string]string{},
 		keys: map[string]string{}, args: map[string]map[string]any{}, now: time.Now}
 	for _, opt := range opts {
 		opt(&o)
 	}
+	return o
+}
+
+// New builds a Client from options and configuration.
+func New(ctx context.Context, opts ...Option) (*Client, error) {
+	o := newOptions(opts)
 	c := &Client{opts: o}
 	entries := readEntries(o.cfg)
 	if len(o.names) > 0 {
@@ -427,6 +434,27 @@ func (c *Client) LookupRows(ctx context.Context, items []Item) ([]Row, error) {
 	perProv := make([][]job, len(c.provs))
 	for _, chk := range uniq {
 		base := Row{Ioc: chk.Item.Value, IocType: string(chk.Item.Type), SafeIoc: defang(chk.Item), Severity: SevUnknown}
+		if chk.Status == StatusNotPublic {
+			// Local providers (feeds on disk) may be asked about any address; online ones
+			// are never sent it, which the precheck row says when one was selected.
+			online, local := false, 0
+			for pi, p := range c.provs {
+				switch {
+				case !p.p.Supports(chk.Item.Type):
+				case p.reg.Local:
+					local++
+					r := base
+					r.Provider = p.name
+					rows = append(rows, r)
+					perProv[pi] = append(perProv[pi], job{chk.Item, len(rows) - 1})
+				default:
+					online = true
+				}
+			}
+			if local > 0 && !online {
+				continue
+			}
+		}
 		if chk.Status != StatusOK {
 			r := base
 			r.Provider, r.Status, r.Message = PrecheckProvider, chk.Status, chk.Reason

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -582,5 +583,49 @@ func TestProgress(t *testing.T) {
 	}
 	if calls.Load() != 3 || last.Load() != 3003 {
 		t.Errorf("progress calls %d last %d", calls.Load(), last.Load())
+	}
+}
+
+// Addresses that are not globally reachable (ipscope) never reach an online provider, while a
+// Local provider is asked about every one of them.
+func TestNonGlobalAddressesOnlyGoToLocalProviders(t *testing.T) {
+	var sent []string
+	var mu sync.Mutex
+	srv := titest.NewServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		sent = append(sent, strings.TrimPrefix(r.URL.Path, "/lookup/"))
+		mu.Unlock()
+		scoreHandler(w, r)
+	})
+	c, err := ti.New(t.Context(), ti.WithProviders("FakeIP46", "FakeLocal"), ti.WithBaseURL("FakeIP46", srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonGlobal := []string{"3fff::1", "2001:2::1", "192.88.99.1", "64:ff9b::808:808", "100.64.1.1", "10.0.0.1", "fe80::1"}
+	rows, err := c.LookupRows(t.Context(), items(append([]string{"8.8.8.8"}, nonGlobal...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != 1 || sent[0] != "8.8.8.8" {
+		t.Errorf("online provider was sent %v; want only 8.8.8.8", sent)
+	}
+	byIoc := map[string]map[string]ti.Row{}
+	for _, r := range rows {
+		if byIoc[r.Ioc] == nil {
+			byIoc[r.Ioc] = map[string]ti.Row{}
+		}
+		byIoc[r.Ioc][r.Provider] = r
+	}
+	for _, ip := range nonGlobal {
+		got := byIoc[ip]
+		if r, ok := got["FakeLocal"]; !ok || r.Status != ti.StatusOK || !r.Result {
+			t.Errorf("%s: local provider row %+v; want an answer", ip, r)
+		}
+		if r, ok := got[ti.PrecheckProvider]; !ok || r.Status != ti.StatusNotPublic || !strings.Contains(r.Message, "not sent to online") {
+			t.Errorf("%s: precheck row %+v; want not_public saying it was not sent", ip, r)
+		}
+		if _, ok := got["FakeIP46"]; ok {
+			t.Errorf("%s: has a row from the online provider", ip)
+		}
 	}
 }

@@ -34,6 +34,19 @@ func init() {
 		New: func(s ti.Settings) (ti.Provider, error) { return &fakeBatch{fake{s: s, batch: 3}}, nil }})
 	ti.Register(ti.Registration{Name: "FakeIP", Types: []ioc.Type{ioc.IPv4},
 		New: func(s ti.Settings) (ti.Provider, error) { return &fake{s: s}, nil }})
+	ti.Register(ti.Registration{Name: "FakeIP46", Types: []ioc.Type{ioc.IPv4, ioc.IPv6},
+		New: func(s ti.Settings) (ti.Provider, error) { return &fake{s: s}, nil }})
+	ti.Register(ti.Registration{Name: "FakeLocal", Types: []ioc.Type{ioc.IPv4, ioc.IPv6}, Local: true,
+		New: func(s ti.Settings) (ti.Provider, error) { return fakeLocal{}, nil }})
+}
+
+// fakeLocal is a Local provider: it knows every address and sends nothing anywhere.
+type fakeLocal struct{}
+
+func (fakeLocal) Name() string             { return "FakeLocal" }
+func (fakeLocal) Supports(t ioc.Type) bool { return t == ioc.IPv4 || t == ioc.IPv6 }
+func (fakeLocal) Lookup(_ context.Context, it ti.Item) (ti.Result, error) {
+	return ti.Result{Found: true, Severity: ti.SevWarning, Details: map[string]any{"value": it.Value}}, nil
 }
 
 func (f *fake) Name() string { return f.s.Name }

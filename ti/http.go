@@ -1,17 +1,12 @@
 package ti
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math/rand/v2"
-	"net"
 	"net/http"
-	"net/url"
-	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -24,11 +19,13 @@ import (
 var defaultClient = &http.Client{Transport: NewTransport()}
 
 // NewTransport returns a clone of http.DefaultTransport that keeps up to 64 idle
-// connections per host.
-func NewTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	return t
+// connections per host (httpretry.NewTransport).
+func NewTransport() *http.Transport { return httpretry.NewTransport() }
+
+func (h *HTTP) redact(s string) string { return (&httpretry.Client{Secrets: h.Secrets}).Redact(s) }
+
+func (h *HTTP) redactURL(u string) string {
+	return (&httpretry.Client{Secrets: h.Secrets}).RedactURL(u)
 }
 
 // maxBody caps how much of an answer is read (a defence against runaway responses).
@@ -48,6 +45,9 @@ type HTTP struct {
 	UserAgent  string
 	// Secrets are strings removed from every error message (keys sent in URLs).
 	Secrets []string
+
+	once sync.Once
+	rc   *httpretry.Client
 }
 
 // Response is a completed HTTP exchange.
@@ -65,137 +65,54 @@ type Request struct {
 	Body   []byte
 }
 
-// Do sends req, waiting for the rate limiter before every attempt and retrying 429, 5xx
-// and transport errors with exponential backoff and full jitter; a Retry-After header (in
-// seconds or as an HTTP date) replaces the backoff for that attempt. A retry after an attempt
-// that got no HTTP answer does not wait for the limiter (it used none of the quota), and a
-// host name that does not resolve is not retried. 401 and 403 return an *AuthError at once.
-// Other statuses (including 404) are returned to the caller.
+// Do sends req through the shared retrying client (internal/httpretry): it waits for the
+// rate limiter before every attempt and retries 429, 5xx and transport errors with capped
+// exponential backoff and jitter; a Retry-After header (seconds or an HTTP date) replaces the
+// backoff for that attempt, and one longer than MaxDelay fails at once. A retry after an
+// attempt that got no HTTP answer does not wait for the limiter, and a host name that does
+// not resolve is not retried. TI lookups are read-only queries, so POSTs are retried too.
+// 401 and 403 return an *AuthError at once. Other statuses (including 404) are returned.
 func (h *HTTP) Do(ctx context.Context, req Request) (*Response, error) {
-	if req.Method == "" {
-		req.Method = http.MethodGet
-	}
-	client := h.Client
-	if client == nil {
-		client = defaultClient
-	}
-	base, maxd := h.BaseDelay, h.MaxDelay
-	if base <= 0 {
-		base = 500 * time.Millisecond
-	}
-	if maxd <= 0 {
-		maxd = time.Minute
-	}
-	var lastErr error
-	unsent := false // the last attempt got no HTTP answer, so it used none of the quota
-	for attempt := 0; ; attempt++ {
-		if h.Limiter != nil && !unsent {
-			if err := h.Limiter.Wait(ctx); err != nil {
-				if ctx.Err() != nil {
-					return nil, fmt.Errorf("%s: %w: %w", h.Provider, errCancelled, ctx.Err())
-				}
-				// The wait would outlast the context deadline.
-				return nil, fmt.Errorf("%s: rate limit wait exceeds deadline: %w", h.Provider, ErrRateLimited)
-			}
+	h.once.Do(func() {
+		client := h.Client
+		if client == nil {
+			client = defaultClient
 		}
-		unsent = false
-		resp, err := h.once(ctx, client, req)
-		var wait time.Duration
-		switch {
-		case err != nil:
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("%s: %w: %w", h.Provider, errCancelled, ctx.Err())
-			}
-			tf := transportFailure{}
-			if errors.As(err, &tf) && tf.permanent {
-				return nil, err
-			}
-			unsent = errors.As(err, &tf)
-			lastErr = err
-		case resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden:
-			return nil, &AuthError{Provider: h.Provider, ConfigKey: h.ConfigKey, Status: resp.Status}
-		case resp.Status == http.StatusTooManyRequests || resp.Status >= 500:
-			ra, hasRA := httpretry.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
-			lastErr = &HTTPError{Provider: h.Provider, Status: resp.Status, Body: h.redact(snippet(resp.Body)), RetryAfter: ra}
-			if hasRA {
-				if ra > maxd {
-					// The server asks for longer than we are willing to wait: give up now.
-					return nil, lastErr
-				}
-				wait = ra
-			}
-		default:
-			return resp, nil
-		}
-		if attempt >= h.MaxRetries {
-			return nil, lastErr
-		}
-		if wait == 0 {
-			wait = backoff(base, maxd, attempt)
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("%s: %w: %w", h.Provider, errCancelled, ctx.Err())
-		case <-t.C:
-		}
-	}
-}
-
-func (h *HTTP) once(ctx context.Context, client *http.Client, req Request) (*Response, error) {
-	actx := ctx
-	if h.Timeout > 0 {
-		var cancel context.CancelFunc
-		actx, cancel = context.WithTimeout(ctx, h.Timeout)
-		defer cancel()
-	}
-	var body io.Reader
-	if req.Body != nil {
-		body = bytes.NewReader(req.Body)
-	}
-	hr, err := http.NewRequestWithContext(actx, req.Method, req.URL, body)
-	if err != nil {
-		return nil, fmt.Errorf("%s: build request: %s", h.Provider, h.redact(err.Error()))
-	}
-	for k, vs := range req.Header {
-		for _, v := range vs {
-			hr.Header.Add(k, v)
-		}
-	}
-	if hr.Header.Get("User-Agent") == "" {
 		ua := h.UserAgent
 		if ua == "" {
 			ua = "huntkit-ti/1"
 		}
-		hr.Header.Set("User-Agent", ua)
+		h.rc = &httpretry.Client{Name: h.Provider, HTTP: client, Limiter: h.Limiter, Timeout: h.Timeout,
+			MaxRetries: h.MaxRetries, BaseDelay: h.BaseDelay, MaxDelay: h.MaxDelay, UserAgent: ua,
+			Accept: "application/json", MaxBody: maxBody, Secrets: h.Secrets}
+	})
+	resp, err := h.rc.Do(ctx, httpretry.Request{Method: req.Method, URL: req.URL, Header: req.Header, Body: req.Body, Idempotent: true})
+	if err == nil {
+		return &Response{Status: resp.Status, Header: resp.Header, Body: resp.Body}, nil
 	}
-	if hr.Header.Get("Accept") == "" {
-		hr.Header.Set("Accept", "application/json")
-	}
-	res, err := client.Do(hr)
-	if err != nil {
-		return nil, h.transportError(ctx, actx, req, err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
-	if err != nil {
-		return nil, h.transportError(ctx, actx, req, err)
-	}
-	return &Response{Status: res.StatusCode, Header: res.Header, Body: b}, nil
+	return nil, h.translate(ctx, err)
 }
 
-func (h *HTTP) transportError(ctx, actx context.Context, req Request, err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
+// translate maps the shared client's errors to the package's: *AuthError, *HTTPError
+// (ErrRateLimited, ErrHTTP), ErrTimeout, transportFailure and cancellation.
+func (h *HTTP) translate(ctx context.Context, err error) error {
+	var se *httpretry.StatusError
+	var te *httpretry.TransportError
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s: %w: %w", h.Provider, errCancelled, ctx.Err())
+	case errors.Is(err, httpretry.ErrLimitDeadline):
+		return fmt.Errorf("%s: rate limit wait exceeds deadline: %w", h.Provider, ErrRateLimited)
+	case errors.As(err, &se) && errors.Is(err, httpretry.ErrUnauthorized):
+		return &AuthError{Provider: h.Provider, ConfigKey: h.ConfigKey, Status: se.Status}
+	case errors.As(err, &se):
+		return &HTTPError{Provider: h.Provider, Status: se.Status, Body: se.Body, RetryAfter: se.RetryAfter}
+	case errors.As(err, &te) && te.Timeout:
+		return fmt.Errorf("%s: %s %s: %w after %s", h.Provider, te.Method, te.URL, ErrTimeout, te.After)
+	case errors.As(err, &te):
+		return transportFailure{fmt.Errorf("%s: %s %s: %v", h.Provider, te.Method, te.URL, te.Err), te.Permanent}
 	}
-	if ctx.Err() == nil && actx.Err() != nil {
-		return fmt.Errorf("%s: %s %s: %w after %s", h.Provider, req.Method, h.redactURL(req.URL), ErrTimeout, h.Timeout)
-	}
-	msg := fmt.Errorf("%s: %s %s: %s", h.Provider, req.Method, h.redactURL(req.URL), h.redact(err.Error()))
-	dns := (*net.DNSError)(nil)
-	return transportFailure{msg, errors.As(err, &dns) && dns.IsNotFound}
+	return err
 }
 
 // transportFailure is a request that got no HTTP answer (other than a timeout): connection
@@ -233,52 +150,14 @@ func (h *HTTP) JSON(ctx context.Context, req Request, out any) (*Response, error
 // DecodeJSON decodes body into out; failures wrap ErrMalformed.
 func DecodeJSON(body []byte, out any) error {
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("%w: %v (body starts %q)", ErrMalformed, err, snippet(body))
+		return fmt.Errorf("%w: %v (body starts %q)", ErrMalformed, err, httpretry.Snippet(body))
 	}
 	return nil
 }
 
 // StatusError returns the error for an unexpected status in resp.
 func (h *HTTP) StatusError(resp *Response) error {
-	return &HTTPError{Provider: h.Provider, Status: resp.Status, Body: h.redact(snippet(resp.Body))}
-}
-
-func (h *HTTP) redact(s string) string {
-	for _, sec := range h.Secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "REDACTED")
-			s = strings.ReplaceAll(s, url.QueryEscape(sec), "REDACTED")
-			s = strings.ReplaceAll(s, url.PathEscape(sec), "REDACTED")
-		}
-	}
-	return s
-}
-
-// redactURL drops the query string (keys often travel there) and removes secrets.
-func (h *HTTP) redactURL(u string) string {
-	if i := strings.IndexByte(u, '?'); i >= 0 {
-		u = u[:i] + "?…"
-	}
-	return h.redact(u)
-}
-
-func snippet(b []byte) string {
-	const n = 200
-	s := strings.TrimSpace(string(b))
-	if len(s) > n {
-		s = s[:n] + "…"
-	}
-	return strings.Join(strings.Fields(s), " ")
-}
-
-// backoff returns a full-jitter exponential delay for the given retry (0-based).
-func backoff(base, maxd time.Duration, attempt int) time.Duration {
-	d := base << min(attempt, 20)
-	if d <= 0 || d > maxd {
-		d = maxd
-	}
-	// Full jitter in [d/2, d): keeps a floor so retries never hammer the server.
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+	return &HTTPError{Provider: h.Provider, Status: resp.Status, Body: h.redact(httpretry.Snippet(resp.Body))}
 }
 
 // RawJSON decodes body into JSON values (map[string]any, []any, float64, ...) for a

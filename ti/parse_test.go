@@ -64,15 +64,7 @@ func FuzzParseRate(f *testing.F) {
 	})
 }
 
-func TestBackoffBounds(t *testing.T) {
-	for a := 0; a < 30; a++ {
-		d := backoff(100*time.Millisecond, 5*time.Second, a)
-		hi := min(100*time.Millisecond<<min(a, 20), 5*time.Second)
-		if d < hi/2 || d > hi {
-			t.Errorf("attempt %d: %v outside [%v, %v]", a, d, hi/2, hi)
-		}
-	}
-}
+// Backoff bounds are tested with the shared client (internal/httpretry).
 
 func TestCheck(t *testing.T) {
 	tests := []struct {

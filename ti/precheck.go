@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/huntkit/huntkit/ioc"
+	"github.com/huntkit/huntkit/ipscope"
 )
 
 // MinHashEntropy is the Shannon entropy (bits per character) below which a hash is
@@ -21,7 +22,9 @@ type Checked struct {
 }
 
 // Check refangs the value, infers or validates its type, lower-cases hashes and domains,
-// and refuses private or reserved IP addresses and low-entropy hashes.
+// and refuses low-entropy hashes. An IP address that is not globally reachable (ipscope)
+// gets StatusNotPublic: it is never sent to an online provider, though a Local one (a feed
+// on disk) is still asked about it.
 func Check(it Item) Checked {
 	v := ioc.Refang(strings.TrimSpace(it.Value))
 	t := it.Type
@@ -59,11 +62,15 @@ func Check(it Item) Checked {
 	case ioc.IPv4, ioc.IPv6:
 		// Parsed here rather than by ioc.Validate so private addresses get their own status.
 		a, err := netip.ParseAddr(v)
+		if err == nil && a.Is4In6() {
+			// An IPv4-mapped address is the IPv4 address it carries: look that up.
+			a, t = a.Unmap(), ioc.IPv4
+		}
 		if err != nil || a.Zone() != "" || (t == ioc.IPv4) != a.Is4() {
 			return Checked{Item{v, t}, StatusBadFormat, fmt.Sprintf("%q is not a valid %s address", v, t)}
 		}
 		if why := nonPublic(a); why != "" {
-			return Checked{Item{a.String(), t}, StatusNotPublic, why + ": not sent to TI providers"}
+			return Checked{Item{a.String(), t}, StatusNotPublic, why + ": not sent to online TI providers"}
 		}
 		v = a.String()
 	default:
@@ -82,58 +89,19 @@ func Check(it Item) Checked {
 	return Checked{Item: Item{v, t}, Status: StatusOK}
 }
 
-var reserved = []struct {
-	p   netip.Prefix
-	why string
-}{
-	{netip.MustParsePrefix("0.0.0.0/8"), "reserved address (\"this network\", RFC 1122)"},
-	{netip.MustParsePrefix("100.64.0.0/10"), "shared address space (carrier-grade NAT, RFC 6598)"},
-	{netip.MustParsePrefix("192.0.0.0/24"), "reserved address (IETF protocol assignments, RFC 6890)"},
-	{netip.MustParsePrefix("192.0.2.0/24"), "documentation address (TEST-NET-1, RFC 5737)"},
-	{netip.MustParsePrefix("198.18.0.0/15"), "benchmarking address (RFC 2544)"},
-	{netip.MustParsePrefix("198.51.100.0/24"), "documentation address (TEST-NET-2, RFC 5737)"},
-	{netip.MustParsePrefix("203.0.113.0/24"), "documentation address (TEST-NET-3, RFC 5737)"},
-	{netip.MustParsePrefix("240.0.0.0/4"), "reserved address (class E, RFC 1112)"},
-	{netip.MustParsePrefix("2001:db8::/32"), "documentation address (RFC 3849)"},
-	{netip.MustParsePrefix("100::/64"), "discard-only address (RFC 6666)"},
-	{netip.MustParsePrefix("64:ff9b:1::/48"), "local-use NAT64 address (RFC 8215)"},
-}
-
-// nonPublic returns why a is not a public address, or "".
+// nonPublic returns why a may not be sent to an online service, or "" (ipscope.Classify:
+// only globally reachable addresses are sent).
 func nonPublic(a netip.Addr) string {
-	a = a.Unmap()
-	switch {
-	case a.IsUnspecified():
-		return "unspecified address"
-	case a.IsLoopback():
-		return "loopback address"
-	case a.IsPrivate():
-		if a.Is4() {
-			return "private address (RFC 1918)"
-		}
-		return "unique local address (RFC 4193)"
-	case a.IsLinkLocalUnicast():
-		return "link-local address"
-	case a.IsMulticast():
-		return "multicast address"
-	case a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
-		return "broadcast address"
+	info := ipscope.Classify(a)
+	if info.Global {
+		return ""
 	}
-	for _, r := range reserved {
-		if r.p.Contains(a) {
-			return r.why
-		}
-	}
-	if !a.IsGlobalUnicast() {
-		return "not a global unicast address"
-	}
-	return ""
+	return string(info.Scope) + " address, " + info.Note
 }
 
-// IsPublicIP reports whether s is an IP address that may be sent to TI services.
+// IsPublicIP reports whether s is an IP address that may be sent to online TI services.
 func IsPublicIP(s string) bool {
-	a, err := netip.ParseAddr(strings.TrimSpace(s))
-	return err == nil && nonPublic(a) == ""
+	return ipscope.Parse(s).Global
 }
 
 // entropy returns the Shannon entropy of s in bits per character.

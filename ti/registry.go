@@ -14,10 +14,13 @@ import (
 // Registration describes a provider package to the framework. Provider packages call
 // Register from init().
 type Registration struct {
-	Name        string     // canonical name, also msticpy's Provider value (e.g. "VirusTotal")
-	Aliases     []string   // other accepted names (case-insensitive)
-	Description string     // one line
-	Types       []ioc.Type // IoC types the service answers
+	Name        string   // canonical name, also msticpy's Provider value (e.g. "VirusTotal")
+	Aliases     []string // other accepted names (case-insensitive)
+	Description string   // one line
+	// URL is the service's public base URL (Args.BaseURL overrides it), used to check that
+	// the service can be reached; empty for providers that need no network.
+	URL   string
+	Types []ioc.Type // IoC types the service answers
 	// NeedsKey reports that Args.AuthKey is required; NeedsAPIID that Args.ApiID is too.
 	NeedsKey, NeedsAPIID bool
 	// Rate is the documented free-tier request rate, used unless Args.RateLimit overrides it.
@@ -29,6 +32,10 @@ type Registration struct {
 	TTL, NegativeTTL time.Duration
 	// Concurrency is the default number of requests in flight (Args.Concurrency overrides).
 	Concurrency int
+	// Local reports that lookups never send an item over the network (a feed on disk, a
+	// downloaded list): such a provider is asked about every address, private ones
+	// included; online providers only get globally reachable addresses (package ipscope).
+	Local bool
 	// New builds the provider from its settings.
 	New func(s Settings) (Provider, error)
 }

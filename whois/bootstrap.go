@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -132,6 +133,10 @@ type Bootstrap struct {
 
 	mu   sync.Mutex
 	regs map[string]*registry
+	// noNet is set once a download got no HTTP answer (offline, unknown host): the other
+	// files are then not fetched either, and falling back to the built-in snapshot is not
+	// warned about (the lookups' own errors say the network is missing).
+	noNet bool
 }
 
 // DefaultCacheDir returns the per-user cache folder for bootstrap files.
@@ -191,7 +196,7 @@ func (b *Bootstrap) load(ctx context.Context, name string) (*registry, error) {
 			}
 		}
 	}
-	if !b.Offline {
+	if !b.Offline && !b.noNet {
 		r, err := b.download(ctx, name)
 		if err == nil {
 			return r, nil
@@ -199,11 +204,17 @@ func (b *Bootstrap) load(ctx context.Context, name string) (*registry, error) {
 		if ctx.Err() != nil {
 			return nil, err
 		}
-		if stale != nil {
+		var ue *url.Error
+		b.noNet = errors.As(err, &ue) && !ue.Timeout()
+		switch {
+		case stale != nil:
 			b.warn("%v; using the cached copy", err)
 			return stale, nil
+		case !b.noNet:
+			b.warn("%v; using the built-in snapshot", err)
 		}
-		b.warn("%v; using the built-in snapshot", err)
+		// No network: the built-in snapshot serves silently; a lookup that needs the
+		// network says so itself, in one line.
 	} else if stale != nil {
 		return stale, nil
 	}

@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/huntkit/huntkit/geoip"
 	"github.com/huntkit/huntkit/internal/httpretry"
+	"github.com/huntkit/huntkit/ipscope"
 )
 
 // Sentinel errors; returned errors wrap them, test with errors.Is.
@@ -38,6 +38,9 @@ var (
 	ErrService = errors.New("RDAP service error")
 	// ErrNotPublic reports an IP address in a private or reserved range, which no registry holds.
 	ErrNotPublic = errors.New("not a public address")
+	// ErrUnreachable reports an RDAP server that could not be reached (no HTTP answer:
+	// unknown host, offline, connection refused), after the retries the failure allows.
+	ErrUnreachable = errors.New("RDAP server unreachable")
 )
 
 // Kind is the kind of a query.
@@ -172,7 +175,7 @@ type Result struct {
 // It is safe for concurrent use.
 type Client struct {
 	Bootstrap    *Bootstrap    // a Bootstrap with DefaultCacheDir when nil
-	HTTP         *http.Client  // http.DefaultClient when nil
+	HTTP         *http.Client  // the shared transport of internal/httpretry when nil
 	Timeout      time.Duration // per request; 20 s when zero
 	Retries      int           // retries after 429/5xx/network errors; 3 when zero, none when negative
 	Backoff      time.Duration // first wait without Retry-After, doubled each retry; 1 s when zero
@@ -180,9 +183,14 @@ type Client struct {
 	Concurrency  int           // parallel lookups in LookupAll; 4 when zero
 	KeepRaw      bool          // keep the raw JSON in Result.Raw
 	OnItem       func()        // called after each lookup of LookupAll (progress), when set
+	// MaxElapsed bounds one lookup's retries, waits included; 2 min when zero, none when
+	// negative. An unknown host or unreachable network is never retried.
+	MaxElapsed time.Duration
 
-	once sync.Once
-	bs   *Bootstrap
+	once   sync.Once
+	bs     *Bootstrap
+	rcOnce sync.Once
+	rc     *httpretry.Client
 }
 
 func (c *Client) bootstrap() *Bootstrap {
@@ -193,13 +201,6 @@ func (c *Client) bootstrap() *Bootstrap {
 		}
 	})
 	return c.bs
-}
-
-func (c *Client) httpClient() *http.Client {
-	if c.HTTP != nil {
-		return c.HTTP
-	}
-	return http.DefaultClient
 }
 
 // Lookup queries RDAP for one value. On failure the returned Result still names the query,
@@ -223,8 +224,8 @@ func (c *Client) lookup(ctx context.Context, value string, r *Result) error {
 	bs := c.bootstrap()
 	switch q.Kind {
 	case KindIP:
-		if scope, note := geoip.Classify(q.IP); scope != geoip.ScopePublic {
-			return fmt.Errorf("%s: %w: %s", q.IP, ErrNotPublic, note)
+		if info := ipscope.Classify(q.IP); !info.Global {
+			return fmt.Errorf("%s: %w: %s address, %s", q.IP, ErrNotPublic, info.Scope, info.Note)
 		}
 		urls, err = bs.ServerForIP(ctx, q.IP)
 		path = "ip/" + q.IP.String()
@@ -291,114 +292,83 @@ func (e *HTTPError) Is(target error) bool {
 	return target == ErrService
 }
 
-type transportError struct{ err error }
+// retrier returns the shared retrying client (internal/httpretry) built from c's fields.
+func (c *Client) retrier() *httpretry.Client {
+	c.rcOnce.Do(func() {
+		retries := c.Retries
+		if retries == 0 {
+			retries = 3
+		} else if retries < 0 {
+			retries = 0
+		}
+		backoff := c.Backoff
+		if backoff <= 0 {
+			backoff = time.Second
+		}
+		maxWait := c.MaxRetryWait
+		if maxWait <= 0 {
+			maxWait = time.Minute
+		}
+		timeout := c.Timeout
+		if timeout <= 0 {
+			timeout = 20 * time.Second
+		}
+		budget := c.MaxElapsed
+		if budget == 0 {
+			budget = 2 * time.Minute
+		}
+		c.rc = &httpretry.Client{Name: "RDAP", HTTP: c.HTTP, Timeout: timeout, MaxRetries: retries,
+			BaseDelay: backoff, MaxDelay: maxWait, MaxElapsed: max(budget, 0), UserAgent: "huntkit-whois",
+			Accept: "application/rdap+json, application/json", MaxBody: 8 << 20}
+	})
+	return c.rc
+}
 
-func (e *transportError) Error() string { return e.err.Error() }
-func (e *transportError) Unwrap() error { return e.err }
-
-// get performs the RDAP GET with retries on 429 (honouring Retry-After), 5xx and network errors.
+// get performs the RDAP GET through the shared retrying client: 429 (honouring Retry-After),
+// 5xx and connection failures are retried; an unknown host or an unreachable network
+// (offline) fails at once.
 func (c *Client) get(ctx context.Context, u string) (*object, json.RawMessage, error) {
-	retries := c.Retries
-	if retries == 0 {
-		retries = 3
-	} else if retries < 0 {
-		retries = 0
+	resp, err := c.retrier().Do(ctx, httpretry.Request{URL: u})
+	var te *httpretry.TransportError
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, nil, fmt.Errorf("RDAP %s: %w", u, ctx.Err())
+	case err != nil && resp != nil:
+		return nil, nil, httpError(resp) // 401/403, or 429/5xx after the retries
+	case err != nil && errors.As(err, &te) && te.Timeout:
+		return nil, nil, fmt.Errorf("RDAP %s: timed out after %v: %w", u, te.After, context.DeadlineExceeded)
+	case err != nil && errors.As(err, &te):
+		return nil, nil, fmt.Errorf("RDAP %s: %w: %w", u, ErrUnreachable, te.Err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("RDAP %s: %w", u, err)
 	}
-	backoff := c.Backoff
-	if backoff <= 0 {
-		backoff = time.Second
+	if resp.Status != http.StatusOK {
+		return nil, nil, httpError(resp)
 	}
-	maxWait := c.MaxRetryWait
-	if maxWait <= 0 {
-		maxWait = time.Minute
-	}
-	for attempt := 0; ; attempt++ {
-		obj, raw, wait, err := c.getOnce(ctx, u)
-		if err == nil {
-			return obj, raw, nil
-		}
-		if attempt >= retries || ctx.Err() != nil || !retryable(err) {
-			return nil, nil, err
-		}
-		if wait <= 0 {
-			wait = backoff << attempt
-		}
-		if wait > maxWait {
-			wait = maxWait
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, nil, fmt.Errorf("%w (while waiting to retry: %v)", ctx.Err(), err)
-		case <-t.C:
-		}
-	}
-}
-
-func retryable(err error) bool {
-	var he *HTTPError
-	if errors.As(err, &he) {
-		return he.Status == http.StatusTooManyRequests || he.Status >= 500
-	}
-	var te *transportError
-	return errors.As(err, &te)
-}
-
-func (c *Client) getOnce(ctx context.Context, u string) (*object, json.RawMessage, time.Duration, error) {
-	timeout := c.Timeout
-	if timeout <= 0 {
-		timeout = 20 * time.Second
-	}
-	rctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, nil, 0, fmt.Errorf("RDAP %s: %w", u, err)
-	}
-	req.Header.Set("Accept", "application/rdap+json, application/json")
-	req.Header.Set("User-Agent", "huntkit-whois")
-	resp, err := c.httpClient().Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, nil, 0, fmt.Errorf("RDAP %s: %w", u, ctx.Err())
-		}
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, nil, 0, &transportError{fmt.Errorf("RDAP %s: timed out after %v: %w", u, timeout, context.DeadlineExceeded)}
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, nil, 0, &transportError{fmt.Errorf("RDAP %s: %w", u, err)}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	if err != nil {
-		return nil, nil, 0, &transportError{fmt.Errorf("RDAP %s: read response: %w", u, err)}
-	}
-	final := resp.Request.URL.String()
-	if resp.StatusCode != http.StatusOK {
-		he := &HTTPError{URL: final, Status: resp.StatusCode}
-		var o object
-		if json.Unmarshal(body, &o) == nil {
-			he.Title = o.Title
-			he.Detail = strings.Join(o.Description, " ")
-		}
-		return nil, nil, retryAfterHeader(resp), he
-	}
+	final := resp.URL
 	var o object
-	if err := json.Unmarshal(body, &o); err != nil {
-		return nil, nil, 0, fmt.Errorf("RDAP %s: %w: malformed JSON: %v", final, ErrService, err)
+	if err := json.Unmarshal(resp.Body, &o); err != nil {
+		return nil, nil, fmt.Errorf("RDAP %s: %w: malformed JSON: %v", final, ErrService, err)
 	}
 	if o.ObjectClassName == "" && o.ErrorCode != 0 {
-		return nil, nil, 0, &HTTPError{URL: final, Status: o.ErrorCode, Title: o.Title, Detail: strings.Join(o.Description, " ")}
+		return nil, nil, &HTTPError{URL: final, Status: o.ErrorCode, Title: o.Title, Detail: strings.Join(o.Description, " ")}
 	}
 	if o.ObjectClassName == "" {
-		return nil, nil, 0, fmt.Errorf("RDAP %s: %w: response has no objectClassName", final, ErrService)
+		return nil, nil, fmt.Errorf("RDAP %s: %w: response has no objectClassName", final, ErrService)
 	}
 	o.finalURL = final
-	return &o, json.RawMessage(body), 0, nil
+	return &o, json.RawMessage(resp.Body), nil
+}
+
+// httpError reads an RFC 9083 error response (title, description) when the body is one.
+func httpError(resp *httpretry.Response) *HTTPError {
+	he := &HTTPError{URL: resp.URL, Status: resp.Status}
+	var o object
+	if json.Unmarshal(resp.Body, &o) == nil {
+		he.Title = o.Title
+		he.Detail = strings.Join(o.Description, " ")
+	}
+	return he
 }
 
 // LookupAll looks up values concurrently and returns one Result per value, in order; failed
@@ -438,10 +408,4 @@ feed:
 	close(jobs)
 	wg.Wait()
 	return out, ctx.Err()
-}
-
-// retryAfterHeader is the wait a response's Retry-After header asks for (0 when absent).
-func retryAfterHeader(resp *http.Response) time.Duration {
-	d, _ := httpretry.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
-	return d
 }

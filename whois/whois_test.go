@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -316,13 +318,11 @@ func TestCancelSlowServer(t *testing.T) {
 	c.Timeout = time.Minute
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { <-started; cancel() }()
-	start := time.Now()
+	// A cancellation that did not stop the waits would hang here (the server never
+	// answers): no wall-clock verdict is needed.
 	res, err := c.LookupAll(ctx, []string{"AS64501", "AS64501", "AS64501", "AS64501", "AS64501", "AS64501", "AS64501"})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v", err)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("cancel took %v", d)
 	}
 	for _, r := range res {
 		if !errors.Is(r.Err, context.Canceled) {
@@ -569,12 +569,35 @@ func TestBootstrapDownloadTimeout(t *testing.T) {
 	s.hook("/iana/asn.json", func(n int, w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 	var warnings []string
 	b := &Bootstrap{BaseURL: s.srv.URL + "/iana/", Client: s.srv.Client(), Timeout: 200 * time.Millisecond, Warn: func(m string) { warnings = append(warnings, m) }}
-	start := time.Now()
 	urls, err := b.ServerForASN(context.Background(), 3333)
 	if err != nil || !strings.Contains(urls[0], "rdap.db.ripe.net") || len(warnings) != 1 {
 		t.Errorf("%v %v %v", urls, err, warnings)
 	}
-	if time.Since(start) > 3*time.Second {
-		t.Errorf("took %v", time.Since(start))
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// Offline, an RDAP server's name does not resolve: each lookup makes one attempt (no backoff,
+// however many retries are allowed) and fails with ErrUnreachable.
+func TestOfflineFailsFastWithoutRetries(t *testing.T) {
+	var n atomic.Int64
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		n.Add(1)
+		return nil, &net.DNSError{Err: "no such host", Name: r.URL.Hostname(), IsNotFound: true}
+	})}
+	c := &Client{Bootstrap: &Bootstrap{Offline: true}, HTTP: hc, Retries: 5, Backoff: time.Hour}
+	res, err := c.LookupAll(t.Context(), []string{"8.8.8.8", "example.com", "AS15169"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 3 {
+		t.Errorf("%d attempts, want 3 (one per lookup, no retries)", n.Load())
+	}
+	for _, r := range res {
+		if !errors.Is(r.Err, ErrUnreachable) || strings.Contains(r.Err.Error(), "\n") || !strings.Contains(r.Err.Error(), "no such host") {
+			t.Errorf("%s: %v; want one line wrapping ErrUnreachable", r.Query, r.Err)
+		}
 	}
 }

@@ -1,5 +1,16 @@
-// Package httpretry holds what huntkit's HTTP clients (threat-intel providers, IPStack,
-// RDAP) share when a service asks them to slow down: reading the Retry-After header.
+// Package httpretry is huntkit's one retrying HTTP client, shared by the threat-intel
+// providers (ti), IPStack (geoip), RDAP (whois) and the cloud drivers: a per-client or
+// per-host rate limit (golang.org/x/time/rate), Retry-After (RFC 9110 §10.2.3), capped
+// exponential backoff with jitter, context cancellation during every wait, an overall time
+// bound, no retry of non-idempotent requests unless asked, and typed errors:
+//
+//   - ErrUnauthorized (a *StatusError for 401 or 403), never retried;
+//   - ErrExhausted (an *ExhaustedError carrying the attempts and the last status);
+//   - ErrUnreachable and ErrTimeout (a *TransportError: no HTTP answer);
+//   - ErrLimitDeadline (the rate-limit wait would outlast the context's deadline).
+//
+// A name that does not resolve, or a network that is unreachable, is not retried: offline,
+// the first attempt's error is the answer, at once.
 package httpretry
 
 import (

@@ -26,6 +26,7 @@ const (
 func init() {
 	ti.Register(ti.Registration{
 		Name: "AbuseIPDB", Description: "AbuseIPDB: community abuse reports and confidence score for IPs",
+		URL:   DefaultURL,
 		Types: []ioc.Type{ioc.IPv4, ioc.IPv6}, NeedsKey: true,
 		Rate:   ti.PerDay(1000),
 		Limits: "free plan: 1,000 check requests/day",

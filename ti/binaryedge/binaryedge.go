@@ -22,6 +22,7 @@ var types = ti.TypeSet{ioc.IPv4}
 func init() {
 	ti.Register(ti.Registration{
 		Name: "BinaryEdge", Description: "BinaryEdge: internet-exposed services on an IP (informational)",
+		URL:   DefaultURL,
 		Types: types, NeedsKey: true,
 		Rate:   ti.Rate{N: 250, Per: 30 * 24 * time.Hour},
 		Limits: "free plan: 250 queries/month",

@@ -20,6 +20,7 @@ var types = ti.TypeSet{ioc.IPv4, ioc.IPv6}
 func init() {
 	ti.Register(ti.Registration{
 		Name: "CrowdSec", Description: "CrowdSec CTI: crowd-sourced attack behaviours and reputation for IPs",
+		URL:   DefaultURL,
 		Types: types, NeedsKey: true,
 		Rate:   ti.PerDay(50),
 		Limits: "community CTI key: 50 lookups/day",

@@ -20,6 +20,7 @@ const DefaultURL = "https://api.greynoise.io"
 func init() {
 	ti.Register(ti.Registration{
 		Name: "GreyNoise", Aliases: []string{"GreyNoiseCommunity"},
+		URL:         DefaultURL,
 		Description: "GreyNoise: internet scanners and benign services (RIOT); community or enterprise API",
 		Types:       []ioc.Type{ioc.IPv4},
 		Rate:        ti.PerDay(50),

@@ -29,6 +29,7 @@ var types = ti.TypeSet{ioc.IPv4, ioc.IPv6, ioc.URL, ioc.DNS, ioc.Email}
 func init() {
 	ti.Register(ti.Registration{
 		Name: "IPQualityScore", Aliases: []string{"IPQS"},
+		URL:         DefaultURL,
 		Description: "IPQualityScore: fraud score for IPs, malicious URL/domain and e-mail checks",
 		Types:       types, NeedsKey: true,
 		Rate:   ti.Rate{N: 5000, Per: 30 * 24 * time.Hour},

@@ -26,6 +26,7 @@ var types = ti.TypeSet{ioc.DNS}
 func init() {
 	ti.Register(ti.Registration{
 		Name: "OpenPageRank", Aliases: []string{"OPR"},
+		URL:         DefaultURL,
 		Description: "Open PageRank: domain popularity (unranked domains are suspicious)",
 		Types:       types, NeedsKey: true,
 		Rate:   ti.PerHour(10000),

@@ -26,6 +26,7 @@ var types = ti.TypeSet{ioc.IPv4, ioc.IPv6, ioc.DNS, ioc.URL, ioc.MD5, ioc.SHA1, 
 func init() {
 	ti.Register(ti.Registration{
 		Name: "OTX", Aliases: []string{"AlienVault", "AlienVaultOTX"},
+		URL:         DefaultURL,
 		Description: "AlienVault OTX: pulses mentioning IPs, domains, URLs and file hashes",
 		Types:       types, NeedsKey: true,
 		Rate:   ti.PerHour(10000),

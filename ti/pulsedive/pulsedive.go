@@ -22,6 +22,7 @@ var types = ti.TypeSet{ioc.IPv4, ioc.IPv6, ioc.DNS, ioc.URL}
 func init() {
 	ti.Register(ti.Registration{
 		Name: "Pulsedive", Description: "Pulsedive: community threat intelligence risk for IPs, domains and URLs",
+		URL:   DefaultURL,
 		Types: types, NeedsKey: true,
 		Rate:   ti.PerMinute(30),
 		Limits: "free API key: 30 requests/min",

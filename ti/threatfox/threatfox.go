@@ -25,6 +25,7 @@ var types = ti.TypeSet{ioc.IPv4, ioc.DNS, ioc.URL, ioc.MD5, ioc.SHA256}
 func init() {
 	ti.Register(ti.Registration{
 		Name: "ThreatFox", Description: "abuse.ch ThreatFox: IoCs linked to malware families",
+		URL:   DefaultURL,
 		Types: types, NeedsKey: true,
 		Rate:   ti.PerSecond(10),
 		Limits: "free abuse.ch Auth-Key; no published quota (fair use), huntkit default 10 requests/s",

@@ -30,12 +30,14 @@ const fileName = "torbulkexitlist.txt"
 func init() {
 	ti.Register(ti.Registration{
 		Name: "Tor", Aliases: []string{"TorExitNodes"},
+		URL:         DefaultURL,
 		Description: "Tor Project bulk exit list (downloaded and cached; no key)",
 		Types:       []ioc.Type{ioc.IPv4, ioc.IPv6},
 		Rate:        ti.PerMinute(2),
 		Limits:      "one download per Args.MaxAge (default 6h); lookups are local",
 		TTL:         -1, NegativeTTL: -1, // the list itself is the cache: never cache answers
 		Concurrency: 4,
+		Local:       true, // lookups never leave the machine
 		New:         New,
 	})
 }
@@ -135,10 +137,11 @@ func (p *Provider) list(ctx context.Context) (map[netip.Addr]bool, time.Time, er
 		m, err = parse(resp.Body)
 	}
 	if err != nil {
+		// The error names the provider and the list's URL already.
 		if ctx.Err() == nil { // a cancelled run says nothing about the site
-			p.failed, p.failedAt = fmt.Errorf("Tor: exit list: %w", err), now
+			p.failed, p.failedAt = err, now
 		}
-		return p.stale(fmt.Errorf("Tor: exit list: %w", err))
+		return p.stale(err)
 	}
 	p.failed = nil
 	p.exits, p.listAge = m, now

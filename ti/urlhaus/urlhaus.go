@@ -22,6 +22,7 @@ var types = ti.TypeSet{ioc.URL, ioc.DNS, ioc.IPv4, ioc.MD5, ioc.SHA256}
 func init() {
 	ti.Register(ti.Registration{
 		Name: "URLhaus", Description: "abuse.ch URLhaus: malware distribution URLs, hosts and payloads",
+		URL:   DefaultURL,
 		Types: types, NeedsKey: true,
 		Rate:   ti.PerSecond(10),
 		Limits: "free abuse.ch Auth-Key; no published quota (fair use), huntkit default 10 requests/s",

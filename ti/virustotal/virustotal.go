@@ -28,6 +28,7 @@ var types = ti.TypeSet{ioc.IPv4, ioc.IPv6, ioc.DNS, ioc.URL, ioc.MD5, ioc.SHA1, 
 func init() {
 	ti.Register(ti.Registration{
 		Name: "VirusTotal", Aliases: []string{"VT", "VirusTotalV3"},
+		URL:         DefaultURL,
 		Description: "VirusTotal API v3: IP addresses, domains, URLs and file hashes",
 		Types:       types, NeedsKey: true,
 		Rate:   ti.PerMinute(4),

@@ -28,6 +28,7 @@ var types = ti.TypeSet{ioc.IPv4, ioc.IPv6, ioc.DNS, ioc.URL, ioc.MD5, ioc.SHA1, 
 func init() {
 	ti.Register(ti.Registration{
 		Name: "XForce", Aliases: []string{"X-Force", "IBMXForce"},
+		URL:         DefaultURL,
 		Description: "IBM X-Force Exchange: IP and URL reputation, malware by hash",
 		Types:       types, NeedsKey: true, NeedsAPIID: true,
 		Rate:   ti.Rate{N: 5000, Per: 30 * 24 * time.Hour},

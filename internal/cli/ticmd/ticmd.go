@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-
 	"sort"
 	"strings"
 	"sync"
@@ -106,7 +105,7 @@ func runLookup(ctx context.Context, app *cliapp.App, o *lookupOpts, args []strin
 			return cliapp.UsageError(fmt.Errorf("--min-severity: %w", err))
 		}
 	}
-	items, err := readItems(ctx, app, o, args)
+	items, table, err := readInput(ctx, app, o, args)
 	if err != nil {
 		return err
 	}
@@ -115,7 +114,7 @@ func runLookup(ctx context.Context, app *cliapp.App, o *lookupOpts, args []strin
 		return err
 	}
 	opts := []ti.Option{ti.WithConfig(cfg), ti.WithProviders(o.providers...), ti.WithTimeout(o.timeout),
-		ti.WithRetries(o.retries, 500*time.Millisecond, time.Minute)}
+		ti.WithRetries(o.retries, 500*time.Millisecond, time.Minute), ti.WithTypeColumn(o.typeColumn)}
 	if !o.noCache {
 		cache, err := ti.OpenDiskCache(o.cacheDir)
 		if err != nil {
@@ -140,7 +139,13 @@ func runLookup(ctx context.Context, app *cliapp.App, o *lookupOpts, args []strin
 	for _, w := range c.Warnings() {
 		app.Warnf("%s", w)
 	}
-	f, lerr := c.Lookup(ctx, items)
+	var f *frame.Frame
+	var lerr error
+	if table != nil {
+		f, lerr = c.LookupFrame(ctx, table, o.column)
+	} else {
+		f, lerr = c.Lookup(ctx, items)
+	}
 	if prog != nil {
 		prog.Done()
 	}
@@ -164,48 +169,48 @@ func runLookup(ctx context.Context, app *cliapp.App, o *lookupOpts, args []strin
 		}
 		f = kept
 	}
-	return app.WriteFrame(&o.out, f)
+	return writeResult(app, &o.out, f)
 }
 
-func readItems(ctx context.Context, app *cliapp.App, o *lookupOpts, args []string) ([]ti.Item, error) {
+// writeResult writes f. A partial result's message is said once, as the command's error
+// line on stderr, not also under a table on stdout.
+func writeResult(app *cliapp.App, out *cliapp.Output, f *frame.Frame) error {
+	p := f.Partial()
+	format := strings.ToLower(out.Format)
+	if p == nil || out.File != "" || (format != "" && format != "table") {
+		return app.WriteFrame(out, f)
+	}
+	if err := app.WriteFrame(out, f.SetPartial(nil)); err != nil {
+		return err
+	}
+	f.SetPartial(p)
+	return &cliapp.PartialError{Rows: f.Len(), Err: p}
+}
+
+// readInput returns the indicators given as arguments or on stdin, or the table of --in
+// (its columns checked) for ti's LookupFrame.
+func readInput(ctx context.Context, app *cliapp.App, o *lookupOpts, args []string) ([]ti.Item, *frame.Frame, error) {
 	switch {
 	case o.in != "" && o.column == "":
-		return nil, cliapp.UsageError(errors.New("--in needs --column naming the column with the indicators"))
+		return nil, nil, cliapp.UsageError(errors.New("--in needs --column naming the column with the indicators"))
 	case o.in == "" && (o.column != "" || o.typeColumn != ""):
-		return nil, cliapp.UsageError(errors.New("--column and --type-column need --in FILE"))
+		return nil, nil, cliapp.UsageError(errors.New("--column and --type-column need --in FILE"))
 	case o.in != "" && len(args) > 0:
-		return nil, cliapp.UsageError(errors.New("give indicators as arguments or --in FILE, not both"))
+		return nil, nil, cliapp.UsageError(errors.New("give indicators as arguments or --in FILE, not both"))
 	case o.in == "" && len(args) == 0:
-		return nil, cliapp.UsageError(errors.New("no indicators: give them as arguments, '-' to read stdin, or --in FILE --column C"))
+		return nil, nil, cliapp.UsageError(errors.New("no indicators: give them as arguments, '-' to read stdin, or --in FILE --column C"))
 	}
-	var items []ti.Item
 	if o.in != "" {
 		t, err := app.ReadTable(ctx, o.in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		col := t.Col(o.column)
-		if col == nil {
-			return nil, cliapp.UsageError(fmt.Errorf("%s: no column %q (%s)", o.in, o.column, suggest.Columns(o.column, t.Names())))
+		if _, err := ti.ItemsFromFrame(t.Head(0), o.column, o.typeColumn); err != nil {
+			return nil, nil, cliapp.UsageError(fmt.Errorf("%s: %w", o.in, err))
 		}
-		var tc *frame.Column
-		if o.typeColumn != "" {
-			if tc = t.Col(o.typeColumn); tc == nil {
-				return nil, cliapp.UsageError(fmt.Errorf("%s: no column %q (%s)", o.in, o.typeColumn, suggest.Columns(o.typeColumn, t.Names())))
-			}
-		}
-		for i := 0; i < t.Len(); i++ {
-			if col.IsNull(i) || strings.TrimSpace(col.Str(i)) == "" {
-				continue
-			}
-			it := ti.Item{Value: col.Str(i)}
-			if tc != nil && !tc.IsNull(i) {
-				it.Type = ti.IocType(tc.Str(i))
-			}
-			items = append(items, it)
-		}
-		return items, nil
+		return nil, t, nil
 	}
+	var items []ti.Item
 	for _, a := range args {
 		if a != "-" {
 			items = append(items, ti.Item{Value: a})
@@ -220,115 +225,94 @@ func readItems(ctx context.Context, app *cliapp.App, o *lookupOpts, args []strin
 			}
 		}
 		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("reading stdin: %w", err)
+			return nil, nil, fmt.Errorf("reading stdin: %w", err)
 		}
 	}
-	return items, nil
+	return items, nil, nil
 }
 
 func newProviders(app *cliapp.App) *cobra.Command {
 	var out cliapp.Output
+	var check bool
+	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   "providers",
 		Short: "List TI providers: IoC types, whether configured, rate limits",
-		Args:  cobra.NoArgs,
+		Long: `List every TI provider with the IoC types it answers, whether the configuration
+makes it usable (configured, secondary, no key needed, missing key, or a key that cannot be
+resolved), its rate limit and free tier. --check also asks the online service of each
+configured entry for its base URL once (no key is sent; any HTTP answer counts as reachable).`,
+		Example: `  huntkit ti providers
+  huntkit ti providers --check -o csv`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := app.Config()
 			if err != nil {
 				return err
 			}
-			return app.WriteFrame(&out, providersFrame(cfg))
+			sts := ti.Statuses(cmd.Context(), cfg)
+			if check {
+				// Only the configured entries' services: the others are not in use.
+				var idx []int
+				var probe []ti.ProviderStatus
+				for i, st := range sts {
+					if len(st.Entries) > 0 {
+						idx, probe = append(idx, i), append(probe, st)
+					}
+				}
+				ti.Probe(cmd.Context(), probe, nil, timeout)
+				for j, i := range idx {
+					sts[i].Reach = probe[j].Reach
+				}
+			}
+			return app.WriteFrame(&out, providersFrame(sts, check))
 		},
 	}
+	cmd.Flags().BoolVar(&check, "check", false, "check that the service of each configured entry answers (one request each, no key sent)")
+	cmd.Flags().DurationVar(&timeout, "check-timeout", 5*time.Second, "how long --check waits for each service")
 	cliapp.AddOutputFlags(cmd, &out)
 	return cmd
 }
 
-// providersFrame describes every registered provider against the configuration.
-func providersFrame(cfg ti.ConfigSource) *frame.Frame {
-	type entry struct{ name, provider string }
-	var entries []entry
-	if cfg != nil {
-		for _, n := range cfg.Names(ti.Section) {
-			p := n
-			if v, ok := cfg.Lookup(ti.Section + "." + n + ".Provider"); ok && fmt.Sprint(v) != "" {
-				p = fmt.Sprint(v)
-			}
-			entries = append(entries, entry{n, p})
-		}
-	}
-	regs := ti.Registered()
-	n := len(regs)
-	names, aliases, types, configured, entryCol, rates, limits, desc := make([]string, n), make([]string, n),
-		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	for i, r := range regs {
-		names[i], aliases[i], types[i], limits[i], desc[i] = r.Name, strings.Join(r.Aliases, ","), ti.TypeNames(r.Types), r.Limits, r.Description
-		rates[i] = r.Rate.String()
-		configured[i] = "no"
-		if !r.NeedsKey {
+// providersFrame renders provider statuses as a table.
+func providersFrame(sts []ti.ProviderStatus, reach bool) *frame.Frame {
+	n := len(sts)
+	names, aliases, types, configured, entryCol, rates, limits, desc, reachCol := make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, st := range sts {
+		names[i], aliases[i], types[i], limits[i], desc[i] = st.Name, strings.Join(st.Aliases, ","), ti.TypeNames(st.Types), st.Limits, st.Description
+		entryCol[i], reachCol[i] = strings.Join(st.Entries, ","), st.Reach
+		switch st.State {
+		case ti.StateConfigured:
+			configured[i] = "yes"
+		case ti.StateSecondary:
+			configured[i] = "yes (secondary)"
+		case ti.StateNoKeyNeeded:
 			configured[i] = "no key needed"
+		case ti.StateMissingKey:
+			configured[i] = "missing " + st.Detail
+		case ti.StateSecretError:
+			configured[i] = "error: " + st.Detail
+		default:
+			configured[i] = "no"
 		}
-		var found []string
-		for _, e := range entries {
-			reg, err := ti.LookupProvider(e.provider)
-			if err != nil || reg.Name != r.Name {
-				continue
-			}
-			found = append(found, e.name)
-			key := ti.Section + "." + e.name + ".Args."
-			_, hasKey := cfg.Lookup(key + "AuthKey")
-			_, hasID := cfg.Lookup(key + "ApiID")
-			switch {
-			case r.NeedsKey && !hasKey:
-				configured[i] = "missing " + key + "AuthKey"
-			case r.NeedsAPIID && !hasID:
-				configured[i] = "missing " + key + "ApiID"
-			default:
-				configured[i] = "yes"
-				if prim, ok := cfg.Lookup(ti.Section + "." + e.name + ".Primary"); ok && strings.EqualFold(fmt.Sprint(prim), "false") {
-					configured[i] = "yes (secondary)"
-				}
-			}
-			if strings.HasPrefix(configured[i], "yes") {
-				if msg := secretProblem(cfg, key); msg != "" {
-					configured[i] = msg
-				}
-			}
-			if v, ok := cfg.Lookup(key + "RateLimit"); ok {
-				if rt, err := ti.ParseRate(fmt.Sprint(v)); err == nil {
-					rates[i] = rt.String() + " (configured)"
-				} else {
-					rates[i] = "invalid " + key + "RateLimit"
-				}
-			}
+		switch {
+		case st.RateError != "":
+			rates[i] = st.RateError
+		case st.RateConfigured:
+			rates[i] = st.Rate.String() + " (configured)"
+		default:
+			rates[i] = st.Rate.String()
 		}
-		sort.Strings(found)
-		entryCol[i] = strings.Join(found, ",")
 	}
-	return frame.MustNew(frame.NewStrings("Provider", names), frame.NewStrings("Aliases", aliases),
+	cols := []*frame.Column{frame.NewStrings("Provider", names), frame.NewStrings("Aliases", aliases),
 		frame.NewStrings("IocTypes", types), frame.NewStrings("Configured", configured), frame.NewStrings("ConfigEntry", entryCol),
-		frame.NewStrings("RateLimit", rates), frame.NewStrings("FreeTier", limits), frame.NewStrings("Description", desc))
-}
-
-// secretProblem resolves the entry's AuthKey and ApiID (prefix "TIProviders.<entry>.Args.")
-// when that needs no network (a literal or an environment variable; Key Vault references are
-// left alone) and returns what is wrong, "" when nothing. Messages name keys, never values.
-func secretProblem(cfg ti.ConfigSource, prefix string) string {
-	for _, k := range []string{"AuthKey", "ApiID"} {
-		v, ok := cfg.Lookup(prefix + k)
-		if !ok {
-			continue
-		}
-		if m, isMap := v.(map[string]any); isMap {
-			if _, kv := m["KeyVault"]; kv {
-				continue
-			}
-		}
-		if _, err := cfg.Secret(context.Background(), prefix+k); err != nil {
-			return "error: " + err.Error()
-		}
+		frame.NewStrings("RateLimit", rates)}
+	if reach {
+		cols = append(cols, frame.NewStrings("Reachable", reachCol))
 	}
-	return ""
+	cols = append(cols, frame.NewStrings("FreeTier", limits), frame.NewStrings("Description", desc))
+	return frame.MustNew(cols...)
 }
 
 func newCache(app *cliapp.App) *cobra.Command {

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -109,7 +110,8 @@ func TestLookupCommand(t *testing.T) {
 		"185.220.101.4/LocalFeed":     "warning 0 true",
 		"evil.example.com/VirusTotal": "information 0 false",
 		"evil.example.com/LocalFeed":  "high 0 true",
-		"10.0.0.1/precheck":           "unknown 4 false",
+		"10.0.0.1/precheck":           "unknown 4 false",     // not sent to VirusTotal
+		"10.0.0.1/LocalFeed":          "information 0 false", // a local feed is asked
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -288,8 +290,12 @@ func TestLookupEmptyHashesAndIPsWithPorts(t *testing.T) {
 	if got["VirusTotal"] != "high 0" || got["LocalFeed"] != "warning 0" {
 		t.Errorf("185.220.101.4:443 looked up as its IP: %v", byIoc)
 	}
-	if rows := byIoc["2001:db8::1"]; len(rows) != 1 || rows[0]["Status"] != "4" {
-		t.Errorf("[2001:db8::1]:443: want a not-public precheck row for the IP, got %v", byIoc)
+	status := map[string]string{}
+	for _, r := range byIoc["2001:db8::1"] {
+		status[r["Provider"]] = r["Status"]
+	}
+	if len(status) != 2 || status["precheck"] != "4" || status["LocalFeed"] != "0" {
+		t.Errorf("[2001:db8::1]:443: want a not-public precheck row and a LocalFeed answer for the IP, got %v", byIoc["2001:db8::1"])
 	}
 }
 
@@ -309,5 +315,71 @@ func TestCacheClearUnknownProvider(t *testing.T) {
 		if err := run(t, app, "cache", "clear", "--cache-dir", cache, "--provider", p); err != nil {
 			t.Errorf("--provider %s: %v %s", p, err, errb)
 		}
+	}
+}
+
+// Offline (a provider that cannot be reached), the partial-result message is said once: as
+// the error line, not also under the table.
+func TestLookupPartialMessageOnce(t *testing.T) {
+	app, out, errb, dir := setup(t, "good-key")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close() // nothing listens there: connection refused, as offline
+	cfg := filepath.Join(dir, "offline.yaml")
+	os.WriteFile(cfg, []byte(`TIProviders:
+  VirusTotal:
+    Args:
+      AuthKey: k
+      BaseURL: http://`+closed+`/api/v3
+      MaxRetries: 0
+    Provider: VirusTotal
+`), 0o600)
+	app.ConfigPath = cfg
+	err = run(t, app, "lookup", "8.8.8.8", "--no-cache")
+	var pe *cliapp.PartialError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err %v: want a partial result", err)
+	}
+	all := out.String() + errb.String() + err.Error()
+	if n := strings.Count(all, "TI lookups failed"); n != 1 {
+		t.Errorf("the failure is reported %d times, want once:\nstdout:\n%s\nstderr:\n%s\nerr: %v", n, out, errb, err)
+	}
+	if !strings.Contains(out.String(), "8.8.8.8") {
+		t.Errorf("the row is not printed:\n%s", out)
+	}
+}
+
+// --check asks only the services of configured entries (here on loopback) and says which
+// answered; providers without an entry are not contacted.
+func TestProvidersCheck(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(401) }))
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "msticpyconfig.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`TIProviders:
+  VirusTotal:
+    Args:
+      AuthKey: k
+      BaseURL: %s/api/v3
+    Provider: VirusTotal
+  LocalFeed:
+    Args:
+      Paths: %s
+    Provider: LocalFeed
+`, srv.URL, dir)), 0o600)
+	var out, errb bytes.Buffer
+	app := &cliapp.App{In: strings.NewReader(""), Out: &out, Err: &errb, ConfigPath: cfg}
+	if err := run(t, app, "providers", "--check", "-o", "csv"); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	by := map[string]map[string]string{}
+	for _, r := range readCSV(t, out.String()) {
+		by[r["Provider"]] = r
+	}
+	if by["VirusTotal"]["Reachable"] != "reachable" || by["LocalFeed"]["Reachable"] != "local" || by["OTX"]["Reachable"] != "" {
+		t.Errorf("VirusTotal %v, LocalFeed %v, OTX %v", by["VirusTotal"], by["LocalFeed"], by["OTX"])
 	}
 }
