@@ -1,0 +1,63 @@
+// Package analyzecmd holds the analyze command group: sessions, Markov sequence scoring and
+// the other hunting analyses of package analysis, over a table file, standard input or a
+// workspace table.
+package analyzecmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/huntkit/huntkit/engine"
+	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/cliapp"
+)
+
+// New returns the analyze command and its subcommands.
+func New(app *cliapp.App) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "analyze",
+		Short: "Hunting analyses: sessions, command-sequence scoring, time series, beaconing",
+		Long: `analyze runs the hunting analyses over a table: a file (CSV, TSV, JSON lines, Parquet),
+"-" for CSV or JSON lines on stdin, or table:NAME for a table of the --workspace.
+
+  sessions    group events into sessions per user/host (max gap, max length)
+  sequences   train a Markov model of command sessions (or load one) and score sessions
+              by their rarest window`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newSessions(app), newSequences(app))
+	return cmd
+}
+
+// readInput reads a table file, stdin ("-") or a workspace table ("table:NAME").
+func readInput(ctx context.Context, app *cliapp.App, in string) (*frame.Frame, error) {
+	if name, ok := strings.CutPrefix(in, "table:"); ok {
+		ws, err := app.Workspace(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !ws.HasTable(ctx, name) {
+			return nil, cliapp.UsageError(fmt.Errorf("%s: no such table in the workspace", in))
+		}
+		return ws.Query(ctx, "SELECT * FROM "+engine.QuoteIdent(name))
+	}
+	return app.ReadTable(ctx, in)
+}
+
+// usage marks errors caused by the input's shape (missing columns, bad values) as usage errors.
+func usage(in string, err error, sentinels ...error) error {
+	for _, s := range sentinels {
+		if errors.Is(err, s) {
+			return cliapp.UsageError(fmt.Errorf("%s: %w", in, err))
+		}
+	}
+	return fmt.Errorf("%s: %w", in, err)
+}
+
+func nan() float64 { return math.NaN() }
