@@ -13,7 +13,7 @@ type Score struct {
 	Likelihood, GeoMean float64
 	// Rarest is the lowest likelihood of a window of the scoring window length (NaN when the
 	// session is too short); the window is commands [RarestStart, RarestStart+RarestLen).
-	Rarest                float64
+	Rarest                 float64
 	RarestStart, RarestLen int
 	// Unknown counts the commands training never saw.
 	Unknown int
