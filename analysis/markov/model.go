@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 )
 
 // The reserved tokens, as msticpy names them.
@@ -106,6 +108,9 @@ type Model struct {
 	valueAt    []map[string]int
 	modellable []bool // per parameter: its values are modelled (Values level)
 	fixedModel bool   // modellable was given, not derived
+
+	once    sync.Once
+	derived *derived
 }
 
 // Option adjusts training.
@@ -387,45 +392,137 @@ func (m *Model) valueProb(id int32, value string) float64 {
 // ParamSetProb returns the probability of the parameters of c given its command: the
 // product over the parameters known for the command (and the unknown token) of p when
 // used and 1-p when not (times the value's probability for modellable parameters at the
-// Values level), and with geo its geometric mean. A command without parameters gives 1.
+// Values level), and with geo its geometric mean. Parameters the command was never seen
+// with do not count, as in msticpy. A command without parameters gives 1.
 func (m *Model) ParamSetProb(c Cmd, geo bool) float64 {
+	var sc scratch
+	return m.paramTerm(m.known(c.Name), c, geo, &sc)
+}
+
+// scratch is per-call memory for paramTerm: the parameter ids of a command and a cache of
+// parameter-set terms by command and presence mask.
+type scratch struct {
+	ids   []int32
+	cache map[maskKey]float64
+}
+
+type maskKey struct {
+	cmd  int32
+	geo  bool
+	mask uint64
+}
+
+func (m *Model) paramTerm(cmd int32, c Cmd, geo bool, sc *scratch) float64 {
 	if len(c.Params) == 0 || m.level == Commands {
 		return 1
 	}
-	cmd := m.known(c.Name)
-	lik, k := 1.0, 0
-	has := func(name string) (string, bool) {
-		for _, p := range c.Params {
-			if p.Name == name {
-				return p.Value, true
+	t := m.tables()
+	ref := t.unkRef
+	if cmd >= 0 {
+		ref = t.refs[cmd]
+	}
+	sc.ids = sc.ids[:0]
+	values := false
+	for _, p := range c.Params {
+		if id, ok := m.paramIdx[p.Name]; ok {
+			sc.ids = append(sc.ids, id)
+			values = values || (m.level == Values && m.modellable[id])
+		}
+	}
+	var key maskKey
+	cacheable := !values && len(ref) <= 64
+	if cacheable {
+		key = maskKey{cmd: cmd, geo: geo}
+		for j, r := range ref {
+			if r.id >= 0 && slices.Contains(sc.ids, r.id) {
+				key.mask |= 1 << j
 			}
 		}
-		return "", false
+		if v, ok := sc.cache[key]; ok {
+			return v
+		}
 	}
-	term := func(name string, id int32, p float64) {
+	lik, k := 1.0, 0
+	for _, r := range ref {
 		k++
-		val, ok := has(name)
-		if !ok {
-			lik *= 1 - p
-			return
+		if r.id < 0 || !slices.Contains(sc.ids, r.id) { // the unknown token is never used
+			lik *= 1 - r.p
+			continue
 		}
-		lik *= p
-		if m.level == Values && id >= 0 && m.modellable[id] {
+		lik *= r.p
+		if values && m.modellable[r.id] {
 			k++
-			lik *= m.valueProb(id, val)
+			lik *= m.valueProb(r.id, valueOf(c, m.params[r.id]))
 		}
-	}
-	if cmd >= 0 {
-		sc := m.smoothedCount(cmd)
-		for _, pc := range m.cmdParams[cmd] {
-			term(m.params[pc.id], pc.id, float64(pc.count+1)/sc)
-		}
-		term(UnkToken, -1, 1/sc)
-	} else {
-		term(UnkToken, -1, 1/m.smoothedCount(-1))
 	}
 	if geo {
 		lik = math.Pow(lik, 1/float64(k))
 	}
+	if cacheable {
+		if sc.cache == nil {
+			sc.cache = map[maskKey]float64{}
+		}
+		sc.cache[key] = lik
+	}
 	return lik
+}
+
+func valueOf(c Cmd, name string) string {
+	for _, p := range c.Params {
+		if p.Name == name {
+			return p.Value
+		}
+	}
+	return ""
+}
+
+// derived holds what scoring reads many times, computed once from the counts.
+type derived struct {
+	n      int       // commands
+	dense  []float64 // n×n transition probabilities when n is small, else nil
+	prior  []float64
+	refs   [][]refParam // per command: its parameters' probabilities, the unknown token last
+	unkRef []refParam
+}
+
+type refParam struct {
+	id int32 // -1: the unknown token
+	p  float64
+}
+
+const maxDense = 1024
+
+func (m *Model) tables() *derived {
+	m.once.Do(func() {
+		n := len(m.names)
+		d := &derived{n: n, prior: make([]float64, n), refs: make([][]refParam, n)}
+		total := m.smoothedTotal()
+		for c := range n {
+			d.prior[c] = m.smoothedCount(int32(c)) / total
+			sc := m.smoothedCount(int32(c))
+			for _, pc := range m.cmdParams[c] {
+				d.refs[c] = append(d.refs[c], refParam{pc.id, float64(pc.count+1) / sc})
+			}
+			d.refs[c] = append(d.refs[c], refParam{-1, 1 / sc})
+		}
+		d.unkRef = []refParam{{-1, 1 / m.smoothedCount(-1)}}
+		if n <= maxDense {
+			d.dense = make([]float64, n*n)
+			for a := range n {
+				for b := range n {
+					d.dense[a*n+b] = m.trans(int32(a), int32(b))
+				}
+			}
+		}
+		m.derived = d
+	})
+	return m.derived
+}
+
+// transFast is trans through the dense table when there is one.
+func (m *Model) transFast(a, b int32) float64 {
+	if t := m.tables(); t.dense != nil && a >= 0 && b >= 0 {
+		return t.dense[int(a)*t.n+int(b)]
+	}
+	return m.trans(a, b)
 }

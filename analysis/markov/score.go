@@ -38,6 +38,7 @@ type factors struct {
 	priors   []float64 // prior of command i
 	unknown  int
 	startEnd bool
+	scratch  scratch
 }
 
 func (m *Model) factorsOf(s Session, startEnd bool, f *factors) {
@@ -53,7 +54,7 @@ func (m *Model) factorsOf(s Session, startEnd bool, f *factors) {
 			f.unknown++
 		}
 		f.ids = append(f.ids, id)
-		f.emit = append(f.emit, m.ParamSetProb(c, true))
+		f.emit = append(f.emit, m.paramTerm(id, c, true, &f.scratch))
 	}
 	if startEnd {
 		f.ids = append(f.ids, m.cmdIdx[EndToken])
@@ -64,12 +65,17 @@ func (m *Model) factorsOf(s Session, startEnd bool, f *factors) {
 		if i > 0 {
 			prev = f.ids[i-1]
 		}
-		f.trans = append(f.trans, m.trans(prev, f.ids[i]))
+		f.trans = append(f.trans, m.transFast(prev, f.ids[i]))
 	}
 	f.priors = f.priors[:0]
-	total := m.smoothedTotal()
+	t := m.tables()
+	unk := m.smoothedCount(-1) / m.smoothedTotal()
 	for _, id := range f.ids {
-		f.priors = append(f.priors, m.smoothedCount(id)/total)
+		if id < 0 {
+			f.priors = append(f.priors, unk)
+		} else {
+			f.priors = append(f.priors, t.prior[id])
+		}
 	}
 }
 
