@@ -146,7 +146,9 @@ func est(y []float64, length int, xs float64, nleft, nright int, scratch []float
 	return ys, true
 }
 
-// loess smooths y with windows of length points into out (every point computed).
+// loess smooths y with windows of length points into out (every point computed). Interior
+// points, whose window is centred, share one symmetric kernel (the linear term of a
+// symmetric fit vanishes), so they are a plain weighted sum; the ends are fitted one by one.
 func loess(y []float64, length int, out []float64) {
 	n := len(y)
 	if n < 2 {
@@ -159,10 +161,24 @@ func loess(y []float64, length int, out []float64) {
 	}
 	nsh := (length + 1) / 2
 	scratch := make([]float64, nright-nleft+1)
+	var kernel []float64
+	half := (length - 1) / 2
+	if length < n && length%2 == 1 && half > 0 {
+		kernel = centredKernel(length)
+	}
 	for i := 1; i <= n; i++ {
 		if length < n && i > nsh && nright != n {
 			nleft++
 			nright++
+		}
+		if kernel != nil && nleft == i-half && nright == i+half {
+			v := 0.0
+			w := y[nleft-1 : nright]
+			for j, k := range kernel {
+				v += k * w[j]
+			}
+			out[i-1] = v
+			continue
 		}
 		v, ok := est(y, length, float64(i), nleft, nright, scratch)
 		if !ok {
@@ -170,6 +186,31 @@ func loess(y []float64, length int, out []float64) {
 		}
 		out[i-1] = v
 	}
+}
+
+// centredKernel is est's normalised tricube weights for a centred window of odd length.
+func centredKernel(length int) []float64 {
+	half := (length - 1) / 2
+	h := float64(half)
+	k := make([]float64, length)
+	sum := 0.0
+	for j := range k {
+		r := math.Abs(float64(j - half))
+		switch {
+		case r > 0.999*h:
+		case r <= 0.001*h:
+			k[j] = 1
+		default:
+			q := r / h
+			q = 1 - q*q*q
+			k[j] = q * q * q
+		}
+		sum += k[j]
+	}
+	for j := range k {
+		k[j] /= sum
+	}
+	return k
 }
 
 // cycleSubseries smooths each cycle-subseries of y and extends it by one point at each

@@ -13,9 +13,9 @@ import (
 )
 
 type kustoSeries struct {
-	times             []string
+	times              []string
 	x, baseline, score []float64
-	flag              []int
+	flag               []int
 }
 
 // readKusto reads time_series.csv: TotalBytesSent with Kusto's series_decompose_anomalies
