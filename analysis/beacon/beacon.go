@@ -245,8 +245,8 @@ func DetectFrame(ctx context.Context, f *frame.Frame, o FrameOptions) (*frame.Fr
 		groups[k] = append(groups[k], i)
 	}
 	type row struct {
-		first int
-		r     Result
+		first  int
+		r      Result
 		lo, hi time.Time
 	}
 	var rows []row

@@ -27,11 +27,13 @@ func New(app *cliapp.App) *cobra.Command {
 
   sessions    group events into sessions per user/host (max gap, max length)
   sequences   train a Markov model of command sessions (or load one) and score sessions
-              by their rarest window`,
+              by their rarest window
+  timeseries  decompose a series and flag anomalies (Kusto's method or STL)
+  beacon      find polling connections per source/destination pair`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newSessions(app), newSequences(app))
+	cmd.AddCommand(newSessions(app), newSequences(app), newTimeseries(app), newBeacon(app))
 	return cmd
 }
 

@@ -3,15 +3,20 @@ package analyzecmd
 import (
 	"encoding/json"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cli/clitest"
 	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/internal/testdata"
 )
 
 func run(t *testing.T, args ...string) clitest.Result {
@@ -42,6 +47,38 @@ func fixtures(t *testing.T, dir string) {
 	}
 	fmt.Fprintf(&today, `{"session_id":1,"cmds":%s}`+"\n", normal)
 	fmt.Fprintf(&today, `{"session_id":2,"cmds":[{"name":"Get-Mailbox","params":["Identity"]},{"name":"New-InboxRule","params":["RedirectTo","DeleteMessage"]},{"name":"Set-Mailbox","params":["Identity"]}]}`+"\n")
+	// hourly bytes with a daily wave and two spikes; sign-ins as rows; flows with a beacon
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	var bytes, signins, flows strings.Builder
+	bytes.WriteString("TimeGenerated,TotalBytesSent\n")
+	signins.WriteString("TimeGenerated,User\n")
+	for h := range 24 * 21 {
+		v := 1000 + 400*math.Sin(2*math.Pi*float64(h)/24) + float64((h*7919)%50)
+		if h == 200 || h == 300 {
+			v += 3000
+		}
+		fmt.Fprintf(&bytes, "%s,%d\n", start.Add(time.Duration(h)*time.Hour).Format(time.RFC3339), int(v))
+		for i := range 2 + h%24/6 {
+			fmt.Fprintf(&signins, "%s,u%d\n", start.Add(time.Duration(h)*time.Hour+time.Duration(i)*time.Minute).Format(time.RFC3339), i)
+		}
+	}
+	flows.WriteString("TimeGenerated,SrcIP,DestIP\n")
+	var src, host []string
+	var ts []time.Time
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 200 {
+		t := start.Add(time.Duration(i) * 5 * time.Minute)
+		fmt.Fprintf(&flows, "%s,10.0.0.5,203.0.113.9\n", t.Format(time.RFC3339))
+		fmt.Fprintf(&flows, "%s,10.0.0.7,198.51.100.1\n", start.Add(time.Duration(rng.IntN(60000))*time.Second).Format(time.RFC3339))
+		src, host, ts = append(src, "10.0.0.5"), append(host, "c2.example"), append(ts, t)
+	}
+	write("bytes.csv", bytes.String())
+	write("signins.csv", signins.String())
+	write("flows.csv", flows.String())
+	proxy := frame.MustNew(frame.NewStrings("src", src), frame.NewStrings("host", host), frame.NewTimes("ts", ts))
+	if err := frame.WriteFile(filepath.Join(dir, "proxy.parquet"), proxy, "parquet"); err != nil {
+		t.Fatal(err)
+	}
 	write("baseline.jsonl", base.String())
 	write("today.jsonl", today.String())
 	write("sessions.jsonl", base.String()+today.String())
@@ -161,6 +198,46 @@ func TestBadInput(t *testing.T) {
 		{[]string{"sequences", filepath.Join(dir, "today.jsonl"), "--window", "0"}, "--window 0"},
 		{[]string{"sequences", filepath.Join(dir, "today.jsonl"), "--level", "bits"}, `level "bits"`},
 		{[]string{"sequences", "table:nope"}, "no such table"},
+	} {
+		r := run(t, tc.args...)
+		if r.Code != cliapp.ExitUsage || !strings.Contains(r.Err, tc.want) || strings.Count(r.Err, "\n") != 1 {
+			t.Errorf("%v: exit %d: %q (want %q)", tc.args, r.Code, r.Err, tc.want)
+		}
+	}
+}
+
+// TestTimeseriesKusto: through the command, time_series.csv gives Kusto's 6 anomalies.
+func TestTimeseriesKusto(t *testing.T) {
+	clitest.Isolate(t)
+	in := testdata.Shared(t, "msticpy/timeseries/time_series.csv")
+	r := run(t, "timeseries", in, "--value", "TotalBytesSent", "--threshold", "3", "--anomalies", "-o", "csv")
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Err)
+	}
+	lines := strings.Split(strings.TrimSpace(r.Out), "\n")
+	if len(lines) != 7 || !strings.Contains(r.Err, "period 168, 6 anomalies") || !strings.HasPrefix(lines[1], "2019-05-07T11:00:00Z") {
+		t.Errorf("stdout:\n%s\nstderr: %s", r.Out, r.Err)
+	}
+}
+
+func TestBeaconAndTimeseriesErrors(t *testing.T) {
+	clitest.Isolate(t)
+	dir := t.TempDir()
+	fixtures(t, dir)
+	r := run(t, "beacon", filepath.Join(dir, "flows.csv"), "--key", "SrcIP", "--key", "DestIP", "--beacons", "-o", "json")
+	var rows []map[string]any
+	if r.Code != 0 || json.Unmarshal([]byte(r.Out), &rows) != nil || len(rows) != 1 || rows[0]["DestIP"] != "203.0.113.9" || math.Abs(rows[0]["period_s"].(float64)-300) > 1 {
+		t.Errorf("beacons: exit %d %s %s", r.Code, r.Out, r.Err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"beacon", filepath.Join(dir, "flows.csv"), "--time", "SrcIP"}, "not a time column"},
+		{[]string{"beacon", filepath.Join(dir, "flows.csv"), "--alpha", "2"}, "--alpha"},
+		{[]string{"timeseries", filepath.Join(dir, "bytes.csv"), "--value", "Nope"}, `"Nope"`},
+		{[]string{"timeseries", filepath.Join(dir, "bytes.csv"), "--method", "arima"}, "--method"},
+		{[]string{"timeseries", filepath.Join(dir, "bytes.csv"), "--method", "stl", "--period", "400"}, "two periods"},
 	} {
 		r := run(t, tc.args...)
 		if r.Code != cliapp.ExitUsage || !strings.Contains(r.Err, tc.want) || strings.Count(r.Err, "\n") != 1 {
