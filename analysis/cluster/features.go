@@ -65,15 +65,29 @@ func Entropy(s string) float64 {
 	if s == "" {
 		return 0
 	}
-	counts := map[rune]int{}
+	var ascii [128]int32
+	var other map[rune]int
 	n := 0
 	for _, r := range s {
-		counts[r]++
+		if r < 128 {
+			ascii[r]++
+		} else {
+			if other == nil {
+				other = map[rune]int{}
+			}
+			other[r]++
+		}
 		n++
 	}
-	h := 0.0
-	for _, c := range counts {
-		p := float64(c) / float64(n)
+	h, fn := 0.0, float64(n)
+	for _, c := range ascii {
+		if c > 0 {
+			p := float64(c) / fn
+			h -= p * math.Log2(p)
+		}
+	}
+	for _, c := range other {
+		p := float64(c) / fn
 		h -= p * math.Log2(p)
 	}
 	return h
