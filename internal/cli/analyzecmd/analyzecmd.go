@@ -21,7 +21,7 @@ import (
 func New(app *cliapp.App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "analyze",
-		Short: "Hunting analyses: sessions, command-sequence scoring, time series, beaconing",
+		Short: "Hunting analyses: sessions, sequences, time series, beaconing, clusters, outliers",
 		Long: `analyze runs the hunting analyses over a table: a file (CSV, TSV, JSON lines, Parquet),
 "-" for CSV or JSON lines on stdin, or table:NAME for a table of the --workspace.
 
@@ -29,11 +29,13 @@ func New(app *cliapp.App) *cobra.Command {
   sequences   train a Markov model of command sessions (or load one) and score sessions
               by their rarest window
   timeseries  decompose a series and flag anomalies (Kusto's method or STL)
-  beacon      find polling connections per source/destination pair`,
+  beacon      find polling connections per source/destination pair
+  cluster     cluster events on process features (DBSCAN, k-means)
+  outliers    score unusual rows with a seeded isolation forest`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newSessions(app), newSequences(app), newTimeseries(app), newBeacon(app))
+	cmd.AddCommand(newSessions(app), newSequences(app), newTimeseries(app), newBeacon(app), newCluster(app), newOutliers(app))
 	return cmd
 }
 

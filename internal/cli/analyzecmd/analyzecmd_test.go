@@ -79,6 +79,16 @@ func fixtures(t *testing.T, dir string) {
 	if err := frame.WriteFile(filepath.Join(dir, "proxy.parquet"), proxy, "parquet"); err != nil {
 		t.Fatal(err)
 	}
+	var procs strings.Builder
+	procs.WriteString("TimeGenerated,NewProcessName,CommandLine,SubjectLogonId\n")
+	exes := []string{`C:\Windows\System32\svchost.exe`, `C:\Windows\System32\cmd.exe`, `C:\Windows\System32\conhost.exe`}
+	for i := range 60 {
+		exe := exes[i%3]
+		fmt.Fprintf(&procs, "%s,%s,\"%s -k netsvcs -p %d\",0x3e7\n", start.Add(time.Duration(i)*time.Minute).Format(time.RFC3339), exe, exe, i%4)
+	}
+	procs.WriteString(start.Format(time.RFC3339) + `,C:\Users\bob\AppData\x.exe,"x.exe -enc SQBFAFgAKABOAGUAdwAtAE8AYgBqAGUAYwB0ACAAbgBlAHQALgB3AGUAYgBjAGwAaQBlAG4AdAApAC4A",0x12345` + "\n")
+	write("SecurityEvent_4688.csv", procs.String())
+	write("procs.csv", procs.String())
 	write("baseline.jsonl", base.String())
 	write("today.jsonl", today.String())
 	write("sessions.jsonl", base.String()+today.String())
@@ -243,5 +253,26 @@ func TestBeaconAndTimeseriesErrors(t *testing.T) {
 		if r.Code != cliapp.ExitUsage || !strings.Contains(r.Err, tc.want) || strings.Count(r.Err, "\n") != 1 {
 			t.Errorf("%v: exit %d: %q (want %q)", tc.args, r.Code, r.Err, tc.want)
 		}
+	}
+}
+
+// TestClusterOutliers: msticpy's hash clustering through the command, and the planted
+// process ranks first among the outliers.
+func TestClusterOutliers(t *testing.T) {
+	clitest.Isolate(t)
+	in := testdata.Shared(t, "msticpy/proctree/processes_on_host.csv")
+	r := run(t, "cluster", in, "--cols", "pathHash,commandlineTokensHash,isSystemSession", "--eps", "0.001", "-o", "csv")
+	if r.Code != 0 || !strings.Contains(r.Err, ": 121 output rows") {
+		t.Errorf("exit %d: %s", r.Code, r.Err)
+	}
+	dir := t.TempDir()
+	fixtures(t, dir)
+	r = run(t, "outliers", filepath.Join(dir, "procs.csv"), "--cols", "commandlineLen,commandlineEntropy,pathScore", "--top", "1", "-o", "json")
+	if r.Code != 0 || !strings.Contains(r.Out, `x.exe`) || !strings.Contains(r.Out, `"is_outlier":true`) {
+		t.Errorf("outliers: exit %d %s %s", r.Code, r.Out, r.Err)
+	}
+	r = run(t, "cluster", filepath.Join(dir, "procs.csv"), "--cols", "processName")
+	if r.Code != cliapp.ExitUsage || !strings.Contains(r.Err, "want a number") {
+		t.Errorf("string column: exit %d %s", r.Code, r.Err)
 	}
 }
