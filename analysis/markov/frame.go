@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/huntkit/huntkit/frame"
 )
@@ -83,4 +84,36 @@ func ScoreFrame(ctx context.Context, f *frame.Frame, col string, m *Model, o Sco
 		}
 	}
 	return out, nil
+}
+
+// PlotFrame shapes a scored frame (from ScoreFrame) for a chart of session scores over
+// time: time (from timeCol), log10_likelihood of the rarest window, and the window's
+// commands as text; sessions without a time or a window are left out. rarest returns the
+// rows of the n lowest scores, to highlight.
+func PlotFrame(scored *frame.Frame, timeCol string, window, n int) (plot *frame.Frame, rarest []int, err error) {
+	tc := scored.Col(timeCol)
+	if tc == nil || tc.Type() != frame.Time {
+		return nil, nil, fmt.Errorf("%w: time column %q: not a time column of the table (columns: %s)", ErrInput, timeCol, strings.Join(scored.Names(), ", "))
+	}
+	lc := scored.Col(fmt.Sprintf("rarest_window%d_likelihood", window))
+	wc := scored.Col(fmt.Sprintf("rarest_window%d", window))
+	if lc == nil || wc == nil {
+		return nil, nil, fmt.Errorf("%w: not a frame scored with window %d", ErrInput, window)
+	}
+	var ts []time.Time
+	var ys []float64
+	var ws []string
+	var scores []Score
+	for i := range scored.Len() {
+		if tc.IsNull(i) || lc.IsNull(i) {
+			continue
+		}
+		l := lc.Float(i)
+		ts = append(ts, tc.Time(i))
+		ys = append(ys, math.Log10(math.Max(l, 1e-300)))
+		ws = append(ws, wc.Text(i))
+		scores = append(scores, Score{Rarest: l})
+	}
+	plot, err = frame.New(frame.NewTimes("time", ts), frame.NewFloats("log10_likelihood", ys), frame.NewStrings("rarest_window", ws))
+	return plot, Rarest(scores, n), err
 }

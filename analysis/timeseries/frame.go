@@ -89,3 +89,35 @@ func (s *Series) Frame(a *Anomalies, onlyAnomalies bool) *frame.Frame {
 	}
 	return f
 }
+
+// Long returns the series and its components in long form for a chart with one line per
+// component: time, series ("value", "baseline", "trend", "seasonal") and y.
+func (s *Series) Long(a *Anomalies) *frame.Frame {
+	comps := []struct {
+		name string
+		v    []float64
+	}{{"value", s.Values}, {"baseline", a.Baseline}, {"trend", a.Trend}, {"seasonal", a.Seasonal}}
+	n := len(s.Values)
+	ts := make([]time.Time, 0, 4*n)
+	names := make([]string, 0, 4*n)
+	ys := make([]float64, 0, 4*n)
+	for _, c := range comps {
+		for i, v := range c.v {
+			ts = append(ts, s.Start.Add(time.Duration(i)*s.Step))
+			names = append(names, c.name)
+			ys = append(ys, v)
+		}
+	}
+	return frame.MustNew(frame.NewTimes("time", ts), frame.NewStrings("series", names), frame.NewFloats("y", ys))
+}
+
+// Flagged returns the times and flags (+1 rise, -1 fall) of the anomalies.
+func (s *Series) Flagged(a *Anomalies) (times []time.Time, flags []int) {
+	for i, f := range a.Flag {
+		if f != 0 {
+			times = append(times, s.Start.Add(time.Duration(i)*s.Step))
+			flags = append(flags, f)
+		}
+	}
+	return times, flags
+}

@@ -43,10 +43,10 @@ func fixtures(t *testing.T, dir string) {
 	var base, today strings.Builder
 	normal := `[{"name":"Get-Mailbox","params":["Identity"]},{"name":"Set-Mailbox","params":["Identity","Force"]},{"name":"Get-User","params":["Identity"]}]`
 	for i := range 40 {
-		fmt.Fprintf(&base, `{"session_id":%d,"cmds":%s}`+"\n", i, normal)
+		fmt.Fprintf(&base, `{"session_id":%d,"start":"2024-01-0%dT%02d:00:00Z","cmds":%s}`+"\n", i, 1+i/24, i%24, normal)
 	}
-	fmt.Fprintf(&today, `{"session_id":1,"cmds":%s}`+"\n", normal)
-	fmt.Fprintf(&today, `{"session_id":2,"cmds":[{"name":"Get-Mailbox","params":["Identity"]},{"name":"New-InboxRule","params":["RedirectTo","DeleteMessage"]},{"name":"Set-Mailbox","params":["Identity"]}]}`+"\n")
+	fmt.Fprintf(&today, `{"session_id":1,"start":"2024-01-03T01:00:00Z","cmds":%s}`+"\n", normal)
+	fmt.Fprintf(&today, `{"session_id":2,"start":"2024-01-03T02:00:00Z","cmds":[{"name":"Get-Mailbox","params":["Identity"]},{"name":"New-InboxRule","params":["RedirectTo","DeleteMessage"]},{"name":"Set-Mailbox","params":["Identity"]}]}`+"\n")
 	// hourly bytes with a daily wave and two spikes; sign-ins as rows; flows with a beacon
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	var bytes, signins, flows strings.Builder
@@ -274,5 +274,44 @@ func TestClusterOutliers(t *testing.T) {
 	r = run(t, "cluster", filepath.Join(dir, "procs.csv"), "--cols", "processName")
 	if r.Code != cliapp.ExitUsage || !strings.Contains(r.Err, "want a number") {
 		t.Errorf("string column: exit %d %s", r.Code, r.Err)
+	}
+}
+
+// TestHTMLCharts: the time-series and session-score charts are written offline with their
+// data and markers.
+func TestHTMLCharts(t *testing.T) {
+	clitest.Isolate(t)
+	dir := t.TempDir()
+	fixtures(t, dir)
+	page := filepath.Join(dir, "ts.html")
+	r := run(t, "timeseries", filepath.Join(dir, "bytes.csv"), "--value", "TotalBytesSent", "--threshold", "3", "--html", page)
+	if r.Code != 0 || r.Out != "" {
+		t.Fatalf("exit %d, stdout %q: %s", r.Code, r.Out, r.Err)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	for _, want := range []string{"anomaly: rise", `"baseline"`, `"seasonal"`, "echarts", "Time series bytes.csv (kusto, period "} {
+		if !strings.Contains(html, want) {
+			t.Errorf("time-series page lacks %q", want)
+		}
+	}
+	if strings.Contains(html, "http://") && strings.Contains(html, "<script src=\"http") {
+		t.Error("page fetches a remote script")
+	}
+	page = filepath.Join(dir, "scores.html")
+	r = run(t, "sequences", filepath.Join(dir, "sessions.jsonl"), "--time-col", "start", "--top", "1", "--html", page)
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Err)
+	}
+	b, _ = os.ReadFile(page)
+	if !strings.Contains(string(b), "#1: ") || !strings.Contains(string(b), "New-InboxRule") || !strings.Contains(string(b), "log10_likelihood") {
+		t.Errorf("session-score page lacks the rarest session marker")
+	}
+	r = run(t, "sequences", filepath.Join(dir, "sessions.jsonl"), "--time-col", "session_id", "--html", page)
+	if r.Code != cliapp.ExitUsage || !strings.Contains(r.Err, "not a time column") {
+		t.Errorf("bad time column: exit %d %s", r.Code, r.Err)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,7 +14,9 @@ import (
 	"github.com/huntkit/huntkit/analysis/markov"
 	"github.com/huntkit/huntkit/analysis/sessions"
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/vis"
 )
 
 func newSessions(app *cliapp.App) *cobra.Command {
@@ -70,6 +74,8 @@ type seqOptions struct {
 	top        int
 	score      markov.ScoreOptions
 	modellable []string
+	html       viscmd.HTMLFlags
+	timeCol    string
 }
 
 func newSequences(app *cliapp.App) *cobra.Command {
@@ -86,10 +92,14 @@ session_geomean and unknown_commands; --top N keeps the N rarest sessions, rares
 
 The model is trained on FILE, or on --train BASELINE. With --model M: when M exists it is
 loaded and used (no training); otherwise the trained model is saved to M (versioned JSON of
-the counts) to score new data later. --retrain trains and overwrites M.`,
+the counts) to score new data later. --retrain trains and overwrites M.
+
+--html writes an offline chart of the sessions' rarest-window scores (log10 likelihood) over
+--time-col, with the --top (default 10) rarest sessions marked.`,
 		Example: `  huntkit analyze sequences sessions.jsonl --window 3 --top 20
   huntkit analyze sequences sessions.jsonl --train baseline.jsonl --model exchange.model.json -o csv
-  huntkit analyze sequences today.jsonl --model exchange.model.json --top 10 -o json`,
+  huntkit analyze sequences today.jsonl --model exchange.model.json --top 10 -o json
+  huntkit analyze sequences sessions.jsonl --time-col start --html scores.html`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runSequences(cmd.Context(), app, &o, args[0]) },
 	}
@@ -104,6 +114,11 @@ the counts) to score new data later. --retrain trains and overwrites M.`,
 	fl.BoolVar(&o.score.GeoMean, "geo-mean", false, "score windows by the geometric mean of their likelihood")
 	fl.IntVar(&o.top, "top", 0, "keep only the N sessions with the rarest windows, rarest first (0: all, in input order)")
 	fl.StringSliceVar(&o.modellable, "model-values", nil, "values level: parameters whose values are modelled (default: msticpy's rule)")
+	fl.StringVar(&o.html.Out, "html", "", "write an offline HTML chart of the session scores over --time-col")
+	fl.BoolVar(&o.html.Open, "open", false, "open the chart in a browser (a temporary file when --html is not given)")
+	fl.StringVar(&o.html.Title, "title", "", "chart title")
+	fl.StringVar(&o.timeCol, "time-col", "", "session time column for --html (default: the first column ending in _min, or TimeGenerated)")
+	o.html.MaxRows = 2_000_000
 	cliapp.AddOutputFlags(cmd, &o.out)
 	return cmd
 }
@@ -144,6 +159,14 @@ func runSequences(ctx context.Context, app *cliapp.App, o *seqOptions, in string
 	scored, err := markov.ScoreFrame(ctx, f, o.col, m, o.score)
 	if err != nil {
 		return usage(in, err, markov.ErrInput)
+	}
+	if o.html.Out != "" || o.html.Open {
+		if err := plotSequences(app, o, in, scored); err != nil {
+			return err
+		}
+		if o.out.Format == "" && o.out.File == "" {
+			return nil
+		}
 	}
 	if o.top > 0 {
 		col := scored.Col(fmt.Sprintf("rarest_window%d_likelihood", o.score.Window))
@@ -201,4 +224,35 @@ func trainFrom(ctx context.Context, app *cliapp.App, o *seqOptions, in string, f
 		app.Infof("saved the model to %s", o.model)
 	}
 	return m, nil
+}
+
+func plotSequences(app *cliapp.App, o *seqOptions, in string, scored *frame.Frame) error {
+	tc := o.timeCol
+	if tc == "" {
+		tc = "TimeGenerated"
+		for _, n := range scored.Names() {
+			if strings.HasSuffix(n, "_min") {
+				tc = n
+				break
+			}
+		}
+	}
+	n := o.top
+	if n <= 0 {
+		n = 10
+	}
+	plot, rarest, err := markov.PlotFrame(scored, tc, o.score.Window, n)
+	if err != nil {
+		return usage(in, err, markov.ErrInput)
+	}
+	var marks []vis.Marker
+	for k, i := range rarest {
+		marks = append(marks, vis.Marker{Time: plot.Col("time").Time(i), Label: fmt.Sprintf("#%d: %s", k+1, plot.Col("rarest_window").Str(i))})
+	}
+	vopts := append(o.html.Options(), vis.TimeColumn("time"), vis.ValueColumn("log10_likelihood"),
+		vis.TooltipColumns("rarest_window"), vis.Markers(marks...))
+	if o.html.Title == "" {
+		vopts = append(vopts, vis.Title(fmt.Sprintf("Session scores %s (rarest window of %d, log10 likelihood)", displayName(in), o.score.Window)))
+	}
+	return viscmd.Write(app, &o.html, "session scores", func(w io.Writer) error { return vis.Timeline(w, plot, vopts...) })
 }

@@ -3,14 +3,26 @@ package analyzecmd
 import (
 	"errors"
 	"fmt"
+	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/huntkit/huntkit/analysis/beacon"
 	"github.com/huntkit/huntkit/analysis/timeseries"
+	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/vis"
 )
+
+// displayName names the input in a title: the file's base name, or "stdin".
+func displayName(in string) string {
+	if in == "-" {
+		return "stdin"
+	}
+	return filepath.Base(in)
+}
 
 func newTimeseries(app *cliapp.App) *cobra.Command {
 	var (
@@ -23,6 +35,7 @@ func newTimeseries(app *cliapp.App) *cobra.Command {
 		trend     string
 		threshold float64
 		only      bool
+		h         viscmd.HTMLFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "timeseries FILE",
@@ -37,9 +50,11 @@ the count of rows per step without --value), decomposes it and scores the residu
                   and a z-scored residual above --threshold (default 3)
 
 Output: time, value, baseline, seasonal, trend, residual, score, anomaly (+1 rise, -1 fall);
---anomalies keeps only the flagged points.`,
+--anomalies keeps only the flagged points. --html writes an offline chart of the value and its
+components with a marker at each anomaly (and no table on stdout unless -o or --out).`,
 		Example: `  huntkit analyze timeseries bytes.csv --time TimeGenerated --value TotalBytesSent --threshold 3 --anomalies
-  huntkit analyze timeseries signins.csv --time TimeGenerated --step 1h --method stl --period 24 -o csv`,
+  huntkit analyze timeseries signins.csv --time TimeGenerated --step 1h --method stl --period 24 -o csv
+  huntkit analyze timeseries bytes.csv --value TotalBytesSent --threshold 3 --html bytes.html`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := out.Validate(); err != nil {
@@ -76,9 +91,35 @@ Output: time, value, baseline, seasonal, trend, residual, score, anomaly (+1 ris
 				}
 			}
 			app.Infof("%s: %d points of %v, period %d, %d anomalies", args[0], len(s.Values), step, a.Period, n)
-			return app.WriteFrame(&out, s.Frame(a, only))
+			if h.Out == "" && !h.Open || out.Format != "" || out.File != "" {
+				if err := app.WriteFrame(&out, s.Frame(a, only)); err != nil {
+					return err
+				}
+			}
+			if h.Out == "" && !h.Open {
+				return nil
+			}
+			var marks []vis.Marker
+			ts, flags := s.Flagged(a)
+			for i, t := range ts {
+				label := "anomaly: rise"
+				if flags[i] < 0 {
+					label = "anomaly: fall"
+				}
+				marks = append(marks, vis.Marker{Time: t, Label: label})
+			}
+			vopts := append(h.Options(), vis.TimeColumn("time"), vis.GroupColumn("series"), vis.ValueColumn("y"), vis.Markers(marks...))
+			if h.Title == "" {
+				vopts = append(vopts, vis.Title(fmt.Sprintf("Time series %s (%s, period %d): %d anomalies", displayName(args[0]), method, a.Period, n)))
+			}
+			return viscmd.Write(app, &h, "time series", func(w io.Writer) error { return vis.Timeline(w, s.Long(a), vopts...) })
 		},
 	}
+	h.MaxRows = 2_000_000
+	fl0 := cmd.Flags()
+	fl0.StringVar(&h.Out, "html", "", "write an offline HTML chart of the series, its components and anomalies")
+	fl0.BoolVar(&h.Open, "open", false, "open the chart in a browser (a temporary file when --html is not given)")
+	fl0.StringVar(&h.Title, "title", "", "chart title")
 	fl := cmd.Flags()
 	fl.StringVar(&timeCol, "time", "TimeGenerated", "time column")
 	fl.StringVar(&value, "value", "", "numeric column summed per step (default: count rows)")
