@@ -31,11 +31,13 @@ func New(app *cliapp.App) *cobra.Command {
   timeseries  decompose a series and flag anomalies (Kusto's method or STL)
   beacon      find polling connections per source/destination pair
   cluster     cluster events on process features (DBSCAN, k-means)
-  outliers    score unusual rows with a seeded isolation forest`,
+  outliers    score unusual rows with a seeded isolation forest
+  cmdline     flag risky command lines with a rules file
+  sudo        find risky sudo sessions in syslog`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newSessions(app), newSequences(app), newTimeseries(app), newBeacon(app), newCluster(app), newOutliers(app))
+	cmd.AddCommand(newSessions(app), newSequences(app), newTimeseries(app), newBeacon(app), newCluster(app), newOutliers(app), newCmdline(app), newSudo(app))
 	return cmd
 }
 

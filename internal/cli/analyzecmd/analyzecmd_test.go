@@ -89,6 +89,17 @@ func fixtures(t *testing.T, dir string) {
 	procs.WriteString(start.Format(time.RFC3339) + `,C:\Users\bob\AppData\x.exe,"x.exe -enc SQBFAFgAKABOAGUAdwAtAE8AYgBqAGUAYwB0ACAAbgBlAHQALgB3AGUAYgBjAGwAaQBlAG4AdAApAC4A",0x12345` + "\n")
 	write("SecurityEvent_4688.csv", procs.String())
 	write("procs.csv", procs.String())
+	sudo := "TimeGenerated,SyslogMessage,Sudoer,Command\n" +
+		"2024-01-01T10:00:00Z,pam_unix(sudo:session): session opened for user root by bob(uid=0),bob,\n" +
+		"2024-01-01T10:00:05Z,bob : COMMAND=/bin/bash,bob,/bin/bash\n" +
+		"2024-01-01T10:00:06Z,bob : COMMAND=/usr/bin/id,bob,/usr/bin/id\n" +
+		"2024-01-01T10:00:09Z,pam_unix(sudo:session): session closed for user root,,\n" +
+		"2024-01-01T11:00:00Z,pam_unix(sudo:session): session opened for user root by amy(uid=0),amy,\n" +
+		"2024-01-01T11:00:05Z,amy : COMMAND=/usr/bin/ls,amy,/usr/bin/ls\n" +
+		"2024-01-01T11:00:09Z,pam_unix(sudo:session): session closed for user root,,\n"
+	write("sudo.csv", sudo)
+	write("syslog.csv", sudo)
+	write("my_rules.json", `{"Syslog": [".*\\bls\\b.*"]}`)
 	write("baseline.jsonl", base.String())
 	write("today.jsonl", today.String())
 	write("sessions.jsonl", base.String()+today.String())
@@ -313,5 +324,23 @@ func TestHTMLCharts(t *testing.T) {
 	r = run(t, "sequences", filepath.Join(dir, "sessions.jsonl"), "--time-col", "session_id", "--html", page)
 	if r.Code != cliapp.ExitUsage || !strings.Contains(r.Err, "not a time column") {
 		t.Errorf("bad time column: exit %d %s", r.Code, r.Err)
+	}
+}
+
+func TestCmdlineSudo(t *testing.T) {
+	clitest.Isolate(t)
+	dir := t.TempDir()
+	fixtures(t, dir)
+	r := run(t, "cmdline", filepath.Join(dir, "sudo.csv"), "-o", "csv")
+	if r.Code != 0 || strings.Count(strings.TrimSpace(r.Out), "\n") != 1 || !strings.Contains(r.Out, "/bin/bash") {
+		t.Errorf("cmdline: exit %d %q %s", r.Code, r.Out, r.Err)
+	}
+	r = run(t, "sudo", filepath.Join(dir, "sudo.csv"), "--rules", filepath.Join(dir, "my_rules.json"), "-o", "csv")
+	if r.Code != 0 || !strings.Contains(r.Out, "bob,") || !strings.Contains(r.Out, "amy,") || !strings.Contains(r.Err, "2 sessions, 2 risky") {
+		t.Errorf("sudo: exit %d %q %s", r.Code, r.Out, r.Err)
+	}
+	r = run(t, "cmdline", filepath.Join(dir, "sudo.csv"), "--log-type", "Windows")
+	if r.Code != cliapp.ExitUsage || !strings.Contains(r.Err, `no rules for log type "Windows"`) {
+		t.Errorf("unknown log type: exit %d %s", r.Code, r.Err)
 	}
 }
