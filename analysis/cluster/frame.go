@@ -135,14 +135,7 @@ type ClusterOptions struct {
 // with its ClusterSize, with Clustered, ClusterId, ClusterSize, FirstEventTime and
 // LastEventTime added (and TimeGenerated set to the first event's time).
 func ClusterEvents(ctx context.Context, f *frame.Frame, o ClusterOptions) (*frame.Frame, error) {
-	pts, err := Matrix(f, o.Columns)
-	if err != nil {
-		return nil, err
-	}
-	if o.Normalize {
-		pts = Normalize(pts)
-	}
-	labels, err := DBSCAN(ctx, pts, o.DBSCANOptions)
+	labels, err := Labels(ctx, f, o)
 	if err != nil {
 		return nil, err
 	}
@@ -212,4 +205,27 @@ func ClusterEvents(ctx context.Context, f *frame.Frame, o ClusterOptions) (*fram
 		}
 	}
 	return out, nil
+}
+
+// Labels runs DBSCAN on the rows of f as ClusterEvents does and returns each row's
+// cluster (Noise for none).
+func Labels(ctx context.Context, f *frame.Frame, o ClusterOptions) ([]int, error) {
+	pts, err := Matrix(f, o.Columns)
+	if err != nil {
+		return nil, err
+	}
+	if o.Normalize {
+		pts = Normalize(pts)
+	}
+	return DBSCAN(ctx, pts, o.DBSCANOptions)
+}
+
+// WithLabels returns f with a ClusterId column holding labels (one per row).
+func WithLabels(f *frame.Frame, labels []int) (*frame.Frame, error) {
+	ids := make([]int64, len(labels))
+	for i, l := range labels {
+		ids[i] = int64(l)
+	}
+	out := f.Slice(0, f.Len())
+	return out, out.AddColumn(frame.NewInts("ClusterId", ids))
 }

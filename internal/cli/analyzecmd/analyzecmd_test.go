@@ -282,6 +282,12 @@ func TestClusterOutliers(t *testing.T) {
 	if r.Code != 0 || !strings.Contains(r.Out, `x.exe`) || !strings.Contains(r.Out, `"is_outlier":true`) {
 		t.Errorf("outliers: exit %d %s %s", r.Code, r.Out, r.Err)
 	}
+	page := filepath.Join(dir, "clusters.html")
+	r = run(t, "cluster", filepath.Join(dir, "procs.csv"), "--eps", "0.001", "--html", page)
+	b, err := os.ReadFile(page)
+	if r.Code != 0 || r.Out != "" || err != nil || !strings.Contains(string(b), "ClusterId") || !strings.Contains(string(b), "cmd.exe") {
+		t.Errorf("cluster --html: exit %d %q %s %v", r.Code, r.Out, r.Err, err)
+	}
 	r = run(t, "cluster", filepath.Join(dir, "procs.csv"), "--cols", "processName")
 	if r.Code != cliapp.ExitUsage || !strings.Contains(r.Err, "want a number") {
 		t.Errorf("string column: exit %d %s", r.Code, r.Err)

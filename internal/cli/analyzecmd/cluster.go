@@ -2,13 +2,16 @@ package analyzecmd
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/huntkit/huntkit/analysis/cluster"
 	"github.com/huntkit/huntkit/analysis/outliers"
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/vis"
 )
 
 // defaultFeatures are msticpy's usual process clustering features.
@@ -32,6 +35,8 @@ func newCluster(app *cliapp.App) *cobra.Command {
 		k      int
 		seed   uint64
 		noNorm bool
+		h      viscmd.HTMLFlags
+		yCol   string
 	)
 	cmd := &cobra.Command{
 		Use:   "cluster FILE",
@@ -45,10 +50,14 @@ isSystemSession) and clusters the rows on --cols (default: ` + fmt.Sprint(defaul
                    --eps and --min-samples; output: every unclustered row, then one row
                    per cluster with Clustered, ClusterId, ClusterSize, FirstEventTime,
                    LastEventTime
-  --method kmeans  k-means (--k, --seed): every row with its ClusterId`,
+  --method kmeans  k-means (--k, --seed): every row with its ClusterId
+
+--html writes an offline matrix of clusters (ClusterId, -1 for noise) against --y
+(default processName): how many events of each fall in each cluster.`,
 		Example: `  huntkit analyze cluster SecurityEvent_4688.csv --eps 0.01 --min-samples 2
   huntkit analyze cluster procs.csv --cols pathHash,commandlineTokensHash,isSystemSession --eps 0.001 -o json
-  huntkit analyze cluster procs.csv --method kmeans --k 3 --seed 7 -o csv`,
+  huntkit analyze cluster procs.csv --method kmeans --k 3 --seed 7 -o csv
+  huntkit analyze cluster procs.csv --eps 0.001 --html clusters.html`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := out.Validate(); err != nil {
@@ -63,13 +72,18 @@ isSystemSession) and clusters the rows on --cols (default: ` + fmt.Sprint(defaul
 				o.Columns = defaultFeatures
 			}
 			o.Normalize = !noNorm
-			var res *frame.Frame
+			var res, labelled *frame.Frame
 			switch method {
 			case "dbscan":
 				if f.Col(o.Time) == nil {
 					o.Time = ""
 				}
-				res, err = cluster.ClusterEvents(cmd.Context(), f, o)
+				var labels []int
+				if labels, err = cluster.Labels(cmd.Context(), f, o); err == nil {
+					if labelled, err = cluster.WithLabels(f, labels); err == nil {
+						res, err = cluster.ClusterEvents(cmd.Context(), f, o)
+					}
+				}
 			case "kmeans":
 				var pts [][]float64
 				if pts, err = cluster.Matrix(f, o.Columns); err == nil {
@@ -78,12 +92,8 @@ isSystemSession) and clusters the rows on --cols (default: ` + fmt.Sprint(defaul
 					}
 					var km *cluster.KMeansResult
 					if km, err = cluster.KMeans(cmd.Context(), pts, cluster.KMeansOptions{K: k, Seed: seed}); err == nil {
-						ids := make([]int64, len(km.Labels))
-						for i, l := range km.Labels {
-							ids[i] = int64(l)
-						}
-						res = f.Slice(0, f.Len())
-						err = res.AddColumn(frame.NewInts("ClusterId", ids))
+						res, err = cluster.WithLabels(f, km.Labels)
+						labelled = res
 					}
 				}
 			default:
@@ -93,9 +103,26 @@ isSystemSession) and clusters the rows on --cols (default: ` + fmt.Sprint(defaul
 				return usage(args[0], err, cluster.ErrInput)
 			}
 			app.Infof("%s: %d events clustered on %v: %d output rows", args[0], f.Len(), o.Columns, res.Len())
-			return app.WriteFrame(&out, res)
+			if h.Out == "" && !h.Open || out.Format != "" || out.File != "" {
+				if err := app.WriteFrame(&out, res); err != nil {
+					return err
+				}
+			}
+			if h.Out == "" && !h.Open {
+				return nil
+			}
+			vopts := append(h.Options(), vis.XY("ClusterId", yCol))
+			if h.Title == "" {
+				vopts = append(vopts, vis.Title(fmt.Sprintf("Clusters of %s (%s on %v)", displayName(args[0]), method, o.Columns)))
+			}
+			return viscmd.Write(app, &h, "clusters", func(w io.Writer) error { return vis.Matrix(w, labelled, vopts...) })
 		},
 	}
+	h.MaxRows = 2_000_000
+	cmd.Flags().StringVar(&h.Out, "html", "", "write an offline HTML matrix of clusters against --y")
+	cmd.Flags().BoolVar(&h.Open, "open", false, "open the matrix in a browser (a temporary file when --html is not given)")
+	cmd.Flags().StringVar(&h.Title, "title", "", "page title")
+	cmd.Flags().StringVar(&yCol, "y", "processName", "HTML: column set against the clusters")
 	fl := cmd.Flags()
 	fl.StringSliceVar(&o.Columns, "cols", nil, "feature columns to cluster on (comma-separated)")
 	fl.StringVar(&method, "method", "dbscan", "dbscan or kmeans")
