@@ -8,7 +8,8 @@ import (
 // STLOptions are the parameters of an STL decomposition (Cleveland et al. 1990), named as
 // in statsmodels' STL, which msticpy's ts_anomalies_stl calls.
 type STLOptions struct {
-	// Period is the number of points in a season (required, at least 2).
+	// Period is the number of points in a season (at least 2); -1 detects it (Periods,
+	// the best period scoring at least 0.6).
 	Period int
 	// Seasonal is the seasonal smoother's length (odd, at least 3); 0 means 7.
 	Seasonal int
@@ -27,6 +28,13 @@ type STLOptions struct {
 // seasonal part and a trend smoother, repeated Inner times (not robust: all weights 1).
 func STL(x []float64, o STLOptions) (*Decomposition, error) {
 	n, np := len(x), o.Period
+	if np < 0 {
+		ps := Periods(x, PeriodOptions{})
+		if len(ps) == 0 || ps[0].Score < 0.6 {
+			return nil, fmt.Errorf("%w: STL: no period detected (name one)", ErrSeries)
+		}
+		np = ps[0].Length
+	}
 	if np < 2 {
 		return nil, fmt.Errorf("%w: STL period %d: want at least 2", ErrSeries, np)
 	}

@@ -134,6 +134,9 @@ func TestSTLRecovers(t *testing.T) {
 	if worst > 1 {
 		t.Errorf("seasonal/residual off by up to %.3f on a wave of amplitude 30", worst)
 	}
+	if d, err := STL(x, STLOptions{Period: -1}); err != nil || d.Period != 24 {
+		t.Errorf("detected STL period: %v %v", d, err)
+	}
 	for _, o := range []STLOptions{{Period: 1}, {Period: 400}, {Period: 24, Seasonal: 4}} {
 		if _, err := STL(x, o); !errors.Is(err, ErrSeries) {
 			t.Errorf("%+v: %v", o, err)

@@ -46,8 +46,9 @@ the count of rows per step without --value), decomposes it and scores the residu
   --method kusto  Kusto's series_decompose_anomalies: seasonal medians per phase of the
                   period (--period -1 detects it from the periodogram), a linefit/avg
                   trend, custom-Tukey scores; |score| > --threshold (default 1.5) is flagged
-  --method stl    msticpy's ts_anomalies_stl: STL (LOESS) with --period (default 24)
-                  and a z-scored residual above --threshold (default 3)
+  --method stl    msticpy's ts_anomalies_stl: STL (LOESS) with --period (-1 detects it;
+                  msticpy uses 24 for hourly data) and a z-scored residual above
+                  --threshold (default 3), signed by the seasonal component
 
 Output: time, value, baseline, seasonal, trend, residual, score, anomaly (+1 rise, -1 fall);
 --anomalies keeps only the flagged points. --html writes an offline chart of the value and its
@@ -73,11 +74,7 @@ components with a marker at each anomaly (and no table on stdout unless -o or --
 			case "kusto":
 				a, err = timeseries.DecomposeAnomalies(s.Values, threshold, timeseries.Options{Period: period, Trend: timeseries.Trend(trend)})
 			case "stl":
-				p := period
-				if p < 0 {
-					p = 24
-				}
-				a, err = timeseries.STLAnomalies(s.Values, threshold, timeseries.STLOptions{Period: p})
+				a, err = timeseries.STLAnomalies(s.Values, threshold, timeseries.STLOptions{Period: period})
 			default:
 				return cliapp.UsageError(fmt.Errorf("--method %q: want kusto or stl", method))
 			}
@@ -125,7 +122,7 @@ components with a marker at each anomaly (and no table on stdout unless -o or --
 	fl.StringVar(&value, "value", "", "numeric column summed per step (default: count rows)")
 	fl.DurationVar(&step, "step", time.Hour, "series step")
 	fl.StringVar(&method, "method", "kusto", "kusto or stl")
-	fl.IntVar(&period, "period", -1, "season length in steps (-1: detect; stl: 24); 0: none (kusto)")
+	fl.IntVar(&period, "period", -1, "season length in steps (-1: detect); 0: no seasonality (kusto only)")
 	fl.StringVar(&trend, "trend", "linefit", "kusto trend: linefit, avg or none")
 	fl.Float64Var(&threshold, "threshold", 0, "anomaly threshold (0: 1.5 for kusto, 3 for stl)")
 	fl.BoolVar(&only, "anomalies", false, "keep only the flagged points")
