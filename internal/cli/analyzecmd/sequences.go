@@ -33,7 +33,7 @@ last longer than --max-length (msticpy's sessionize_data). Each output row is on
 the keys, <time>_min, <time>_max, <event>_list (the events in order), duration and
 number_events. The output feeds 'analyze sequences'.`,
 		Example: `  huntkit analyze sessions exchange.csv --key UserId --key ClientIP --time TimeGenerated --event Operation --max-gap 5m -o json
-  huntkit analyze sessions cmds.jsonl --key user --time ts --event cmd --out sessions.jsonl`,
+  huntkit analyze sessions cmds.jsonl --key user --time ts --event cmd --out user_sessions.jsonl`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := out.Validate(); err != nil {
