@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -284,4 +285,24 @@ func FuzzLoad(f *testing.F) {
 		}
 		_, _ = m.Score(context.Background(), []Session{{{Name: "x", Params: []Param{{"p", "v"}}}}}, ScoreOptions{Window: 2})
 	})
+}
+
+// TestDocExample: the model file shown in docs/analysis.md loads.
+func TestDocExample(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "analysis.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```json\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no JSON example in docs/analysis.md")
+	}
+	m, err := Load([]byte(block), "docs/analysis.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Level() != Values || len(m.Commands()) != 4 || len(m.ModellableParams()) != 1 {
+		t.Errorf("example model: %v %v %v", m.Level(), m.Commands(), m.ModellableParams())
+	}
 }
