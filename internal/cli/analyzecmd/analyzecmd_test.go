@@ -164,6 +164,11 @@ func TestSessionsThenSequences(t *testing.T) {
 	if _, ok := rows[0]["rarest_window3_likelihood"]; !ok || !strings.Contains(r.Err, "commands-level model on 3 sessions") {
 		t.Errorf("row %v; stderr %q", rows[0], r.Err)
 	}
+	// the same in one step: events sessionized by --event
+	r2 := run(t, "sequences", filepath.Join(dir, "exchange.csv"), "--event", "Operation", "--key", "UserId", "-o", "json")
+	if r2.Code != 0 || r2.Out != r.Out || !strings.Contains(r2.Err, "4 events, 3 sessions") {
+		t.Errorf("--event: exit %d\n%s\nvs\n%s\n%s", r2.Code, r2.Out, r.Out, r2.Err)
+	}
 }
 
 // TestModelSaveReuse: --model saves a trained model and later runs load it; the planted

@@ -76,6 +76,7 @@ type seqOptions struct {
 	modellable []string
 	html       viscmd.HTMLFlags
 	timeCol    string
+	sess       sessions.Options
 }
 
 func newSequences(app *cliapp.App) *cobra.Command {
@@ -94,12 +95,17 @@ The model is trained on FILE, or on --train BASELINE. With --model M: when M exi
 loaded and used (no training); otherwise the trained model is saved to M (versioned JSON of
 the counts) to score new data later. --retrain trains and overwrites M.
 
+With --event COL, FILE (and BASELINE) hold events, not sessions: they are grouped into
+sessions first as 'analyze sessions' does (--key, --time, --max-gap, --max-length) and the
+<COL>_list column is scored.
+
 --html writes an offline chart of the sessions' rarest-window scores (log10 likelihood) over
 --time-col, with the --top (default 10) rarest sessions marked.`,
 		Example: `  huntkit analyze sequences sessions.jsonl --window 3 --top 20
   huntkit analyze sequences sessions.jsonl --train baseline.jsonl --model exchange.model.json -o csv
   huntkit analyze sequences today.jsonl --model exchange.model.json --top 10 -o json
-  huntkit analyze sequences sessions.jsonl --time-col start --html scores.html`,
+  huntkit analyze sequences sessions.jsonl --time-col start --html scores.html
+  huntkit analyze sequences exchange.csv --event Operation --key UserId --max-gap 30m --window 2`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runSequences(cmd.Context(), app, &o, args[0]) },
 	}
@@ -119,6 +125,11 @@ the counts) to score new data later. --retrain trains and overwrites M.
 	fl.StringVar(&o.html.Title, "title", "", "chart title")
 	fl.StringVar(&o.timeCol, "time-col", "", "session time column for --html (default: the first column ending in _min, or TimeGenerated)")
 	o.html.MaxRows = 2_000_000
+	fl.StringVar(&o.sess.Event, "event", "", "FILE holds events: sessionize on this column first")
+	fl.StringArrayVar(&o.sess.Keys, "key", nil, "with --event: identity column (repeatable)")
+	fl.StringVar(&o.sess.Time, "time", "TimeGenerated", "with --event: event time column")
+	fl.DurationVar(&o.sess.MaxGap, "max-gap", 2*time.Minute, "with --event: longest gap inside a session")
+	fl.DurationVar(&o.sess.MaxLength, "max-length", 20*time.Minute, "with --event: longest session")
 	cliapp.AddOutputFlags(cmd, &o.out)
 	return cmd
 }
@@ -138,7 +149,7 @@ func runSequences(ctx context.Context, app *cliapp.App, o *seqOptions, in string
 		}
 		level = l
 	}
-	f, err := readInput(ctx, app, in)
+	f, err := readSessions(ctx, app, o, in)
 	if err != nil {
 		return err
 	}
@@ -187,7 +198,7 @@ func trainFrom(ctx context.Context, app *cliapp.App, o *seqOptions, in string, f
 	if o.train != "" {
 		var err error
 		src = o.train
-		if tf, err = readInput(ctx, app, o.train); err != nil {
+		if tf, err = readSessions(ctx, app, o, o.train); err != nil {
 			return nil, err
 		}
 	}
@@ -255,4 +266,21 @@ func plotSequences(app *cliapp.App, o *seqOptions, in string, scored *frame.Fram
 		vopts = append(vopts, vis.Title(fmt.Sprintf("Session scores %s (rarest window of %d, log10 likelihood)", displayName(in), o.score.Window)))
 	}
 	return viscmd.Write(app, &o.html, "session scores", func(w io.Writer) error { return vis.Timeline(w, plot, vopts...) })
+}
+
+// readSessions reads a table of sessions, or of events sessionized first with --event.
+func readSessions(ctx context.Context, app *cliapp.App, o *seqOptions, in string) (*frame.Frame, error) {
+	f, err := readInput(ctx, app, in)
+	if err != nil || o.sess.Event == "" {
+		return f, err
+	}
+	s, err := sessions.Sessionize(ctx, f, o.sess)
+	if err != nil {
+		return nil, usage(in, err, sessions.ErrColumn)
+	}
+	if o.col == "" {
+		o.col = o.sess.Event + "_list"
+	}
+	app.Infof("%s: %d events, %d sessions", in, f.Len(), s.Len())
+	return s, nil
 }
