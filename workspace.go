@@ -3,6 +3,7 @@ package huntkit
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -32,6 +33,22 @@ func (h *Huntkit) Save(ctx context.Context, f *frame.Frame, table string) error 
 		return fmt.Errorf("save result as %s: %w", table, err)
 	}
 	return nil
+}
+
+// ErrNoTable is wrapped when a workspace table asked for by name does not exist.
+var ErrNoTable = errors.New("no such table in the workspace")
+
+// Table returns a workspace table whole. An unknown name is a bad request wrapping
+// ErrNoTable.
+func (h *Huntkit) Table(ctx context.Context, name string) (*frame.Frame, error) {
+	ws, err := h.Workspace(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !ws.HasTable(ctx, name) {
+		return nil, badRequest(fmt.Errorf("%s: %w", name, ErrNoTable))
+	}
+	return ws.Query(ctx, "SELECT * FROM "+engine.QuoteIdent(name))
 }
 
 // Tables lists the workspace's tables with their row counts and columns.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit/internal/cli/analyzecmd"
 	"github.com/huntkit/huntkit/internal/cli/configcmd"
 	"github.com/huntkit/huntkit/internal/cli/democmd"
 	"github.com/huntkit/huntkit/internal/cli/geoipcmd"
@@ -89,6 +90,7 @@ var groups = []func(app *cliapp.App) []*cobra.Command{
 	viscmd.New,
 	one(proctreecmd.New),
 	one(kqlcmd.New),
+	one(analyzecmd.New),
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {
