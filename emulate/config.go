@@ -54,3 +54,23 @@ Azure:
 	}
 	return ca, nil
 }
+
+// WriteEnv writes a shell file of exports for clients that read the environment: the
+// managed-identity endpoint variables (IDENTITY_ENDPOINT, IDENTITY_HEADER), the CA file for
+// huntkit (HUNTKIT_CA_FILE) and for Python's requests (REQUESTS_CA_BUNDLE), and the
+// AZURE_* variables of the env method. Written 0600: it holds secrets.
+func (s *Server) WriteEnv(path, caFile string) error {
+	env := fmt.Sprintf(`# Written by 'huntkit emulate' for the emulator at %s. Source it: . %s
+export IDENTITY_ENDPOINT=%s
+export IDENTITY_HEADER=%s
+export HUNTKIT_CA_FILE=%s
+export REQUESTS_CA_BUNDLE=%s
+export AZURE_TENANT_ID=%s
+export AZURE_CLIENT_ID=%s
+export AZURE_CLIENT_SECRET=%s
+`, s.URL, path, s.IdentityEndpoint(), s.IdentityHeader(), caFile, caFile, s.TenantID(), s.ClientID(), s.ClientSecret())
+	if err := os.WriteFile(path, []byte(env), 0o600); err != nil {
+		return fmt.Errorf("emulate: write environment file: %w", err)
+	}
+	return nil
+}
