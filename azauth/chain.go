@@ -155,6 +155,7 @@ type Attempt struct {
 	Outcome string // one line: why it failed or was skipped, or "signed in"
 	Tenant  string // the tenant of the token that worked
 	Account string // the user, application or identity that worked
+	Err     error  // the full error (several lines from azidentity); nil when OK
 }
 
 // Credential tries Settings.Methods in order on its first token request and keeps the first
@@ -222,7 +223,7 @@ func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptio
 		if ctx.Err() != nil {
 			return azcore.AccessToken{}, ctx.Err()
 		}
-		a.Skipped = skip
+		a.Skipped, a.Err = skip, err
 		a.Outcome = OneLine(err)
 		c.attempts = append(c.attempts, a)
 		fails = append(fails, m+": "+a.Outcome)
@@ -261,12 +262,13 @@ func (c *Credential) build(ctx context.Context, m string) (cred azcore.TokenCred
 		return nil, false, err
 	}
 	tenant := s.TenantID
+	noDisc := s.Cloud.Custom()
 	switch m {
 	case "env":
 		if os.Getenv("AZURE_CLIENT_ID") == "" || os.Getenv("AZURE_TENANT_ID") == "" {
 			return nil, true, errors.New("AZURE_TENANT_ID and AZURE_CLIENT_ID (with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH) are not set")
 		}
-		cred, err = azidentity.NewEnvironmentCredential(&azidentity.EnvironmentCredentialOptions{ClientOptions: co})
+		cred, err = azidentity.NewEnvironmentCredential(&azidentity.EnvironmentCredentialOptions{ClientOptions: co, DisableInstanceDiscovery: noDisc})
 	case "cli":
 		cred, err = azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{TenantID: tenant})
 	case "powershell":
@@ -287,7 +289,7 @@ func (c *Credential) build(ctx context.Context, m string) (cred azcore.TokenCred
 		if serr != nil {
 			return nil, true, fmt.Errorf("client secret: %w", serr)
 		}
-		cred, err = azidentity.NewClientSecretCredential(tenant, s.ClientID, secret, &azidentity.ClientSecretCredentialOptions{ClientOptions: co})
+		cred, err = azidentity.NewClientSecretCredential(tenant, s.ClientID, secret, &azidentity.ClientSecretCredentialOptions{ClientOptions: co, DisableInstanceDiscovery: noDisc})
 	case "certificate":
 		cred, skip, err = c.certificate(ctx, co)
 	case "devicecode", "interactive":
@@ -296,13 +298,13 @@ func (c *Credential) build(ctx context.Context, m string) (cred azcore.TokenCred
 		}
 		if m == "devicecode" {
 			w := s.Prompt
-			cred, err = azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{ClientOptions: co, TenantID: tenant,
+			cred, err = azidentity.NewDeviceCodeCredential(&azidentity.DeviceCodeCredentialOptions{ClientOptions: co, TenantID: tenant, DisableInstanceDiscovery: noDisc,
 				UserPrompt: func(_ context.Context, msg azidentity.DeviceCodeMessage) error {
 					_, werr := fmt.Fprintln(w, msg.Message)
 					return werr
 				}})
 		} else {
-			cred, err = azidentity.NewInteractiveBrowserCredential(&azidentity.InteractiveBrowserCredentialOptions{ClientOptions: co, TenantID: tenant})
+			cred, err = azidentity.NewInteractiveBrowserCredential(&azidentity.InteractiveBrowserCredentialOptions{ClientOptions: co, TenantID: tenant, DisableInstanceDiscovery: noDisc})
 		}
 	default:
 		return nil, true, fmt.Errorf("unknown method %q", m)
@@ -330,7 +332,7 @@ func (c *Credential) certificate(ctx context.Context, co azcore.ClientOptions) (
 		return nil, false, fmt.Errorf("certificate %s: %w", s.CertFile, err)
 	}
 	cred, err := azidentity.NewClientCertificateCredential(s.TenantID, s.ClientID, certs, key,
-		&azidentity.ClientCertificateCredentialOptions{ClientOptions: co, SendCertificateChain: true})
+		&azidentity.ClientCertificateCredentialOptions{ClientOptions: co, SendCertificateChain: true, DisableInstanceDiscovery: s.Cloud.Custom()})
 	return cred, false, err
 }
 
@@ -351,21 +353,31 @@ func Identity(token string) (tenant, account string) {
 	return tenant, ""
 }
 
-// OneLine shortens an error (azidentity's are many lines with links) to its first
-// meaningful line.
+// OneLine shortens an error (azidentity's are many lines with a raw response and links) to
+// one line: its lines joined up to the raw-response dump or the troubleshooting link.
 func OneLine(err error) string {
 	if err == nil {
 		return ""
 	}
+	var parts []string
 	for _, ln := range strings.Split(err.Error(), "\n") {
 		ln = strings.TrimSpace(ln)
-		if ln == "" || strings.HasPrefix(ln, "---") || strings.HasPrefix(ln, "To troubleshoot") {
-			continue
+		if strings.HasPrefix(ln, "---") || strings.HasPrefix(ln, "RESPONSE") || strings.HasPrefix(ln, "To troubleshoot") {
+			break
 		}
-		if len(ln) > 300 {
-			ln = ln[:300] + "..."
+		if ln != "" {
+			parts = append(parts, ln)
 		}
-		return ln
 	}
-	return "failed"
+	out := strings.Join(parts, " ")
+	if i := strings.Index(out, " To troubleshoot"); i >= 0 {
+		out = out[:i]
+	}
+	if len(out) > 400 {
+		out = out[:400] + "..."
+	}
+	if out == "" {
+		return "failed"
+	}
+	return out
 }

@@ -94,6 +94,17 @@ func CloudFromConfig(c *config.Config) (Endpoints, error) {
 	return ep, nil
 }
 
+// Custom reports whether the authority host is not a national cloud's (a private cloud or
+// the emulator): MSAL's instance discovery, which asks the public cloud, is then turned off.
+func (e Endpoints) Custom() bool {
+	for _, c := range Clouds {
+		if strings.EqualFold(strings.TrimSuffix(c.AuthorityHost, "/"), strings.TrimSuffix(e.AuthorityHost, "/")) {
+			return false
+		}
+	}
+	return true
+}
+
 // Cloud returns azcore's description of the cloud (authority host and Resource Manager).
 func (e Endpoints) Cloud() cloud.Configuration {
 	var base cloud.Configuration

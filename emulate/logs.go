@@ -40,11 +40,11 @@ type Column struct {
 
 // apiError is the documented error body: {"error": {code, message, innererror}}.
 type apiError struct {
-	Code       string     `json:"code"`
-	Message    string     `json:"message"`
-	Correlation string    `json:"correlationId,omitempty"`
-	Details    []apiError `json:"details,omitempty"`
-	Inner      *innerErr  `json:"innererror,omitempty"`
+	Code        string     `json:"code"`
+	Message     string     `json:"message"`
+	Correlation string     `json:"correlationId,omitempty"`
+	Details     []apiError `json:"details,omitempty"`
+	Inner       *innerErr  `json:"innererror,omitempty"`
 }
 
 type innerErr struct {

@@ -89,13 +89,13 @@ func (s *Server) openIDConfig(w http.ResponseWriter, r *http.Request) {
 	tenant := r.PathValue("tenant")
 	base := s.URL + "/" + tenant
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                        s.URL + "/" + s.opt.TenantID + "/v2.0",
-		"token_endpoint":                base + "/oauth2/v2.0/token",
-		"authorization_endpoint":        base + "/oauth2/v2.0/authorize",
-		"device_authorization_endpoint": base + "/oauth2/v2.0/devicecode",
-		"jwks_uri":                      s.URL + "/common/discovery/v2.0/keys",
-		"response_types_supported":      []string{"code", "token"},
-		"subject_types_supported":       []string{"pairwise"},
+		"issuer":                                s.URL + "/" + s.opt.TenantID + "/v2.0",
+		"token_endpoint":                        base + "/oauth2/v2.0/token",
+		"authorization_endpoint":                base + "/oauth2/v2.0/authorize",
+		"device_authorization_endpoint":         base + "/oauth2/v2.0/devicecode",
+		"jwks_uri":                              s.URL + "/common/discovery/v2.0/keys",
+		"response_types_supported":              []string{"code", "token"},
+		"subject_types_supported":               []string{"pairwise"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt"},
 		"tenant_region_scope":                   "EMU",

@@ -134,7 +134,7 @@ func New(_ context.Context, s query.Settings) (*Driver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("Log Analytics client: %w", err)
 	}
-	d.pipe, err = azcore.NewClient("huntkit.sentinel", "v1", runtime.PipelineOptions{
+	d.pipe, err = azcore.NewClient("huntkit.sentinel", "v1.0.0", runtime.PipelineOptions{
 		PerRetry: []policy.Policy{runtime.NewBearerTokenPolicy(cred, []string{d.endpoint + "/.default"}, nil)},
 	}, &co)
 	if err != nil {
