@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -354,13 +355,15 @@ func Identity(token string) (tenant, account string) {
 }
 
 // OneLine shortens an error (azidentity's are many lines with a raw response and links) to
-// one line: its lines joined up to the raw-response dump or the troubleshooting link.
+// one line: its leading lines, then the response status and the service's error
+// description when the error carries a raw response.
 func OneLine(err error) string {
 	if err == nil {
 		return ""
 	}
+	text := err.Error()
 	var parts []string
-	for _, ln := range strings.Split(err.Error(), "\n") {
+	for _, ln := range strings.Split(text, "\n") {
 		ln = strings.TrimSpace(ln)
 		if strings.HasPrefix(ln, "---") || strings.HasPrefix(ln, "RESPONSE") || strings.HasPrefix(ln, "To troubleshoot") {
 			break
@@ -373,6 +376,12 @@ func OneLine(err error) string {
 	if i := strings.Index(out, " To troubleshoot"); i >= 0 {
 		out = out[:i]
 	}
+	if m := responseRE.FindStringSubmatch(text); m != nil {
+		out += ": " + strings.TrimSpace(m[1])
+		if d := descRE.FindStringSubmatch(text); d != nil {
+			out += ": " + d[1]
+		}
+	}
 	if len(out) > 400 {
 		out = out[:400] + "..."
 	}
@@ -381,3 +390,8 @@ func OneLine(err error) string {
 	}
 	return out
 }
+
+var (
+	responseRE = regexp.MustCompile(`(?m)^RESPONSE \d+: (.*)$`)
+	descRE     = regexp.MustCompile(`"(?:error_description|message)"\s*:\s*"([^"\r\n]*)`)
+)
