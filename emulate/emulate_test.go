@@ -8,10 +8,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
 )
 
@@ -224,4 +227,37 @@ func FuzzParseTimespan(f *testing.F) {
 			t.Fatalf("%q: end %v before start %v", s, b, a)
 		}
 	})
+}
+
+// TestWriteConfig: the written configuration validates cleanly, holds what clients need and
+// is private.
+func TestWriteConfig(t *testing.T) {
+	s, _ := start(t, Options{ClientSecret: "sekret"})
+	dir := t.TempDir()
+	p := filepath.Join(dir, "msticpyconfig.yaml")
+	ca, err := s.WriteConfig(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if probs := c.Validate(); len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	if v, _ := c.String("Azure.authority_host"); v != s.URL+"/" {
+		t.Errorf("authority_host = %s", v)
+	}
+	if v, _ := c.String("Azure.ca_file"); v != ca {
+		t.Errorf("ca_file = %s, want %s", v, ca)
+	}
+	if sec, err := c.Secret(context.Background(), "AzureSentinel.Workspaces.Default.Args.ClientSecret"); err != nil || sec != "sekret" {
+		t.Errorf("secret = %q, %v", sec, err)
+	}
+	for _, f := range []string{p, ca} {
+		if st, err := os.Stat(f); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, %v", f, st.Mode(), err)
+		}
+	}
 }
