@@ -137,6 +137,30 @@ func TestEmulatorWorkflow(t *testing.T) {
 		t.Fatalf("auth status (seed): %d %s %s", r.Code, r.Out, r.Err)
 	}
 
+	// huntkit --config ./emu/msticpyconfig.yaml auth status
+	r = run("--config", "./emu/msticpyconfig.yaml", "auth", "status")
+	if r.Code != 0 || !strings.Contains(r.Out, "signed in with clientsecret") || strings.Contains(r.Out, "eyJ") {
+		t.Fatalf("auth status: %d %s %s", r.Code, r.Out, r.Err)
+	}
+	// . ./emu/msticpyconfig.yaml.env; huntkit --config ./emu/msticpyconfig.yaml auth status --auth msi
+	sourceEnv(t, cfgPath+".env")
+	r = run("--config", "./emu/msticpyconfig.yaml", "auth", "status", "--auth", "msi")
+	if r.Code != 0 || !strings.Contains(r.Out, "signed in with msi") {
+		t.Fatalf("auth status msi: %d %s %s", r.Code, r.Out, r.Err)
+	}
+	// huntkit query MSSentinel --kql '...' --start -1d --workspace-name Prod
+	data, _ := os.ReadFile(seed)
+	prod := filepath.Join(t.TempDir(), "prod.yaml")
+	_ = os.WriteFile(prod, []byte(strings.Replace(string(data), "    Default:", "    Prod:", 1)), 0o600)
+	r = run("--config", prod, "query", "MSSentinel", "--kql", "SigninLogs | summarize count() by ResultType", "--start", "-1d", "--workspace-name", "Prod", "-o", "csv")
+	if r.Code != 0 || !strings.HasPrefix(r.Out, "ResultType,count_") {
+		t.Fatalf("--workspace-name Prod: %d %q %s", r.Code, r.Out, r.Err)
+	}
+	r = run("--config", prod, "query", "MSSentinel", "--kql", "SigninLogs | take 1", "--workspace-name", "Prd")
+	if r.Code != 3 || !strings.Contains(r.Err, `did you mean "Prod"`) {
+		t.Fatalf("unknown workspace: %d %s", r.Code, r.Err)
+	}
+
 	// huntkit auth status --auth clientsecret
 	r = run("--config", "./emu/msticpyconfig.yaml", "auth", "status", "--auth", "clientsecret")
 	if r.Code != 0 || !strings.Contains(r.Out, "clientsecret ok") || strings.Contains(r.Out, "eyJ") {
@@ -253,4 +277,24 @@ func emulatorToken(t *testing.T, cfgPath string) string {
 		t.Fatalf("token endpoint: %d %v", resp.StatusCode, err)
 	}
 	return body.AccessToken
+}
+
+// sourceEnv sets the variables of an `export NAME=value` file, as `. FILE` would.
+func sourceEnv(t *testing.T, path string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ln := range strings.Split(string(data), "\n") {
+		if kv, ok := strings.CutPrefix(ln, "export "); ok {
+			k, v, _ := strings.Cut(kv, "=")
+			t.Setenv(k, v)
+			n++
+		}
+	}
+	if n < 4 {
+		t.Fatalf("%s: %d exports", path, n)
+	}
 }
