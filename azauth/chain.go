@@ -104,6 +104,9 @@ func FromConfig(c *config.Config, workspace string, methods []string) (Settings,
 func secretOrEnv(c *config.Config, keys []string, env string) func(ctx context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
 		for _, k := range keys {
+			if ref, ok := c.Ref(k); ok && ref.Kind == config.KindKeyVault {
+				return "", fmt.Errorf("%s: a sign-in secret cannot itself come from Key Vault", k)
+			}
 			if c.IsSet(k) {
 				return c.Secret(ctx, k)
 			}

@@ -42,7 +42,11 @@ Azure:
   auth_methods: [%[6]s]
   authority_host: %[1]s/
   log_analytics_endpoint: %[1]s
+  keyvault_url: %[1]s
   ca_file: %[7]s
+KeyVault:
+  TenantId: %[3]s
+  VaultName: huntkit-emulator
 `, s.URL, s.WorkspaceID(), s.TenantID(), s.ClientID(), s.ClientSecret(), strings.Join(authMethods, ", "), ca)
 	tmp := abs + ".tmp"
 	if err := os.WriteFile(tmp, []byte(cfg), 0o600); err != nil {

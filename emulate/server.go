@@ -3,7 +3,8 @@
 // configuration, instance discovery, client-secret and certificate client credentials, an
 // App Service style managed-identity endpoint) that signs its own tokens, and the Log
 // Analytics query API (POST /v1/workspaces/{id}/query) answered by running the KQL through
-// huntkit's compiler on a DuckDB workspace (the demo tenant by default).
+// huntkit's compiler on a DuckDB workspace (the demo tenant by default), and Key Vault's
+// get-secret API for {KeyVault: ...} settings.
 //
 // It serves HTTPS on 127.0.0.1 with a self-signed certificate (CAPEM), because the Azure
 // SDK accepts HTTPS authority hosts and bearer tokens only; clients trust it through a CA
@@ -57,6 +58,9 @@ type Options struct {
 	// IdentityHeader is the value the managed-identity endpoint wants in X-IDENTITY-HEADER
 	// (IDENTITY_HEADER); default a random one.
 	IdentityHeader string
+	// Secrets are the Key Vault secrets served at /secrets/{name} (any vault name maps here
+	// through Azure.keyvault_url).
+	Secrets map[string]string
 	// RowLimit cuts results longer than this many rows and flags them partial (0: 500000,
 	// Log Analytics' limit).
 	RowLimit int
@@ -146,12 +150,14 @@ func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /common/discovery/instance", s.instanceDiscovery)
 	mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", s.openIDConfig)
-	mux.HandleFunc("GET /{tenant}/.well-known/openid-configuration", s.openIDConfig)
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", s.tokenEndpoint)
 	mux.HandleFunc("GET /msi/token", s.managedIdentity)
 	mux.HandleFunc("POST /v1/workspaces/{workspace}/query", s.authed(s.logsQuery))
 	mux.HandleFunc("GET /v1/workspaces/{workspace}/query", s.authed(s.logsQuery))
 	mux.HandleFunc("GET /v1/workspaces/{workspace}/metadata", s.authed(s.metadata))
+	mux.HandleFunc("GET /secrets/{name}", s.kvAuthed(s.getSecret))
+	mux.HandleFunc("GET /secrets/{name}/{$}", s.kvAuthed(s.getSecret))
+	mux.HandleFunc("GET /secrets/{name}/{version}", s.kvAuthed(s.getSecret))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, "PathNotFoundError", "The requested path does not exist: "+r.URL.Path, nil)
 	})

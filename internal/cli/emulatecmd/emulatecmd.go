@@ -6,6 +6,7 @@ package emulatecmd
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,6 +24,7 @@ type Options struct {
 	RowLimit     int
 	ClientSecret string
 	AuthMethods  []string
+	Secrets      []string
 }
 
 // New returns the emulate command.
@@ -39,8 +41,10 @@ tenant:
                    configuration, instance discovery: usable as azidentity's authority host
   managed identity /msi/token (set IDENTITY_ENDPOINT and IDENTITY_HEADER as printed)
   Log Analytics    POST /v1/workspaces/{id}/query (query, timespan, workspaces) and
-                   GET /v1/workspaces/{id}/metadata; every API answers 401 without a token
-                   the emulator issued
+                   GET /v1/workspaces/{id}/metadata
+  Key Vault        GET /secrets/{name} for the --secret values ({KeyVault: ...} settings)
+
+Every API answers 401 without a token the emulator issued.
 
 The data is the demo tenant (the tables 'huntkit demo' hunts, dated to end today), or the
 files of --data DIR, or the tables of the --workspace FILE. KQL runs through huntkit's
@@ -64,6 +68,7 @@ printed on the first line. Stop with Ctrl-C.`,
 	f.StringVar(&o.WriteConfig, "write-config", "", "write a msticpyconfig.yaml that points huntkit at the emulator")
 	f.IntVar(&o.RowLimit, "row-limit", 500000, "rows after which a result is cut and flagged partial")
 	f.StringVar(&o.ClientSecret, "client-secret", "", "the client secret the token endpoint accepts (default: random)")
+	f.StringArrayVar(&o.Secrets, "secret", nil, "a Key Vault secret NAME=VALUE the emulator serves at /secrets/NAME (repeatable)")
 	f.StringSliceVar(&o.AuthMethods, "auth-methods", []string{"clientsecret"}, "Azure.auth_methods written by --write-config")
 	return cmd
 }
@@ -99,11 +104,19 @@ func Run(ctx context.Context, app *cliapp.App, o *Options) error {
 		}
 		what = fmt.Sprintf("the demo tenant %s (%s to %s)", truth.Domain, truth.Start.Format("2006-01-02"), truth.End.Format("2006-01-02"))
 	}
+	secrets := map[string]string{}
+	for _, kv := range o.Secrets {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return cliapp.UsageError(fmt.Errorf("--secret %q: want NAME=VALUE", k))
+		}
+		secrets[k] = v
+	}
 	be, err := emulate.NewWorkspaceBackend(ctx, ws, o.Data...)
 	if err != nil {
 		return err
 	}
-	srv, err := emulate.Start(ctx, emulate.Options{Addr: o.Addr, Backend: be, RowLimit: o.RowLimit, ClientSecret: o.ClientSecret})
+	srv, err := emulate.Start(ctx, emulate.Options{Addr: o.Addr, Backend: be, RowLimit: o.RowLimit, ClientSecret: o.ClientSecret, Secrets: secrets})
 	if err != nil {
 		return err
 	}
