@@ -81,6 +81,14 @@ func Run(ctx context.Context, app *cliapp.App, o *Options) error {
 	if o.RowLimit < 1 {
 		return cliapp.UsageError(fmt.Errorf("--row-limit %d: want at least 1", o.RowLimit))
 	}
+	secrets := map[string]string{}
+	for _, kv := range o.Secrets {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return cliapp.UsageError(fmt.Errorf("--secret %q: want NAME=VALUE", kv))
+		}
+		secrets[k] = v
+	}
 	ws, err := app.Workspace(ctx)
 	if err != nil {
 		return err
@@ -103,14 +111,6 @@ func Run(ctx context.Context, app *cliapp.App, o *Options) error {
 			return err
 		}
 		what = fmt.Sprintf("the demo tenant %s (%s to %s)", truth.Domain, truth.Start.Format("2006-01-02"), truth.End.Format("2006-01-02"))
-	}
-	secrets := map[string]string{}
-	for _, kv := range o.Secrets {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return cliapp.UsageError(fmt.Errorf("--secret %q: want NAME=VALUE", k))
-		}
-		secrets[k] = v
 	}
 	be, err := emulate.NewWorkspaceBackend(ctx, ws, o.Data...)
 	if err != nil {

@@ -183,7 +183,7 @@ func TestEmulatorWorkflow(t *testing.T) {
 		t.Fatalf("bad KQL: %d %q", r.Code, r.Err)
 	}
 	// A partial result: rows written, a warning, exit 1; --fail-on-partial: an error.
-	startEmulate(t, "--row-limit", "3", "--write-config", "./emu/small.yaml")
+	startEmulate(t, "--row-limit", "3", "--write-config", "./emu/small.yaml", "--secret", "vt-key=v1")
 	r = run("--config", "./emu/small.yaml", "query", "MSSentinel", "--kql", "SecurityAlert | take 10", "-o", "csv")
 	if r.Code != 1 || strings.Count(r.Out, "\n") != 4 || !strings.Contains(r.Err, "warning: MSSentinel: partial result") {
 		t.Fatalf("partial: %d %q %q", r.Code, r.Out, r.Err)
@@ -296,5 +296,15 @@ func sourceEnv(t *testing.T, path string) {
 	}
 	if n < 4 {
 		t.Fatalf("%s: %d exports", path, n)
+	}
+}
+
+func TestEmulateUsage(t *testing.T) {
+	clitest.Isolate(t)
+	for _, args := range [][]string{{"emulate", "--secret", "novalue"}, {"emulate", "--row-limit", "0"}} {
+		r := clitest.Run(t, clitest.Options{}, commands, args...)
+		if r.Code != 2 || strings.Count(r.Err, "\n") != 1 {
+			t.Errorf("%v: %d %q", args, r.Code, r.Err)
+		}
 	}
 }
