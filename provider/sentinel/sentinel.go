@@ -46,6 +46,7 @@ const (
 	OptFailOnPartial = "fail-on-partial"
 	OptTimeout       = "timeout" // server timeout (Prefer: wait), e.g. 300s or 5m
 	OptInteractive   = "interactive"
+	OptSplit         = "split" // cut the window into chunks of this length (1d, 6h), run concurrently
 )
 
 func init() {
@@ -79,7 +80,8 @@ type Driver struct {
 	client        *azquery.LogsClient
 	pipe          *azcore.Client // for the metadata API
 	failOnPartial bool
-	wait          int // seconds; 0 = the service default
+	wait          int           // seconds; 0 = the service default
+	split         time.Duration // chunk length; 0 = one query
 
 	mu       sync.Mutex
 	warnings []error
@@ -124,6 +126,11 @@ func New(_ context.Context, s query.Settings) (*Driver, error) {
 			return nil, err
 		}
 		d.wait = int(dur.Seconds())
+	}
+	if sp := opt(OptSplit); sp != "" {
+		if d.split, err = ParseSplit(sp); err != nil {
+			return nil, err
+		}
 	}
 	co, err := azauth.ClientOptions(as.Cloud, as.CAFile)
 	if err != nil {
@@ -173,14 +180,35 @@ func (d *Driver) Warnings() []error {
 	return append([]error(nil), d.warnings...)
 }
 
-// Query runs KQL on the workspaces. req.Start/End become the timespan when both are set.
+// Query runs KQL on the workspaces. req.Start/End become the timespan when both are set;
+// with a split length the window is queried in chunks (see querySplit).
 func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, error) {
 	if l := strings.ToLower(req.Language); l != "" && l != "kql" && l != "kusto" {
 		return nil, fmt.Errorf("%s runs KQL, not %s", Name, req.Language)
 	}
+	if d.split > 0 && !req.Start.IsZero() && req.End.Sub(req.Start) > d.split {
+		return d.querySplit(ctx, req)
+	}
 	d.mu.Lock()
 	d.warnings = nil
 	d.mu.Unlock()
+	f, err := d.queryOnce(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if p := f.Partial(); p != nil {
+		if d.failOnPartial {
+			return nil, fmt.Errorf("%w (%d rows returned; --fail-on-partial)", p, f.Len())
+		}
+		d.mu.Lock()
+		d.warnings = append(d.warnings, p)
+		d.mu.Unlock()
+	}
+	return f, nil
+}
+
+// queryOnce runs one QueryWorkspace call; a partial result comes back flagged.
+func (d *Driver) queryOnce(ctx context.Context, req query.Request) (*frame.Frame, error) {
 	body := azquery.Body{Query: &req.Text}
 	if !req.Start.IsZero() && !req.End.IsZero() {
 		ts := azquery.NewTimeInterval(req.Start.UTC(), req.End.UTC())
@@ -210,14 +238,7 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 		return nil, fmt.Errorf("%w: %v", ErrQuery, err)
 	}
 	if resp.Error != nil {
-		perr := fmt.Errorf("%w: %s", ErrPartial, errorInfo(resp.Error))
-		if d.failOnPartial {
-			return nil, fmt.Errorf("%w (%d rows returned; --fail-on-partial)", perr, f.Len())
-		}
-		d.mu.Lock()
-		d.warnings = append(d.warnings, perr)
-		d.mu.Unlock()
-		f.SetPartial(perr)
+		f.SetPartial(fmt.Errorf("%w: %s", ErrPartial, errorInfo(resp.Error)))
 	}
 	return f, nil
 }

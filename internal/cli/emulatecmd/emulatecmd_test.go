@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -115,6 +116,12 @@ func TestEmulatorWorkflow(t *testing.T) {
 	remote := r.Out
 	if n := strings.Count(remote, "\n") - 1; n < 5 || !strings.Contains(remote, "EICAR") {
 		t.Fatalf("%d alerts:\n%s", n, remote)
+	}
+
+	// --split 1d: the same rows, queried a day at a time.
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "MSSentinel", "SecurityAlert.list_alerts", "--start", "-7d", "--split", "1d", "-o", "csv")
+	if r.Code != 0 || sortedLines(r.Out) != sortedLines(remote) {
+		t.Fatalf("--split 1d: %d %s\n%s", r.Code, r.Err, r.Out)
 	}
 
 	// The same template on the same files through LocalData gives the same rows.
@@ -307,4 +314,10 @@ func TestEmulateUsage(t *testing.T) {
 			t.Errorf("%v: %d %q", args, r.Code, r.Err)
 		}
 	}
+}
+
+func sortedLines(s string) string {
+	l := strings.Split(strings.TrimSpace(s), "\n")
+	sort.Strings(l)
+	return strings.Join(l, "\n")
 }

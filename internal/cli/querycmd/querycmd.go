@@ -367,12 +367,12 @@ type queryOpts struct {
 
 // driverOpts are the flags cloud drivers read from query.Settings.Options.
 type driverOpts struct {
-	workspaceName, auth, timeout string
-	failOnPartial                bool
+	workspaceName, auth, timeout, split string
+	failOnPartial                       bool
 }
 
 func (d driverOpts) options(app *cliapp.App) map[string]string {
-	return map[string]string{"workspace-name": d.workspaceName, "auth": d.auth, "timeout": d.timeout,
+	return map[string]string{"workspace-name": d.workspaceName, "auth": d.auth, "timeout": d.timeout, "split": d.split,
 		"fail-on-partial": fmt.Sprint(d.failOnPartial), "interactive": fmt.Sprint(cliapp.IsTerminal(app.Err))}
 }
 
@@ -420,6 +420,7 @@ subscription_filter) and str parameters placed outside quotes are inserted as qu
 	f.StringVar(&o.driverOpts.workspaceName, "workspace-name", "", "Sentinel workspaces from AzureSentinel.Workspaces, comma-separated (default: Default)")
 	f.StringVar(&o.driverOpts.auth, "auth", "", "Azure sign-in methods to try in order, comma-separated (default: Azure.auth_methods)")
 	f.StringVar(&o.driverOpts.timeout, "timeout", "", "server-side query timeout for cloud environments (e.g. 300s, 5m)")
+	f.StringVar(&o.driverOpts.split, "split", "", "cloud environments: query the window in chunks of this length (1d, 6h), concurrently")
 	f.BoolVar(&o.driverOpts.failOnPartial, "fail-on-partial", false, "treat a partial result from the service as an error")
 	cliapp.AddOutputFlags(cmd, &o.out)
 	_ = cmd.RegisterFlagCompletionFunc("param", func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
