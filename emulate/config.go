@@ -22,6 +22,9 @@ func (s *Server) WriteConfig(path string, authMethods ...string) (string, error)
 	if err != nil {
 		return "", err
 	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return "", fmt.Errorf("emulate: config folder: %w", err)
+	}
 	ca := filepath.Join(filepath.Dir(abs), CAFileName)
 	if err := os.WriteFile(ca, s.CAPEM, 0o600); err != nil {
 		return "", fmt.Errorf("emulate: write CA file: %w", err)

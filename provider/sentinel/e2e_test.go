@@ -343,3 +343,55 @@ func fakeAz(t *testing.T, srv *emulate.Server) {
 	}
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
+
+// TestSeveralWorkspaces: --workspace-name A,B sends B as an additional workspace; a workspace
+// the service does not know is one clear error line.
+func TestSeveralWorkspaces(t *testing.T) {
+	isolate(t)
+	second := "11111111-2222-3333-4444-555555555555"
+	srv := startEmulator(t, emulate.Options{ClientSecret: "x", WorkspaceIDs: []string{emulate.DefaultWorkspaceID, second}})
+	cfg := writeConfig(t, srv, "", "", "        ClientSecret: x", "clientsecret")
+	data, _ := os.ReadFile(cfg)
+	extra := fmt.Sprintf("    Second:\n      WorkspaceId: %s\n      TenantId: %s\n    Gone:\n      WorkspaceId: 99999999-2222-3333-4444-555555555555\n      TenantId: %s\n",
+		second, srv.TenantID(), srv.TenantID())
+	data = []byte(strings.Replace(string(data), "Azure:\n", extra+"Azure:\n", 1))
+	if err := os.WriteFile(cfg, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, cfg, map[string]string{sentinel.OptWorkspace: "Default, Second"})
+	if ws := d.Workspaces(); len(ws) != 2 || ws[1].ID != second {
+		t.Fatalf("workspaces = %+v", ws)
+	}
+	f, err := d.Query(context.Background(), alertsKQL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAlerts(t, f)
+	d = newDriver(t, cfg, map[string]string{sentinel.OptWorkspace: "Default,Gone"})
+	_, err = d.Query(context.Background(), alertsKQL())
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "HTTP 404 WorkspaceNotFoundError") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestAzureMLConfig: without AzureSentinel.Workspaces, config.json in the current folder
+// names the workspace, as in a notebook folder cloned from the portal.
+func TestAzureMLConfig(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	c, _ := config.Parse("", nil)
+	if _, err := sentinel.Workspaces(c, ""); !errors.Is(err, sentinel.ErrNoWorkspace) {
+		t.Fatalf("no config: %v", err)
+	}
+	js := `{"subscription_id": "s", "resource_group": "rg", "workspace_name": "ml-ws", "workspace_id": "52b1ab41-869e-4138-9e40-2a4457f09bf0", "tenant_id": "8a1f3c7e-0d2b-4e5f-9a6c-1b2c3d4e5f60"}`
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(js), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := sentinel.Workspaces(c, "")
+	if err != nil || len(ws) != 1 || ws[0].ID != "52b1ab41-869e-4138-9e40-2a4457f09bf0" || ws[0].TenantID != "8a1f3c7e-0d2b-4e5f-9a6c-1b2c3d4e5f60" || ws[0].Name != "ml-ws" {
+		t.Fatalf("workspaces = %+v, %v", ws, err)
+	}
+	if _, err := sentinel.Workspaces(c, "Other"); !errors.Is(err, sentinel.ErrNoWorkspace) {
+		t.Fatalf("other name: %v", err)
+	}
+}

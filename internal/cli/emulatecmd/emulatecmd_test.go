@@ -88,9 +88,6 @@ func TestEmulatorWorkflow(t *testing.T) {
 	}
 	t.Chdir(home)
 	// huntkit emulate --write-config ./emu/msticpyconfig.yaml
-	if err := os.Mkdir("emu", 0o700); err != nil {
-		t.Fatal(err)
-	}
 	base, errOut := startEmulate(t, "--write-config", "./emu/msticpyconfig.yaml")
 	if !regexp.MustCompile(`^https://127\.0\.0\.1:\d+$`).MatchString(base) {
 		t.Fatalf("first line %q is not the base URL", base)
