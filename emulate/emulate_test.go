@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -259,5 +260,13 @@ func TestWriteConfig(t *testing.T) {
 		if st, err := os.Stat(f); err != nil || st.Mode().Perm() != 0o600 {
 			t.Errorf("%s mode %v, %v", f, st.Mode(), err)
 		}
+	}
+}
+
+func TestToTableSpecialFloats(t *testing.T) {
+	f := frame.MustNew(frame.NewFloats("x", []float64{1.5, math.NaN(), math.Inf(1), math.Inf(-1)}))
+	b, err := json.Marshal(ToTable("PrimaryResult", f).Rows)
+	if err != nil || string(b) != `[[1.5],["NaN"],["Infinity"],["-Infinity"]]` {
+		t.Fatalf("rows = %s, %v", b, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -257,6 +258,18 @@ func ToTable(name string, f *frame.Frame) Table {
 				b, err := json.Marshal(c.Value(i))
 				if err == nil {
 					row[j] = string(b)
+				}
+			case frame.Float:
+				// JSON has no NaN or infinities; Kusto writes them as strings.
+				switch f := c.Float(i); {
+				case math.IsNaN(f):
+					row[j] = "NaN"
+				case math.IsInf(f, 1):
+					row[j] = "Infinity"
+				case math.IsInf(f, -1):
+					row[j] = "-Infinity"
+				default:
+					row[j] = f
 				}
 			default:
 				row[j] = c.Value(i)

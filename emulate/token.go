@@ -217,7 +217,7 @@ func (s *Server) managedIdentity(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"statusCode": 400, "message": "resource is required"})
 		return
 	}
-	tok, exp, err := s.Issue(resource, "managed-identity-"+s.opt.TenantID[:8])
+	tok, exp, err := s.Issue(resource, "managed-identity-"+s.opt.TenantID[:min(8, len(s.opt.TenantID))])
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]any{"statusCode": 500, "message": err.Error()})
 		return

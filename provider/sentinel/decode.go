@@ -40,6 +40,9 @@ func FrameType(t string) frame.Type {
 // FromTable converts a response table to a Frame. A value that does not fit its column's
 // type is an error naming the row and column.
 func FromTable(t *azquery.Table) (*frame.Frame, error) {
+	if len(t.Columns) == 0 && len(t.Rows) > 0 {
+		return nil, fmt.Errorf("%d rows without columns", len(t.Rows))
+	}
 	bs := make([]*frame.Builder, len(t.Columns))
 	for i, c := range t.Columns {
 		name, typ := fmt.Sprintf("Column%d", i+1), ""
@@ -102,7 +105,7 @@ func appendValue(b *frame.Builder, v any) error {
 		case float64:
 			b.AppendFloat(n)
 		case string: // NaN, Infinity, decimals
-			f, err := strconv.ParseFloat(n, 64)
+			f, err := strconv.ParseFloat(strings.TrimPrefix(n, "+"), 64)
 			if err != nil {
 				return fmt.Errorf("real %q: %w", n, err)
 			}
