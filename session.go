@@ -63,13 +63,31 @@ func WithData(paths ...string) SessionOption {
 	return func(s *Session) { s.data = append(s.data, paths...) }
 }
 
+// WithOptions passes per-command driver settings by name to the environment's driver
+// (query.Settings.Options): for the cloud drivers "workspace-name", "auth", "timeout",
+// "split", "fail-on-partial" and "interactive". Empty values are left out.
+func WithOptions(opts map[string]string) SessionOption {
+	return func(s *Session) {
+		for k, v := range opts {
+			if v == "" {
+				continue
+			}
+			if s.options == nil {
+				s.options = map[string]string{}
+			}
+			s.options[k] = v
+		}
+	}
+}
+
 // Session is one data environment: it makes the driver on first use, connects it, runs
 // templates and ad-hoc queries, and gathers the driver's warnings. It is safe for
 // concurrent use.
 type Session struct {
-	hk   *Huntkit
-	env  query.Environment
-	data []string
+	hk      *Huntkit
+	env     query.Environment
+	data    []string
+	options map[string]string
 
 	mu       sync.Mutex
 	drv      query.Driver
@@ -133,7 +151,7 @@ func (s *Session) driver(ctx context.Context) (query.Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	drv, err := s.env.New(ctx, query.Settings{Config: cfg, DataPaths: s.data, Workspace: ws})
+	drv, err := s.env.New(ctx, query.Settings{Config: cfg, DataPaths: s.data, Workspace: ws, Options: s.options})
 	if err != nil {
 		return nil, fmt.Errorf("data environment %s: %w", s.env.Name, err)
 	}

@@ -341,6 +341,16 @@ func rootSpec() *spec {
 			"cloud":                enum(Clouds...),
 			"auth_methods":         menum(AuthMethods...),
 			"resource_manager_url": s(kURL),
+			// huntkit's endpoint overrides (private clouds, huntkit emulate); see package azauth
+			"authority_host":             s(kURL),
+			"log_analytics_endpoint":     s(kURL),
+			"keyvault_url":               s(kURL),
+			"ca_file":                    s(kStr),
+			"tenant_id":                  opt(kUUID, hintGUID),
+			"client_id":                  opt(kUUID, hintGUID),
+			"client_secret":              s(kSecret),
+			"certificate":                s(kStr),
+			"managed_identity_client_id": opt(kUUID, hintGUID),
 		}),
 		"QueryDefinitions": obj(map[string]*spec{
 			"Default": s(kList),

@@ -46,6 +46,9 @@ type Settings struct {
 	Config    *config.Config
 	DataPaths []string
 	Workspace Workspace
+	// Options are per-command driver options by flag name ("workspace-name", "auth",
+	// "fail-on-partial", "timeout", ...); drivers ignore the ones they do not know.
+	Options map[string]string
 }
 
 // Environment describes a data environment: its names, its query language and how to make a

@@ -12,14 +12,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/huntkit/huntkit/internal/cli/analyzecmd"
+	"github.com/huntkit/huntkit/internal/cli/authcmd"
 	"github.com/huntkit/huntkit/internal/cli/configcmd"
 	"github.com/huntkit/huntkit/internal/cli/democmd"
+	"github.com/huntkit/huntkit/internal/cli/emulatecmd"
 	"github.com/huntkit/huntkit/internal/cli/geoipcmd"
 	"github.com/huntkit/huntkit/internal/cli/ioccmd"
 	"github.com/huntkit/huntkit/internal/cli/kqlcmd"
 	"github.com/huntkit/huntkit/internal/cli/otrfcmd"
 	"github.com/huntkit/huntkit/internal/cli/proctreecmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
+	"github.com/huntkit/huntkit/internal/cli/schemacmd"
 	"github.com/huntkit/huntkit/internal/cli/ticmd"
 	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
@@ -91,6 +94,9 @@ var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(proctreecmd.New),
 	one(kqlcmd.New),
 	one(analyzecmd.New),
+	one(emulatecmd.New),
+	one(authcmd.New),
+	one(schemacmd.New),
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {

@@ -7,4 +7,6 @@ import (
 	_ "github.com/huntkit/huntkit/provider/localdata"
 	// OTRF Security-Datasets (msticpy's Mordor).
 	_ "github.com/huntkit/huntkit/provider/otrf"
+	// Microsoft Sentinel / Log Analytics through the Azure SDK.
+	_ "github.com/huntkit/huntkit/provider/sentinel"
 )

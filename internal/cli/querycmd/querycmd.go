@@ -243,6 +243,18 @@ type queryOpts struct {
 	save       string
 	data       []string
 	out        cliapp.Output
+	driverOpts driverOpts
+}
+
+// driverOpts are the flags cloud drivers read from query.Settings.Options.
+type driverOpts struct {
+	workspaceName, auth, timeout, split string
+	failOnPartial                       bool
+}
+
+func (d driverOpts) options(app *cliapp.App) map[string]string {
+	return map[string]string{"workspace-name": d.workspaceName, "auth": d.auth, "timeout": d.timeout, "split": d.split,
+		"fail-on-partial": fmt.Sprint(d.failOnPartial), "interactive": fmt.Sprint(cliapp.IsTerminal(app.Err))}
 }
 
 func newQuery(app *cliapp.App) *cobra.Command {
@@ -286,6 +298,11 @@ subscription_filter) and str parameters placed outside quotes are inserted as qu
 	f.StringVar(&o.kql, "kql", "", "run this KQL instead of a template")
 	f.StringVar(&o.save, "save", "", "also save the result as a table in the workspace")
 	f.StringArrayVar(&o.data, "data", nil, "data folder or file for local environments (repeatable)")
+	f.StringVar(&o.driverOpts.workspaceName, "workspace-name", "", "Sentinel workspaces from AzureSentinel.Workspaces, comma-separated (default: Default)")
+	f.StringVar(&o.driverOpts.auth, "auth", "", "Azure sign-in methods to try in order, comma-separated (default: Azure.auth_methods)")
+	f.StringVar(&o.driverOpts.timeout, "timeout", "", "server-side query timeout for cloud environments (e.g. 300s, 5m)")
+	f.StringVar(&o.driverOpts.split, "split", "", "cloud environments: query the window in chunks of this length (1d, 6h), concurrently")
+	f.BoolVar(&o.driverOpts.failOnPartial, "fail-on-partial", false, "treat a partial result from the service as an error")
 	cliapp.AddOutputFlags(cmd, &o.out)
 	_ = cmd.RegisterFlagCompletionFunc("param", func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 		return paramNames(app, &o.sf, args), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
@@ -330,7 +347,7 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 	if err != nil {
 		return err
 	}
-	s, err := hk.Provider(args[0], huntkit.WithData(o.data...))
+	s, err := hk.Provider(args[0], huntkit.WithData(o.data...), huntkit.WithOptions(o.driverOpts.options(app)))
 	if err != nil {
 		return err
 	}
