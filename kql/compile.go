@@ -155,23 +155,27 @@ func Compile(src string, cat Catalog, opts ...Option) (string, error) {
 
 // CompileQuery compiles an already parsed query (see Compile).
 func CompileQuery(q *Query, cat Catalog, opts ...Option) (sql string, err error) {
-	c := &compiler{src: q.Src, cat: cat}
-	c.opt.timeColumn = "TimeGenerated"
+	c := &compiler{cat: cat, opt: defaultOptions()}
+	defer func() {
+		if r := recover(); r != nil {
+			if b, ok := r.(bail); ok {
+				sql, err = "", b.err
+				return
+			}
+			sql, err = "", internalError(c.src, "compiler", r)
+		}
+	}()
+	if q == nil {
+		return "", &Error{Line: 1, Col: 1, Msg: "no query to compile"}
+	}
+	c.src = q.Src
 	for _, o := range opts {
 		o(&c.opt)
 	}
 	if c.cat == nil {
 		c.cat = MapCatalog{}
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			b, ok := r.(bail)
-			if !ok {
-				panic(r)
-			}
-			sql, err = "", b.err
-		}
-	}()
+	c.checkCtx(q)
 	r := c.body(q, &env{vars: map[string]*binding{}})
 	return c.finish(r), nil
 }
@@ -353,9 +357,47 @@ func (c *compiler) materializeOrder(r *rel) *rel {
 func (c *compiler) tabular(x Expr, e *env) *rel {
 	c.depth++
 	defer func() { c.depth-- }()
-	if c.depth > 100 {
-		c.failAt(x, nil, "query nested too deeply (recursive function?)")
+	if c.depth > c.opt.maxNesting {
+		c.failAt(x, ErrLimit, "query nested too deeply: views, lets, functions and subqueries nest more than %d levels (recursive function? the limit is raised with kql.WithMaxNesting)", c.opt.maxNesting)
 	}
+	c.checkCtx(x)
+	r := c.tabularNode(x, e)
+	c.checkSize(r.sql, x)
+	return r
+}
+
+// checkCtx stops compilation when the context given with WithContext is done.
+func (c *compiler) checkCtx(n Node) {
+	if c.opt.ctx == nil {
+		return
+	}
+	if err := c.opt.ctx.Err(); err != nil {
+		c.failAt(n, err, "compilation interrupted: %v", err)
+	}
+}
+
+// checkSize refuses SQL text that grows past the size limit. Views used twice and long
+// chains of operators make the SQL grow exponentially or quadratically in the query, so
+// the check runs after every operator, long before the text could exhaust memory.
+func (c *compiler) checkSize(sql string, n Node) {
+	if len(sql) > c.opt.maxSQL {
+		c.failAt(n, ErrLimit, "the generated SQL exceeds %s (views used several times or long chains of operators multiply its size; the limit is raised with kql.WithMaxSQLSize)", byteSize(c.opt.maxSQL))
+	}
+}
+
+// byteSize renders a byte count for limit messages.
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.Itoa(n>>20) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.Itoa(n>>10) + " KiB"
+	}
+	return strconv.Itoa(n) + " bytes"
+}
+
+// tabularNode compiles one tabular node (see tabular, which bounds and checks it).
+func (c *compiler) tabularNode(x Expr, e *env) *rel {
 	switch v := x.(type) {
 	case *Paren:
 		return c.tabular(v.X, e)
@@ -363,6 +405,8 @@ func (c *compiler) tabular(x Expr, e *env) *rel {
 		r := c.tabular(v.Source, e)
 		for _, op := range v.Ops {
 			r = c.operator(r, op, e)
+			c.checkSize(r.sql, op)
+			c.checkCtx(op)
 		}
 		return r
 	case *Ident:
@@ -791,12 +835,35 @@ func (c *compiler) buildSelect(r *rel, cols []outCol, keepOrd bool, where string
 	if len(parts) == 0 {
 		parts = append(parts, "NULL AS "+qi("__empty"))
 	}
+	if n := len(r.cols); n > 0 && passesThrough(r, out.cols, parts) {
+		// the input's columns come first unchanged: a star keeps the SQL linear in the
+		// length of a chain of extends over a wide table
+		star := c.selectList(r, out.ord)
+		parts = append([]string{star}, parts[n:]...)
+		if out.ord && r.ord {
+			parts = parts[:len(parts)-1] // the star carries __ord
+		}
+	}
 	sql := "(SELECT " + strings.Join(parts, ", ") + " FROM " + r.sql + " AS " + c.newAlias()
 	if where != "" {
 		sql += " WHERE " + where
 	}
 	out.sql = sql + ")"
 	return out
+}
+
+// passesThrough reports whether the first select items of a new level are r's columns
+// in order, unchanged and under the same identifiers.
+func passesThrough(r *rel, cols []column, parts []string) bool {
+	if len(cols) < len(r.cols) {
+		return false
+	}
+	for i, col := range r.cols {
+		if cols[i].name != col.name || cols[i].sql != col.sql || parts[i] != col.ident() {
+			return false
+		}
+	}
+	return true
 }
 
 func passCols(r *rel) []outCol {
@@ -860,8 +927,12 @@ func (c *compiler) extend(r *rel, items []*Assign, e *env) *rel {
 	}
 	out := c.buildSelect(r, cols, true, "")
 	out.computed = map[string]bool{}
+	before := make(map[string]string, len(r.cols))
+	for _, col := range r.cols {
+		before[col.name] = col.ident()
+	}
 	for _, oc := range cols {
-		if col, ok := r.col(oc.name); !ok || oc.sql != col.ident() {
+		if id, ok := before[oc.name]; !ok || oc.sql != id {
 			out.computed[oc.name] = true
 		}
 	}

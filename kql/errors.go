@@ -15,6 +15,15 @@ var ErrUnsupported = errors.New("not supported")
 // ErrUnknownName is wrapped by errors for unknown tables, columns and functions.
 var ErrUnknownName = errors.New("unknown name")
 
+// ErrLimit is wrapped by errors for queries whose translation exceeds a compile limit
+// (size of the generated SQL, nesting of views, lets and functions); see WithMaxSQLSize
+// and WithMaxNesting.
+var ErrLimit = errors.New("compile limit exceeded")
+
+// ErrInternal is wrapped by the error returned when the parser or the compiler fails
+// unexpectedly (a bug in kql): the input is refused instead of crashing the caller.
+var ErrInternal = errors.New("internal error in kql")
+
 // Error is a syntax or semantic error at a position of the query text.
 type Error struct {
 	Line, Col int    // 1-based position of the offending token
@@ -87,4 +96,11 @@ func didYouMean(name string, candidates []string) string {
 		return fmt.Sprintf(" (did you mean %q?)", c)
 	}
 	return ""
+}
+
+// internalError turns an unexpected panic of the parser or the compiler into an error,
+// the last line of defence against a crash on hostile input.
+func internalError(src, stage string, r any) *Error {
+	return &Error{Line: 1, Col: 1, Src: src, Err: ErrInternal,
+		Msg: fmt.Sprintf("internal error in kql %s: %v (please report this query)", stage, r)}
 }

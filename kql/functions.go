@@ -1,6 +1,7 @@
 package kql
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -161,8 +162,7 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 		return res("date_diff('"+part+"', "+c.convert(arg(2), kDatetime).sql+", "+c.convert(arg(1), kDatetime).sql+")", kLong)
 	case "datetime_part", "datepart":
 		c.nargs(v, 2, 2)
-		part := c.partName(v.Args[0])
-		return res("CAST(date_part('"+part+"', "+c.convert(arg(1), kDatetime).sql+") AS BIGINT)", kLong)
+		return res(c.datePart(v.Args[0], c.convert(arg(1), kDatetime).sql), kLong)
 	case "dayofweek":
 		c.nargs(v, 1, 1)
 		d := c.convert(arg(0), kDatetime)
@@ -843,6 +843,43 @@ func (c *compiler) partName(x Expr) string {
 	}
 	c.failAt(x, nil, "unknown datetime period %q", s)
 	return ""
+}
+
+// datePartSQL maps the parts datetime_part accepts (lower-cased) to DuckDB expressions
+// over a timestamp %[1]s. DuckDB's millisecond and microsecond parts count from the start
+// of the minute, Kusto's from the start of the second; timestamps hold microseconds, so
+// nanosecond is a multiple of 1000.
+var datePartSQL = map[string]string{
+	"year":         "year(%[1]s)",
+	"quarter":      "quarter(%[1]s)",
+	"month":        "month(%[1]s)",
+	"week_of_year": "weekofyear(%[1]s)", // ISO 8601: week 1 holds the first Thursday
+	"weekofyear":   "weekofyear(%[1]s)", // obsolete spelling, taken as week_of_year
+	"week":         "weekofyear(%[1]s)",
+	"day":          "dayofmonth(%[1]s)",
+	"dayofyear":    "dayofyear(%[1]s)",
+	"hour":         "hour(%[1]s)",
+	"minute":       "minute(%[1]s)",
+	"second":       "second(%[1]s)",
+	"millisecond":  "(date_part('microseconds', %[1]s) %% 1000000) // 1000",
+	"microsecond":  "date_part('microseconds', %[1]s) %% 1000000",
+	"nanosecond":   "(date_part('microseconds', %[1]s) %% 1000000) * 1000",
+}
+
+// datePart compiles datetime_part(part, ts) for a constant part name (any case).
+func (c *compiler) datePart(part Expr, ts string) string {
+	var s string
+	switch p := unparen(part).(type) {
+	case *Literal:
+		s, _ = p.Value.(string)
+	case *Ident:
+		s = p.Name
+	}
+	tmpl, ok := datePartSQL[strings.ToLower(s)]
+	if !ok {
+		c.failAt(part, nil, "unknown datetime_part part %q (one of year, quarter, month, week_of_year, day, dayofyear, hour, minute, second, millisecond, microsecond, nanosecond)", s)
+	}
+	return "CAST(" + fmt.Sprintf(tmpl, ts) + " AS BIGINT)"
 }
 
 func intervalArgType(part string) string {

@@ -24,13 +24,18 @@ type parser struct {
 
 // Parse parses KQL query text into an AST. Errors are *Error values with the line and
 // column of the offending token.
-func Parse(src string) (*Query, error) {
+func Parse(src string) (q *Query, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			q, err = nil, internalError(src, "parser", r)
+		}
+	}()
 	toks, err := lex(src)
 	if err != nil {
 		return nil, err
 	}
 	p := &parser{src: src, toks: toks}
-	q, err := p.parseQuery(false)
+	q, err = p.parseQuery(false)
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +143,11 @@ func (p *parser) leave() { p.depth-- }
 func (p *parser) parseQuery(inBlock bool) (q *Query, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			b, ok := r.(bailout)
-			if !ok {
-				panic(r)
+			if b, ok := r.(bailout); ok {
+				q, err = nil, b.err
+				return
 			}
-			q, err = nil, b.err
+			q, err = nil, internalError(p.src, "parser", r)
 		}
 	}()
 	return p.statements(inBlock), nil
@@ -1559,7 +1564,10 @@ func ParseTimespan(s string) (time.Duration, error) {
 	neg := false
 	if s[0] == '-' {
 		neg = true
-		s = s[1:]
+		s = strings.TrimSpace(s[1:])
+		if s == "" {
+			return 0, fmt.Errorf("invalid timespan %q: a sign needs a value", "-")
+		}
 	}
 	var d time.Duration
 	if strings.Contains(s, ":") {

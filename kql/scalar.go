@@ -36,6 +36,13 @@ func (c *compiler) scalar(x Expr, sc *scope) sqlExpr {
 	if c.depth > 300 {
 		c.failAt(x, nil, "expression nested too deeply")
 	}
+	out := c.scalarNode(x, sc)
+	c.checkSize(out.sql, x)
+	return out
+}
+
+// scalarNode compiles one scalar node (see scalar, which bounds and checks it).
+func (c *compiler) scalarNode(x Expr, sc *scope) sqlExpr {
 	switch v := x.(type) {
 	case *Paren:
 		if c.isTabular(v.X, sc.env) {
