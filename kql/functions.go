@@ -2,13 +2,14 @@ package kql
 
 import (
 	"fmt"
+	"github.com/huntkit/huntkit/kql/syntax"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-func (c *compiler) nargs(v *Call, min, max int) {
+func (c *compiler) nargs(v *syntax.Call, min, max int) {
 	n := len(v.Args)
 	if n < min || (max >= 0 && n > max) {
 		switch {
@@ -53,7 +54,7 @@ var knownUnimplemented = map[string]bool{
 	"unixtime_microseconds_todatetime": true, "unixtime_nanoseconds_todatetime": true, "datetime_list_timezones": true,
 }
 
-func (c *compiler) call(v *Call, sc *scope) sqlExpr {
+func (c *compiler) call(v *syntax.Call, sc *scope) sqlExpr {
 	x := c.callImpl(v, sc)
 	if !x.agg && sc.agg != nil {
 		for _, a := range v.Args {
@@ -66,10 +67,10 @@ func (c *compiler) call(v *Call, sc *scope) sqlExpr {
 }
 
 // hasAggregate reports whether an expression calls an aggregate function.
-func hasAggregate(x Node) bool {
+func hasAggregate(x syntax.Node) bool {
 	found := false
-	inspect(x, func(n Node) bool {
-		if cl, ok := n.(*Call); ok && isAggregate(cl.Fn.Name) {
+	syntax.Inspect(x, func(n syntax.Node) bool {
+		if cl, ok := n.(*syntax.Call); ok && isAggregate(cl.Fn.Name) {
 			found = true
 		}
 		return !found
@@ -77,7 +78,7 @@ func hasAggregate(x Node) bool {
 	return found
 }
 
-func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
+func (c *compiler) callImpl(v *syntax.Call, sc *scope) sqlExpr {
 	name := v.Fn.Name
 	if b := sc.env.lookup(name); b != nil && b.fn != nil {
 		return c.scalarFn(v, b, sc)
@@ -323,9 +324,9 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 		out := res("nullif("+s+", '')", kString)
 		out.sql = s
 		if len(v.Args) == 4 {
-			lit, ok := v.Args[3].(*Call)
+			lit, ok := v.Args[3].(*syntax.Call)
 			if ok && lit.Fn.Name == "typeof" && len(lit.Args) == 1 {
-				if id, ok := lit.Args[0].(*Ident); ok {
+				if id, ok := lit.Args[0].(*syntax.Ident); ok {
 					if t, ok := parseKType(id.Name); ok {
 						return c.convert(res("nullif("+s+", '')", kString), t)
 					}
@@ -463,7 +464,7 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 		return res("CASE WHEN json_valid("+a.sql+") THEN CAST("+a.sql+" AS JSON) ELSE to_json("+a.sql+") END", kDynamic)
 	case "pack", "bag_pack", "pack_dictionary":
 		if len(v.Args) == 1 {
-			if _, ok := v.Args[0].(*Star); ok {
+			if _, ok := v.Args[0].(*syntax.Star); ok {
 				return c.packAll(sc)
 			}
 		}
@@ -558,8 +559,8 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 		return res("to_json(json_keys("+c.dyn(arg(0)).sql+"))", kDynamic)
 	case "bag_has_key":
 		c.nargs(v, 2, 2)
-		l, ok := v.Args[1].(*Literal)
-		if !ok || l.Kind != LitString || strings.HasPrefix(l.Value.(string), "$") {
+		l, ok := v.Args[1].(*syntax.Literal)
+		if !ok || l.Kind != syntax.LitString || strings.HasPrefix(l.Value.(string), "$") {
 			c.unsupported(v, "bag_has_key() with a key that is not a plain string literal")
 		}
 		b := c.dyn(arg(0)).sql
@@ -810,13 +811,13 @@ func (c *compiler) unifyBranches(a, b sqlExpr) (sqlExpr, sqlExpr) {
 func (c *compiler) rewriteRef(x sqlExpr) string { return x.sql }
 
 // partName returns the DuckDB date part for a Kusto period name.
-func (c *compiler) partName(x Expr) string {
-	l, ok := x.(*Literal)
+func (c *compiler) partName(x syntax.Expr) string {
+	l, ok := x.(*syntax.Literal)
 	var s string
 	if ok {
 		s, _ = l.Value.(string)
 	}
-	if id, ok := x.(*Ident); ok {
+	if id, ok := x.(*syntax.Ident); ok {
 		s = id.Name
 	}
 	switch strings.ToLower(s) {
@@ -867,12 +868,12 @@ var datePartSQL = map[string]string{
 }
 
 // datePart compiles datetime_part(part, ts) for a constant part name (any case).
-func (c *compiler) datePart(part Expr, ts string) string {
+func (c *compiler) datePart(part syntax.Expr, ts string) string {
 	var s string
 	switch p := unparen(part).(type) {
-	case *Literal:
+	case *syntax.Literal:
 		s, _ = p.Value.(string)
-	case *Ident:
+	case *syntax.Ident:
 		s = p.Name
 	}
 	tmpl, ok := datePartSQL[strings.ToLower(s)]
@@ -891,7 +892,7 @@ func intervalArgType(part string) string {
 }
 
 // bin rounds x down to a multiple of size (datetimes relative to the Unix epoch, or to at).
-func (c *compiler) bin(x, size sqlExpr, at *sqlExpr, n Node) sqlExpr {
+func (c *compiler) bin(x, size sqlExpr, at *sqlExpr, n syntax.Node) sqlExpr {
 	switch x.t {
 	case kDatetime:
 		if size.t != kTimespan {
@@ -970,7 +971,7 @@ func kustoDateFormat(f string) string {
 }
 
 // scalarFn expands a user function used as a scalar.
-func (c *compiler) scalarFn(v *Call, b *binding, sc *scope) sqlExpr {
+func (c *compiler) scalarFn(v *syntax.Call, b *binding, sc *scope) sqlExpr {
 	if c.fnIsTabular(b.fn, b.env) {
 		r := c.invokeFn(v, b, nil, sc.env)
 		return sqlExpr{sql: "(SELECT " + r.cols[0].ident() + " FROM " + r.sql + " AS " + c.newAlias() + " LIMIT 1)", t: r.cols[0].t}
@@ -995,12 +996,12 @@ func (c *compiler) scalarFn(v *Call, b *binding, sc *scope) sqlExpr {
 		}
 		inner.vars[p.Name] = &binding{scalar: &x}
 	}
-	var result Expr
+	var result syntax.Expr
 	for _, s := range f.Body.Stmts {
 		switch st := s.(type) {
-		case *LetStmt:
+		case *syntax.LetStmt:
 			c.let(st, inner)
-		case *ExprStmt:
+		case *syntax.ExprStmt:
 			result = st.X
 		}
 	}

@@ -1,4 +1,4 @@
-package kql
+package syntax
 
 // Span is a half-open byte range [Pos, End) of the query text.
 type Span struct{ Pos, End int }
@@ -59,6 +59,16 @@ type Expr interface {
 	Node
 	expr()
 }
+
+// Compiled carries a value that a later stage already computed for an expression (the
+// compiler's SQL) back into an AST position; the parser never produces it and the
+// printer prints nothing for it.
+type Compiled struct {
+	Loc
+	Value any
+}
+
+func (*Compiled) expr() {}
 
 // Ident is a name: a column, table, let binding or function. Bracketed names ['a b'] set
 // Quoted.
@@ -537,39 +547,39 @@ func (o *GenericOp) OpName() string { return o.Name }
 // Loc is embedded in every node; its field name keeps the Span method free.
 type Loc = Span
 
-// inspect calls visit for x and then, while visit returns true, for each sub-expression of
+// Inspect calls visit for x and then, while visit returns true, for each sub-expression of
 // x, depth first in source order (the scalar-expression counterpart of go/ast.Inspect).
-func inspect(x Node, visit func(Node) bool) {
+func Inspect(x Node, visit func(Node) bool) {
 	if x == nil || !visit(x) {
 		return
 	}
 	switch v := x.(type) {
 	case *Paren:
-		inspect(v.X, visit)
+		Inspect(v.X, visit)
 	case *Unary:
-		inspect(v.X, visit)
+		Inspect(v.X, visit)
 	case *Binary:
-		inspect(v.L, visit)
-		inspect(v.R, visit)
+		Inspect(v.L, visit)
+		Inspect(v.R, visit)
 	case *InExpr:
-		inspect(v.L, visit)
+		Inspect(v.L, visit)
 		for _, a := range v.List {
-			inspect(a, visit)
+			Inspect(a, visit)
 		}
 	case *BetweenExpr:
-		inspect(v.L, visit)
-		inspect(v.Lo, visit)
-		inspect(v.Hi, visit)
+		Inspect(v.L, visit)
+		Inspect(v.Lo, visit)
+		Inspect(v.Hi, visit)
 	case *Call:
 		for _, a := range v.Args {
-			inspect(a, visit)
+			Inspect(a, visit)
 		}
 	case *NamedArg:
-		inspect(v.Value, visit)
+		Inspect(v.Value, visit)
 	case *Member:
-		inspect(v.X, visit)
+		Inspect(v.X, visit)
 	case *IndexExpr:
-		inspect(v.X, visit)
-		inspect(v.Index, visit)
+		Inspect(v.X, visit)
+		Inspect(v.Index, visit)
 	}
 }

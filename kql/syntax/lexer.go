@@ -1,4 +1,4 @@
-package kql
+package syntax
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package kql
+package syntax
 
 import (
 	"encoding/json"
@@ -27,7 +27,7 @@ type parser struct {
 func Parse(src string) (q *Query, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			q, err = nil, internalError(src, "parser", r)
+			q, err = nil, InternalError(src, "parser", r)
 		}
 	}()
 	toks, err := lex(src)
@@ -147,7 +147,7 @@ func (p *parser) parseQuery(inBlock bool) (q *Query, err error) {
 				q, err = nil, b.err
 				return
 			}
-			q, err = nil, internalError(p.src, "parser", r)
+			q, err = nil, InternalError(p.src, "parser", r)
 		}
 	}()
 	return p.statements(inBlock), nil
@@ -622,9 +622,9 @@ func (p *parser) operator() Operator {
 		for _, a := range p.namedParams(func(n string) bool { return n == "kind" || n == "flags" }) {
 			switch strings.ToLower(a.Name) {
 			case "kind":
-				op.Kind = exprText(a.Value)
+				op.Kind = ExprText(a.Value)
 			case "flags":
-				op.Flags = exprText(a.Value)
+				op.Flags = ExprText(a.Value)
 			}
 		}
 		op.Source = p.expr()
@@ -656,7 +656,7 @@ func (p *parser) operator() Operator {
 		op := &MakeSeriesOp{}
 		for _, a := range p.namedParams(func(n string) bool { return n == "kind" || isHint(n) }) {
 			if strings.EqualFold(a.Name, "kind") {
-				op.Kind = exprText(a.Value)
+				op.Kind = ExprText(a.Value)
 			}
 		}
 		for {
@@ -860,7 +860,9 @@ func (p *parser) mvItems() []*MvItem {
 	return items
 }
 
-func exprText(e Expr) string {
+// ExprText is the text of a name or the value of a string literal (the option values of
+// operators such as kind=inner), or "" for other expressions.
+func ExprText(e Expr) string {
 	switch x := e.(type) {
 	case *Ident:
 		return x.Name
@@ -1657,8 +1659,8 @@ func ParseDatetime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("invalid datetime %q", s)
 }
 
-// jsonText renders a dynamic value as compact JSON.
-func jsonText(v any) string {
+// JSONText renders a dynamic value as compact JSON.
+func JSONText(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "null"

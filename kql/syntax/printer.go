@@ -1,4 +1,4 @@
-package kql
+package syntax
 
 import (
 	"sort"
@@ -548,6 +548,6 @@ func dynText(v any) string {
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	default:
-		return jsonText(x)
+		return JSONText(x)
 	}
 }

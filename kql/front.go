@@ -1,0 +1,25 @@
+package kql
+
+import "github.com/huntkit/huntkit/kql/syntax"
+
+// Query is a parsed KQL query (see package syntax).
+type Query = syntax.Query
+
+// Node is any node of a parsed query.
+type Node = syntax.Node
+
+// Parse parses KQL query text into an AST (see syntax.Parse). Errors are *Error values
+// with the line and column of the offending token.
+func Parse(src string) (*Query, error) { return syntax.Parse(src) }
+
+// Format prints a parsed query back as canonical KQL (see syntax.Format).
+func Format(q *Query) string { return syntax.Format(q) }
+
+// ParseTimespan parses the text accepted by timespan(...) (see syntax.ParseTimespan).
+var ParseTimespan = syntax.ParseTimespan
+
+// ParseDatetime parses the datetime forms Kusto accepts (see syntax.ParseDatetime).
+var ParseDatetime = syntax.ParseDatetime
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+func isAlnum(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
