@@ -23,3 +23,15 @@ var ParseDatetime = syntax.ParseDatetime
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 func isAlnum(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+// ErrSeveralQueries is wrapped by the parse error for text holding several queries
+// separated by blank lines (see SplitQueries).
+var ErrSeveralQueries = syntax.ErrSeveralQueries
+
+// QueryPiece is one query of a text that holds several.
+type QueryPiece = syntax.Piece
+
+// SplitQueries cuts text holding several queries separated by blank lines (the
+// convention of Kusto Explorer and the Defender portal) into its queries; text holding
+// one query, even with blank lines between its lets and its body, is one piece.
+func SplitQueries(src string) []QueryPiece { return syntax.Split(src) }

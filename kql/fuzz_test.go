@@ -16,6 +16,8 @@ var fuzzSeeds = []string{
 	// issue 11: a bare sign in a timespan literal indexed s[-1]
 	`print x = time(-)`,
 	`print x = timespan( - )`,
+	// issue 13: pasted spaces and several queries in one text
+	"T\u00a0|\u200bwhere x\u202f== 1\n\nU | take 1",
 }
 
 // FuzzParse checks that the parser never panics or hangs and that anything it accepts

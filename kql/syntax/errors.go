@@ -10,6 +10,10 @@ import (
 // unexpectedly (a bug): the input is refused instead of crashing the caller.
 var ErrInternal = errors.New("internal error in kql")
 
+// ErrSeveralQueries is wrapped by the parse error for text that holds several queries
+// separated by blank lines; Split cuts such text into its queries.
+var ErrSeveralQueries = errors.New("several queries")
+
 // Error is a syntax or semantic error at a position of the query text.
 type Error struct {
 	Line, Col int    // 1-based position of the offending token

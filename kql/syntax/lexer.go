@@ -54,6 +54,12 @@ func lex(src string) ([]token, error) {
 				i++
 			}
 			continue
+		case c >= utf8.RuneSelf:
+			// text pasted from web pages carries no-break, narrow and zero-width spaces
+			if r, sz := utf8.DecodeRuneInString(src[i:]); IsSpace(r) {
+				i += sz
+				continue
+			}
 		}
 		start := i
 		// string literals with prefixes
@@ -142,6 +148,17 @@ func lex(src string) ([]token, error) {
 	}
 	toks = append(toks, token{kind: tEOF, pos: n, end: n})
 	return toks, nil
+}
+
+// IsSpace reports whether r separates tokens outside string literals: every Unicode
+// white space (Zs and the other White_Space characters such as U+00A0, U+202F, U+3000,
+// U+2028) and the zero-width characters U+180E, U+200B, U+200C, U+200D, U+2060, U+FEFF.
+func IsSpace(r rune) bool {
+	switch r {
+	case '\u180e', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
+		return true
+	}
+	return unicode.IsSpace(r)
 }
 
 func isDigit(c byte) bool      { return c >= '0' && c <= '9' }

@@ -36,14 +36,30 @@ func Parse(src string) (q *Query, err error) {
 	}
 	p := &parser{src: src, toks: toks}
 	q, err = p.parseQuery(false)
-	if err != nil {
-		return nil, err
+	if err == nil && p.tok().kind != tEOF {
+		err = p.errf("unexpected %s", p.desc(p.tok()))
 	}
-	if p.tok().kind != tEOF {
-		return nil, p.errf("unexpected %s", p.desc(p.tok()))
+	if err != nil {
+		return nil, severalQueries(src, err)
 	}
 	q.Src = src
 	return q, nil
+}
+
+// severalQueries explains a parse error in text that holds several queries separated
+// by blank lines: it names them instead of reporting the start of the second one as
+// unexpected.
+func severalQueries(src string, err error) error {
+	pieces := Split(src)
+	if len(pieces) < 2 {
+		return err
+	}
+	lines := make([]string, len(pieces))
+	for i, pc := range pieces {
+		lines[i] = strconv.Itoa(pc.Line)
+	}
+	return newError(src, pieces[1].Offset, ErrSeveralQueries,
+		"the text holds %d queries separated by blank lines (starting on lines %s); run one at a time", len(pieces), strings.Join(lines, ", "))
 }
 
 // bailout carries a parse error through panics inside the recursive descent.
