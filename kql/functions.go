@@ -354,10 +354,19 @@ func (c *compiler) callImpl(v *syntax.Call, sc *scope) sqlExpr {
 		return res("json_extract("+c.dyn(arg(1)).sql+", "+p.sql+")", kDynamic)
 	case "indexof":
 		c.nargs(v, 2, 5)
-		if len(v.Args) > 2 {
-			c.unsupported(v, "indexof() with start/length arguments")
+		if len(v.Args) == 5 {
+			if l, ok := unparen(v.Args[4]).(*syntax.Literal); !ok || l.Text != "1" {
+				c.unsupported(v.Args[4], "indexof() with an occurrence other than 1")
+			}
 		}
-		return res("(CAST(strpos("+str(0).sql+", "+str(1).sql+") AS BIGINT) - 1)", kLong)
+		if len(v.Args) == 2 {
+			return res("(CAST(strpos("+str(0).sql+", "+str(1).sql+") AS BIGINT) - 1)", kLong)
+		}
+		length := "-1"
+		if len(v.Args) >= 4 {
+			length = c.convert(arg(3), kLong).sql
+		}
+		return res(indexOfRange(str(0).sql, str(1).sql, c.convert(arg(2), kLong).sql, length), kLong)
 	case "countof":
 		c.nargs(v, 2, 3)
 		kind := "normal"
@@ -844,6 +853,16 @@ func (c *compiler) partName(x syntax.Expr) string {
 	}
 	c.failAt(x, nil, "unknown datetime period %q", s)
 	return ""
+}
+
+// indexOfRange is indexof(s, m, start, length): the zero-based position of m within the
+// length characters of s from start (-1: to the end; a negative start counts from the
+// end), -1 when m is not there, null for a length below -1.
+func indexOfRange(s, m, start, length string) string {
+	st := "(CASE WHEN " + start + " < 0 THEN greatest(length(" + s + ") + " + start + ", 0) ELSE " + start + " END)"
+	sub := "(CASE WHEN " + length + " = -1 THEN substr(" + s + ", " + st + " + 1) ELSE substr(" + s + ", " + st + " + 1, " + length + ") END)"
+	pos := "strpos(" + sub + ", " + m + ")"
+	return "(CASE WHEN " + length + " < -1 THEN NULL WHEN " + st + " > length(" + s + ") THEN -1 WHEN " + pos + " = 0 THEN -1 ELSE CAST(" + pos + " - 1 + " + st + " AS BIGINT) END)"
 }
 
 // datePartSQL maps the parts datetime_part accepts (lower-cased) to DuckDB expressions

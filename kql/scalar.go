@@ -573,6 +573,22 @@ func (c *compiler) constList(list []syntax.Expr, sc *scope) (vals []sqlExpr, ok 
 	return vals, true
 }
 
+// hasDynamic is has_any / has_all over a dynamic array known only at run time (a column
+// or a computed value): each element is a term that must appear in l with term
+// boundaries, ignoring case. Empty elements never match; has_all of an empty array is
+// true and has_any false, as for constant lists.
+func (c *compiler) hasDynamic(op string, l, arr sqlExpr) sqlExpr {
+	const bnd = `[^\pL\pN]`
+	terms := "list_transform(CAST(" + c.dyn(arr).sql + " AS JSON[]), lambda __e: coalesce(json_extract_string(__e, '$'), ''))"
+	match := "lambda __t: __t <> '' AND regexp_matches(" + nz(c.strOf(l)) + ", '(^|" + bnd + ")' || regexp_escape(__t) || '($|" + bnd + ")', 'i')"
+	hits := "len(list_filter(" + terms + ", " + match + "))"
+	s := "coalesce(" + hits + " > 0, false)"
+	if op == "has_all" {
+		s = "coalesce(" + hits + " = len(" + terms + "), false)"
+	}
+	return sqlExpr{sql: s, t: kBool, agg: l.agg}
+}
+
 func dynToSQL(v any) sqlExpr {
 	switch x := v.(type) {
 	case string:
@@ -645,6 +661,9 @@ func (c *compiler) in(v *syntax.InExpr, sc *scope) sqlExpr {
 				s = "(NOT " + s + ")"
 			}
 			return sqlExpr{sql: s, t: kBool}
+		}
+		if op == "has_any" || op == "has_all" {
+			return c.hasDynamic(op, l, arr)
 		}
 		c.unsupported(v, op+" with a dynamic column argument")
 	}

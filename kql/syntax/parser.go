@@ -1262,9 +1262,16 @@ func (p *parser) primary() Expr {
 	return nil
 }
 
+// deprecatedAliases maps the deprecated function names of the Kusto documentation to the
+// current ones, which the tree (and so the printer and the compiler) uses.
+var deprecatedAliases = map[string]string{"argmax": "arg_max", "argmin": "arg_min", "extractall": "extract_all"}
+
 func (p *parser) call() Expr {
 	t := p.next()
 	fn := &Ident{Loc: Span{t.pos, t.end}, Name: t.val}
+	if n, ok := deprecatedAliases[t.val]; ok {
+		fn.Name = n
+	}
 	p.expectPunct("(")
 	c := &Call{Fn: fn}
 	for !p.isPunct(")") {
