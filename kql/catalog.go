@@ -79,6 +79,7 @@ type Option func(*options)
 
 type options struct {
 	ctx        context.Context
+	external   ExternalSource
 	maxSQL     int
 	maxNesting int
 	probe      func(sql string) (*frame.Frame, error)

@@ -421,7 +421,7 @@ func (c *compiler) tabularNode(x syntax.Expr, e *env) *rel {
 	case *syntax.UnionExpr:
 		return c.union(nil, v.Params, v.Tables, e, v)
 	case *syntax.ExternalData:
-		c.unsupported(v, "externaldata (reading remote URLs)")
+		return c.externalData(v, e)
 	case *syntax.Call:
 		switch v.Fn.Name {
 		case "materialize", "view":
