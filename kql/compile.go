@@ -755,6 +755,8 @@ func (c *compiler) operator(r *rel, op syntax.Operator, e *env) *rel {
 				out.ord = true
 			}
 			return out
+		case "search":
+			return c.search(r, o, e)
 		case "sample":
 			n, err := strconv.Atoi(strings.TrimSpace(o.Raw))
 			if err != nil || n < 0 {

@@ -393,11 +393,36 @@ func (p *parser) source() Expr {
 				params, tables := p.unionBody()
 				return &UnionExpr{Loc: Span{start, p.prevEnd()}, Params: params, Tables: tables}
 			}
-		case "search", "find":
+		case "search":
+			return p.searchSource(start)
+		case "find":
 			p.fail("the %s operator is not supported", p.tok().val)
 		}
 	}
 	return p.expr()
+}
+
+// searchSource parses search [kind=K] in (T1, T2, ...) "term" as the union of the tables
+// with a $table column, piped into the search operator. A search over every table (no
+// in clause) is refused: name the tables.
+func (p *parser) searchSource(start int) Expr {
+	p.next()
+	kind := ""
+	if p.isKw("kind") && p.peek(1).kind == tPunct && p.peek(1).val == "=" {
+		p.next()
+		p.next()
+		kind = "kind=" + p.expectIdent().val + " "
+	}
+	if !p.acceptKw("in") {
+		p.fail("search over every table is not supported; name the tables: search in (T1, T2) \"term\"")
+	}
+	tables := delimited(p, "(", ")", p.tableRef)
+	ts := p.tok().pos
+	p.expr() // the term: the search operator reads it from its text
+	src := &UnionExpr{Loc: Span{start, p.prevEnd()}, Tables: tables,
+		Params: []*NamedArg{{Loc: Span{start, start}, Name: "withsource", Value: &Ident{Loc: Span{start, start}, Name: "$table"}}}}
+	op := &GenericOp{Loc: Span{ts, p.prevEnd()}, Name: "search", Raw: kind + p.src[ts:p.prevEnd()]}
+	return &Pipe{Loc: Span{start, p.prevEnd()}, Source: src, Ops: []Operator{op}}
 }
 
 // delimited parses open item, item, ... close (a trailing comma allowed).
