@@ -733,7 +733,7 @@ func (c *compiler) operator(r *rel, op syntax.Operator, e *env) *rel {
 		}
 		return c.invokeFn(o.Call, b, r, e)
 	case *syntax.MvApplyOp:
-		c.unsupported(o, "the mv-apply operator")
+		return c.mvApply(r, o, e)
 	case *syntax.TopNestedOp:
 		return c.topNested(r, o, e)
 	case *syntax.GenericOp:
