@@ -334,11 +334,6 @@ func termPattern(term string, prefix, suffix bool) string {
 
 func isWordRune(c byte) bool { return isAlnum(c) || c >= 0x80 }
 
-func likeEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}
-
 func (c *compiler) binary(b *syntax.Binary, sc *scope) sqlExpr {
 	switch b.Op {
 	case "and", "or":
