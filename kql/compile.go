@@ -757,6 +757,8 @@ func (c *compiler) operator(r *rel, op syntax.Operator, e *env) *rel {
 			return out
 		case "search":
 			return c.search(r, o, e)
+		case "partition":
+			return c.partition(r, o, e)
 		case "sample":
 			n, err := strconv.Atoi(strings.TrimSpace(o.Raw))
 			if err != nil || n < 0 {
