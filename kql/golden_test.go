@@ -41,7 +41,8 @@ func TestGolden(t *testing.T) {
 			checkRoundTrip(t, q)
 			ctx := context.Background()
 			w, cat := caseTables(ctx, t, dir)
-			sql, err := CompileQuery(q, cat, WithNow(now))
+			probe := func(sql string) (*frame.Frame, error) { return w.Query(ctx, sql) }
+			sql, err := CompileQuery(q, cat, WithNow(now), WithProbe(probe))
 			if err != nil {
 				t.Fatal(err)
 			}

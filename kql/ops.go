@@ -1011,6 +1011,8 @@ func (c *compiler) evaluate(r *rel, o *syntax.EvaluateOp, e *env) *rel {
 			cols = append(cols, outCol{p.Name, c.convert(x, t).sql, t})
 		}
 		return c.buildSelect(r, cols, true, "")
+	case "pivot":
+		return c.pivot(r, o, e)
 	}
 	c.unsupported(o.Call, "evaluate "+o.Call.Fn.Name+"()")
 	return nil
