@@ -90,3 +90,28 @@ func TestParsePrintRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestPickQuery(t *testing.T) {
+	src := "SecurityEvent | take 1\n\n// two\nHeartbeat | take"
+	if _, err := PickQuery(src, 0); !errors.Is(err, ErrSeveralQueries) || !strings.Contains(err.Error(), "holds 2 queries") {
+		t.Errorf("n=0: %v", err)
+	}
+	q, err := PickQuery(src, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Parse(q)
+	var ke *Error
+	if !errors.As(err, &ke) || ke.Line != 4 {
+		t.Errorf("query 2 keeps its line numbers: %v", err)
+	}
+	if q, err := PickQuery(src, 1); err != nil || strings.TrimSpace(q) != "SecurityEvent | take 1" {
+		t.Errorf("query 1: %q %v", q, err)
+	}
+	if _, err := PickQuery(src, 3); err == nil || !strings.Contains(err.Error(), "holds 2 queries") {
+		t.Errorf("n=3: %v", err)
+	}
+	if q, err := PickQuery("T", 0); err != nil || q != "T" {
+		t.Errorf("one query: %q %v", q, err)
+	}
+}

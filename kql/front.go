@@ -1,6 +1,11 @@
 package kql
 
-import "github.com/huntkit/huntkit/kql/syntax"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/huntkit/huntkit/kql/syntax"
+)
 
 // Query is a parsed KQL query (see package syntax).
 type Query = syntax.Query
@@ -35,3 +40,22 @@ type QueryPiece = syntax.Piece
 // convention of Kusto Explorer and the Defender portal) into its queries; text holding
 // one query, even with blank lines between its lets and its body, is one piece.
 func SplitQueries(src string) []QueryPiece { return syntax.Split(src) }
+
+// PickQuery returns query n (1-based) of a text holding several queries separated by
+// blank lines (see SplitQueries), padded with the lines before it so that errors keep
+// the text's line numbers. n = 0 accepts a text of one query only and otherwise fails
+// with an error wrapping ErrSeveralQueries that says how many there are.
+func PickQuery(src string, n int) (string, error) {
+	pieces := SplitQueries(src)
+	if n == 0 {
+		if len(pieces) > 1 {
+			return "", fmt.Errorf("%w: the text holds %d queries separated by blank lines; pick one by number (1-%d)", ErrSeveralQueries, len(pieces), len(pieces))
+		}
+		return src, nil
+	}
+	if n < 0 || n > len(pieces) {
+		return "", fmt.Errorf("query %d does not exist: the text holds %d quer%s", n, len(pieces), map[bool]string{true: "y", false: "ies"}[len(pieces) == 1])
+	}
+	p := pieces[n-1]
+	return strings.Repeat("\n", p.Line-1) + p.Text, nil
+}
