@@ -230,7 +230,7 @@ func (g *gen) office(ts time.Time, u *account, workload, op, record, ip, file, p
 		"RecordType", record, "Operation", op, "OrganizationId", g.org.OrgID, "UserType", "Regular",
 		"UserKey", u.ObjectID, "OfficeWorkload", workload, "ResultStatus", "Succeeded", "UserId", u.UPN,
 		"ClientIP", ip, "Client_IPAddress", ip, "OfficeId", guid(g.r), "SourceSystem", "OfficeActivityManager",
-		"Parameters", params, "ExternalAccess", "False",
+		"Parameters", params, "ExternalAccess", false,
 	}
 	switch workload {
 	case "SharePoint", "OneDrive":

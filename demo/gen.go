@@ -72,7 +72,7 @@ func generate(ctx context.Context, opt Options, sink partSink) (*Dataset, error)
 	}
 	g.org = newOrg(r, scale)
 	for _, name := range TableNames {
-		g.tables[name] = newTable(name, g.org.TenantID, schemas[name])
+		g.tables[name] = newTable(name, g.org.TenantID, fields(name))
 	}
 	g.truth = newTruth(opt, g.start, g.end)
 	counts := map[string]int{}

@@ -1,5 +1,10 @@
 package demo
 
+import (
+	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/schema"
+)
+
 // Table names, as in Microsoft Sentinel / Defender XDR.
 const (
 	TSecurityEvent       = "SecurityEvent"
@@ -25,15 +30,15 @@ var TableNames = []string{
 	TSecurityAlert, TSecurityIncident, TThreatIntel, TOfficeActivity, THeartbeat,
 }
 
-// Column specs follow the documented Azure Monitor / Defender XDR table references
-// (learn.microsoft.com/azure/azure-monitor/reference/tables/...): "Name" is a string
-// column, "Name:type" another type. Only the columns the simulation fills are listed.
+// schemas lists, per table, the columns the simulation fills, in output order. Their
+// types come from package schema, the one home of the documented table schemas (see
+// fields); a name the schema does not document is a programming error.
 var schemas = map[string][]string{
 	TSecurityEvent: {
-		"TenantId", "TimeGenerated:time", "SourceSystem", "Account", "AccountType", "Computer",
-		"EventSourceName", "Channel", "Task:int", "Level", "EventID:int", "Activity",
+		"TenantId", "TimeGenerated", "SourceSystem", "Account", "AccountType", "Computer",
+		"EventSourceName", "Channel", "Task", "Level", "EventID", "Activity",
 		"SourceComputerId", "EventOriginId", "AuthenticationPackageName", "LmPackageName",
-		"FailureReason", "IpAddress", "IpPort", "LogonProcessName", "LogonType:int", "LogonTypeName",
+		"FailureReason", "IpAddress", "IpPort", "LogonProcessName", "LogonType", "LogonTypeName",
 		"MemberName", "MemberSid", "NewProcessId", "NewProcessName", "CommandLine",
 		"ParentProcessName", "Process", "ProcessId", "PrivilegeList", "SamAccountName",
 		"ServiceName", "ServiceFileName", "ServiceType", "ServiceStartType", "ServiceAccount",
@@ -44,99 +49,108 @@ var schemas = map[string][]string{
 		"WorkstationName", "ElevatedToken", "Type",
 	},
 	TDeviceProcessEvents: append([]string{
-		"TenantId", "TimeGenerated:time", "Timestamp:time", "DeviceId", "DeviceName", "ActionType",
-		"FileName", "FolderPath", "SHA1", "SHA256", "MD5", "FileSize:int",
+		"TenantId", "TimeGenerated", "Timestamp", "DeviceId", "DeviceName", "ActionType",
+		"FileName", "FolderPath", "SHA1", "SHA256", "MD5", "FileSize",
 		"ProcessVersionInfoCompanyName", "ProcessVersionInfoProductName",
 		"ProcessVersionInfoOriginalFileName", "ProcessVersionInfoFileDescription",
-		"ProcessId:int", "ProcessCommandLine", "ProcessIntegrityLevel", "ProcessTokenElevation",
-		"ProcessCreationTime:time", "AccountDomain", "AccountName", "AccountSid", "AccountUpn",
-		"AccountObjectId", "LogonId:int",
-	}, initiatingCols("ReportId:int", "AdditionalFields", "Type")...),
+		"ProcessId", "ProcessCommandLine", "ProcessIntegrityLevel", "ProcessTokenElevation",
+		"ProcessCreationTime", "AccountDomain", "AccountName", "AccountSid", "AccountUpn",
+		"AccountObjectId", "LogonId",
+	}, initiatingCols("ReportId", "AdditionalFields", "Type")...),
 	TDeviceNetworkEvents: append([]string{
-		"TenantId", "TimeGenerated:time", "Timestamp:time", "DeviceId", "DeviceName", "ActionType",
-		"RemoteIP", "RemotePort:int", "RemoteUrl", "LocalIP", "LocalPort:int", "Protocol",
+		"TenantId", "TimeGenerated", "Timestamp", "DeviceId", "DeviceName", "ActionType",
+		"RemoteIP", "RemotePort", "RemoteUrl", "LocalIP", "LocalPort", "Protocol",
 		"LocalIPType", "RemoteIPType",
-	}, initiatingCols("ReportId:int", "AdditionalFields", "Type")...),
+	}, initiatingCols("ReportId", "AdditionalFields", "Type")...),
 	TDeviceFileEvents: append([]string{
-		"TenantId", "TimeGenerated:time", "Timestamp:time", "DeviceId", "DeviceName", "ActionType",
-		"FileName", "FolderPath", "SHA1", "SHA256", "MD5", "FileSize:int", "FileOriginUrl",
+		"TenantId", "TimeGenerated", "Timestamp", "DeviceId", "DeviceName", "ActionType",
+		"FileName", "FolderPath", "SHA1", "SHA256", "MD5", "FileSize", "FileOriginUrl",
 		"FileOriginIP", "PreviousFileName", "PreviousFolderPath", "RequestProtocol",
 		"RequestSourceIP", "RequestAccountName", "RequestAccountDomain", "RequestAccountSid",
 		"ShareName",
-	}, initiatingCols("ReportId:int", "AdditionalFields", "Type")...),
+	}, initiatingCols("ReportId", "AdditionalFields", "Type")...),
 	TDeviceLogonEvents: append([]string{
-		"TenantId", "TimeGenerated:time", "Timestamp:time", "DeviceId", "DeviceName", "ActionType",
+		"TenantId", "TimeGenerated", "Timestamp", "DeviceId", "DeviceName", "ActionType",
 		"LogonType", "AccountDomain", "AccountName", "AccountSid", "Protocol", "FailureReason",
-		"IsLocalAdmin:bool", "LogonId:int", "RemoteDeviceName", "RemoteIP", "RemoteIPType",
-		"RemotePort:int",
-	}, initiatingCols("ReportId:int", "AdditionalFields", "Type")...),
+		"IsLocalAdmin", "LogonId", "RemoteDeviceName", "RemoteIP", "RemoteIPType",
+		"RemotePort",
+	}, initiatingCols("ReportId", "AdditionalFields", "Type")...),
 	TSigninLogs: {
-		"TenantId", "SourceSystem", "TimeGenerated:time", "OperationName", "Category",
-		"ResultType", "ResultSignature", "ResultDescription", "DurationMs:int", "CorrelationId",
+		"TenantId", "SourceSystem", "TimeGenerated", "OperationName", "Category",
+		"ResultType", "ResultSignature", "ResultDescription", "DurationMs", "CorrelationId",
 		"Identity", "Level", "Location", "AlternateSignInName", "AppDisplayName", "AppId",
 		"AuthenticationDetails", "AuthenticationRequirement", "ClientAppUsed",
-		"ConditionalAccessStatus", "CreatedDateTime:time", "DeviceDetail:dynamic", "IsInteractive:bool",
-		"Id", "IPAddress", "LocationDetails:dynamic", "MfaDetail:dynamic", "NetworkLocationDetails",
+		"ConditionalAccessStatus", "CreatedDateTime", "DeviceDetail", "IsInteractive",
+		"Id", "IPAddress", "LocationDetails", "MfaDetail", "NetworkLocationDetails",
 		"ResourceDisplayName", "ResourceId", "RiskDetail", "RiskLevelAggregated",
-		"RiskLevelDuringSignIn", "RiskState", "Status:dynamic", "UserAgent", "UserDisplayName",
+		"RiskLevelDuringSignIn", "RiskState", "Status", "UserAgent", "UserDisplayName",
 		"UserId", "UserPrincipalName", "UserType", "Type",
 	},
 	TSyslog: {
-		"TenantId", "SourceSystem", "TimeGenerated:time", "Computer", "EventTime:time",
-		"Facility", "HostName", "SeverityLevel", "SyslogMessage", "ProcessID:int", "HostIP",
+		"TenantId", "SourceSystem", "TimeGenerated", "Computer", "EventTime",
+		"Facility", "HostName", "SeverityLevel", "SyslogMessage", "ProcessID", "HostIP",
 		"ProcessName", "CollectorHostName", "Type",
 	},
 	TCommonSecurityLog: {
-		"TenantId", "TimeGenerated:time", "DeviceVendor", "DeviceProduct", "DeviceVersion",
+		"TenantId", "TimeGenerated", "DeviceVendor", "DeviceProduct", "DeviceVersion",
 		"DeviceEventClassID", "Activity", "LogSeverity", "DeviceAction", "SimplifiedDeviceAction",
-		"ApplicationProtocol", "Protocol", "SourceIP", "SourcePort:int", "SourceUserName",
-		"SourceHostName", "DestinationIP", "DestinationPort:int", "DestinationHostName",
-		"RequestURL", "SentBytes:int", "ReceivedBytes:int", "CommunicationDirection",
+		"ApplicationProtocol", "Protocol", "SourceIP", "SourcePort", "SourceUserName",
+		"SourceHostName", "DestinationIP", "DestinationPort", "DestinationHostName",
+		"RequestURL", "SentBytes", "ReceivedBytes", "CommunicationDirection",
 		"DeviceName", "DeviceInboundInterface", "DeviceOutboundInterface", "Computer",
 		"Message", "SourceSystem", "Type",
 	},
 	TDnsEvents: {
-		"TenantId", "SourceSystem", "TimeGenerated:time", "Computer", "EventId:int", "SubType",
-		"ClientIP", "Name", "IPAddresses", "QueryType", "ResultCode:int", "Result",
-		"MaliciousIP", "IndicatorThreatType", "Confidence", "Severity:int", "TaskCategory",
+		"TenantId", "SourceSystem", "TimeGenerated", "Computer", "EventId", "SubType",
+		"ClientIP", "Name", "IPAddresses", "QueryType", "ResultCode", "Result",
+		"MaliciousIP", "IndicatorThreatType", "Confidence", "Severity", "TaskCategory",
 		"Message", "Type",
 	},
 	TSecurityAlert: {
-		"TenantId", "TimeGenerated:time", "DisplayName", "AlertName", "AlertSeverity",
+		"TenantId", "TimeGenerated", "DisplayName", "AlertName", "AlertSeverity",
 		"Description", "ProviderName", "VendorName", "VendorOriginalId", "SystemAlertId",
-		"ResourceId", "SourceComputerId", "AlertType", "ConfidenceLevel", "IsIncident:bool",
-		"StartTime:time", "EndTime:time", "ProcessingEndTime:time", "RemediationSteps",
+		"ResourceId", "SourceComputerId", "AlertType", "ConfidenceLevel", "IsIncident",
+		"StartTime", "EndTime", "ProcessingEndTime", "RemediationSteps",
 		"ExtendedProperties", "Entities", "SourceSystem", "ProductName", "ProductComponentName",
 		"AlertLink", "Status", "CompromisedEntity", "Tactics", "Techniques", "Type",
 	},
 	TSecurityIncident: {
-		"TenantId", "TimeGenerated:time", "IncidentName", "Title", "Description", "Severity",
+		"TenantId", "TimeGenerated", "IncidentName", "Title", "Description", "Severity",
 		"Status", "Classification", "ClassificationComment", "ClassificationReason",
-		"Owner:dynamic", "ProviderName", "ProviderIncidentId", "FirstActivityTime:time",
-		"LastActivityTime:time", "FirstModifiedTime:time", "LastModifiedTime:time",
-		"CreatedTime:time", "ClosedTime:time", "IncidentNumber:int", "AlertIds:dynamic",
-		"RelatedAnalyticRuleIds:dynamic", "Labels:dynamic", "IncidentUrl", "ModifiedBy",
+		"Owner", "ProviderName", "ProviderIncidentId", "FirstActivityTime",
+		"LastActivityTime", "FirstModifiedTime", "LastModifiedTime",
+		"CreatedTime", "ClosedTime", "IncidentNumber", "AlertIds",
+		"RelatedAnalyticRuleIds", "Labels", "IncidentUrl", "ModifiedBy",
 		"SourceSystem", "Type",
 	},
 	TThreatIntel: {
-		"TenantId", "TimeGenerated:time", "SourceSystem", "Action", "Active:bool",
-		"ConfidenceScore:float", "Description", "ExpirationDateTime:time", "IndicatorId",
-		"ExternalIndicatorId", "ThreatType", "ThreatSeverity:int", "TrafficLightProtocolLevel",
+		"TenantId", "TimeGenerated", "SourceSystem", "Action", "Active",
+		"ConfidenceScore", "Description", "ExpirationDateTime", "IndicatorId",
+		"ExternalIndicatorId", "ThreatType", "ThreatSeverity", "TrafficLightProtocolLevel",
 		"Tags", "NetworkIP", "NetworkDestinationIP", "NetworkSourceIP", "DomainName", "Url",
 		"EmailSenderAddress", "FileHashType", "FileHashValue", "FileName", "Type",
 	},
 	TOfficeActivity: {
-		"TenantId", "TimeGenerated:time", "RecordType", "Operation", "OrganizationId",
+		"TenantId", "TimeGenerated", "RecordType", "Operation", "OrganizationId",
 		"UserType", "UserKey", "OfficeWorkload", "ResultStatus", "OfficeObjectId", "UserId",
 		"ClientIP", "Client_IPAddress", "UserAgent", "MailboxOwnerUPN", "Parameters",
 		"ExternalAccess", "Site_Url", "SourceRelativeUrl", "SourceFileName",
 		"SourceFileExtension", "OfficeId", "SourceSystem", "Type",
 	},
 	THeartbeat: {
-		"TenantId", "SourceSystem", "TimeGenerated:time", "SourceComputerId", "ComputerIP",
+		"TenantId", "SourceSystem", "TimeGenerated", "SourceComputerId", "ComputerIP",
 		"Computer", "Category", "OSType", "OSName", "OSMajorVersion", "OSMinorVersion",
 		"Version", "ComputerEnvironment", "Solutions", "RemoteIPCountry", "Type",
 	},
+}
+
+// fields returns the columns of table with their documented types.
+func fields(table string) []frame.Field {
+	cols, err := schema.Select(table, schemas[table]...)
+	if err != nil {
+		panic("demo: " + err.Error())
+	}
+	return cols
 }
 
 // initiatingCols lists Defender's InitiatingProcess* columns, followed by tail.
@@ -144,14 +158,14 @@ func initiatingCols(tail ...string) []string {
 	c := []string{
 		"InitiatingProcessAccountDomain", "InitiatingProcessAccountName",
 		"InitiatingProcessAccountSid", "InitiatingProcessAccountUpn",
-		"InitiatingProcessAccountObjectId", "InitiatingProcessLogonId:int",
+		"InitiatingProcessAccountObjectId", "InitiatingProcessLogonId",
 		"InitiatingProcessIntegrityLevel", "InitiatingProcessTokenElevation",
 		"InitiatingProcessSHA1", "InitiatingProcessSHA256", "InitiatingProcessMD5",
-		"InitiatingProcessFileName", "InitiatingProcessFileSize:int",
-		"InitiatingProcessId:int", "InitiatingProcessCommandLine",
-		"InitiatingProcessCreationTime:time", "InitiatingProcessFolderPath",
-		"InitiatingProcessParentId:int", "InitiatingProcessParentFileName",
-		"InitiatingProcessParentCreationTime:time",
+		"InitiatingProcessFileName", "InitiatingProcessFileSize",
+		"InitiatingProcessId", "InitiatingProcessCommandLine",
+		"InitiatingProcessCreationTime", "InitiatingProcessFolderPath",
+		"InitiatingProcessParentId", "InitiatingProcessParentFileName",
+		"InitiatingProcessParentCreationTime",
 	}
 	return append(c, tail...)
 }

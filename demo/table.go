@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/huntkit/huntkit/frame"
@@ -31,23 +30,16 @@ type pendingRow struct {
 	v   []any
 }
 
-// newTable builds a table from column specs "Name" (string) or "Name:type".
-func newTable(name, tenant string, specs []string) *table {
-	t := &table{name: name, idx: make(map[string]int, len(specs)), tenant: tenant, typeCol: -1, tenCol: -1}
-	for _, s := range specs {
-		n, typ, ok := strings.Cut(s, ":")
-		ft := frame.String
-		if ok {
-			var err error
-			if ft, err = frame.ParseType(typ); err != nil {
-				panic(fmt.Sprintf("demo: table %s column %s: %v", name, n, err))
-			}
-		}
+// newTable builds a table with the given columns.
+func newTable(name, tenant string, cols []frame.Field) *table {
+	t := &table{name: name, idx: make(map[string]int, len(cols)), tenant: tenant, typeCol: -1, tenCol: -1}
+	for _, f := range cols {
+		n := f.Name
 		if _, dup := t.idx[n]; dup {
 			panic(fmt.Sprintf("demo: table %s: duplicate column %s", name, n))
 		}
 		t.idx[n] = len(t.fields)
-		t.fields = append(t.fields, frame.Field{Name: n, Type: ft})
+		t.fields = append(t.fields, f)
 		switch n {
 		case "TimeGenerated", "Timestamp":
 			t.stamped = append(t.stamped, len(t.fields)-1)

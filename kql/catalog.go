@@ -1,6 +1,7 @@
 package kql
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"time"
@@ -77,10 +78,53 @@ func (cs Catalogs) Tables() []string {
 type Option func(*options)
 
 type options struct {
+	ctx        context.Context
+	external   ExternalSource
+	maxSQL     int
+	maxNesting int
 	probe      func(sql string) (*frame.Frame, error)
 	now        *time.Time
 	timeColumn string
 	start, end time.Time
+}
+
+// Default compile limits (see WithMaxSQLSize and WithMaxNesting).
+const (
+	DefaultMaxSQLSize = 8 << 20
+	DefaultMaxNesting = 100
+)
+
+func defaultOptions() options {
+	return options{timeColumn: "TimeGenerated", maxSQL: DefaultMaxSQLSize, maxNesting: DefaultMaxNesting}
+}
+
+// WithContext makes compilation stop with the context's error when ctx is done.
+func WithContext(ctx context.Context) Option {
+	return func(o *options) { o.ctx = ctx }
+}
+
+// WithMaxSQLSize sets the largest SQL text, in bytes, that Compile may generate
+// (DefaultMaxSQLSize, 8 MiB, when n <= 0). Larger translations fail with ErrLimit early,
+// before they can exhaust memory: a view used twice at each of 24 levels would otherwise
+// produce gigabytes.
+func WithMaxSQLSize(n int) Option {
+	return func(o *options) {
+		if n <= 0 {
+			n = DefaultMaxSQLSize
+		}
+		o.maxSQL = n
+	}
+}
+
+// WithMaxNesting sets how deeply views, lets, functions and subqueries may nest
+// (DefaultMaxNesting when n <= 0); deeper queries fail with ErrLimit.
+func WithMaxNesting(n int) Option {
+	return func(o *options) {
+		if n <= 0 {
+			n = DefaultMaxNesting
+		}
+		o.maxNesting = n
+	}
 }
 
 // WithNow fixes the value of now() and the reference time of ago(), for deterministic

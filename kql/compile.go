@@ -2,6 +2,7 @@ package kql
 
 import (
 	"errors"
+	"github.com/huntkit/huntkit/kql/syntax"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,8 +94,8 @@ type binding struct {
 	scalar  *sqlExpr // compiled scalar
 	dynVal  any      // value of a dynamic literal (for in/has_any expansion)
 	hasDyn  bool
-	tabular Expr // tabular expression, compiled at each use
-	fn      *FuncLit
+	tabular syntax.Expr // tabular expression, compiled at each use
+	fn      *syntax.FuncLit
 	env     *env // defining environment of tabular and fn
 	rel     *rel // precompiled tabular (function arguments)
 }
@@ -126,7 +127,7 @@ type compiler struct {
 // bail aborts compilation with an error.
 type bail struct{ err error }
 
-func (c *compiler) failAt(n Node, cause error, format string, args ...any) {
+func (c *compiler) failAt(n syntax.Node, cause error, format string, args ...any) {
 	off := 0
 	if n != nil {
 		off = n.Span().Pos
@@ -134,7 +135,7 @@ func (c *compiler) failAt(n Node, cause error, format string, args ...any) {
 	panic(bail{newError(c.src, off, cause, format, args...)})
 }
 
-func (c *compiler) unsupported(n Node, what string) {
+func (c *compiler) unsupported(n syntax.Node, what string) {
 	c.failAt(n, ErrUnsupported, "%s is not supported", what)
 }
 
@@ -154,38 +155,42 @@ func Compile(src string, cat Catalog, opts ...Option) (string, error) {
 }
 
 // CompileQuery compiles an already parsed query (see Compile).
-func CompileQuery(q *Query, cat Catalog, opts ...Option) (sql string, err error) {
-	c := &compiler{src: q.Src, cat: cat}
-	c.opt.timeColumn = "TimeGenerated"
+func CompileQuery(q *syntax.Query, cat Catalog, opts ...Option) (sql string, err error) {
+	c := &compiler{cat: cat, opt: defaultOptions()}
+	defer func() {
+		if r := recover(); r != nil {
+			if b, ok := r.(bail); ok {
+				sql, err = "", b.err
+				return
+			}
+			sql, err = "", internalError(c.src, "compiler", r)
+		}
+	}()
+	if q == nil {
+		return "", &Error{Line: 1, Col: 1, Msg: "no query to compile"}
+	}
+	c.src = q.Src
 	for _, o := range opts {
 		o(&c.opt)
 	}
 	if c.cat == nil {
 		c.cat = MapCatalog{}
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			b, ok := r.(bail)
-			if !ok {
-				panic(r)
-			}
-			sql, err = "", b.err
-		}
-	}()
+	c.checkCtx(q)
 	r := c.body(q, &env{vars: map[string]*binding{}})
 	return c.finish(r), nil
 }
 
 // body compiles let statements then the single result expression.
-func (c *compiler) body(q *Query, e *env) *rel {
-	var result Expr
+func (c *compiler) body(q *syntax.Query, e *env) *rel {
+	var result syntax.Expr
 	for _, s := range q.Stmts {
 		switch st := s.(type) {
-		case *LetStmt:
+		case *syntax.LetStmt:
 			c.let(st, e)
-		case *SetStmt, *DeclareStmt:
+		case *syntax.SetStmt, *syntax.DeclareStmt:
 			// query options and parameter declarations do not change the data
-		case *ExprStmt:
+		case *syntax.ExprStmt:
 			if result != nil {
 				c.failAt(st, ErrUnsupported, "more than one result statement is not supported")
 			}
@@ -198,11 +203,11 @@ func (c *compiler) body(q *Query, e *env) *rel {
 	return c.tabular(result, e)
 }
 
-func (c *compiler) let(st *LetStmt, e *env) {
+func (c *compiler) let(st *syntax.LetStmt, e *env) {
 	name := st.Name.Name
 	b := &binding{env: e}
 	switch v := st.Value.(type) {
-	case *FuncLit:
+	case *syntax.FuncLit:
 		b.fn = v
 	default:
 		if c.isTabular(v, e) {
@@ -210,7 +215,7 @@ func (c *compiler) let(st *LetStmt, e *env) {
 		} else {
 			x := c.scalar(v, &scope{env: e})
 			b.scalar = &x
-			if lit, ok := unparen(v).(*Literal); ok && lit.Kind == LitDynamic {
+			if lit, ok := unparen(v).(*syntax.Literal); ok && lit.Kind == syntax.LitDynamic {
 				b.dynVal, b.hasDyn = lit.Value, true
 			} else if x.hasDyn {
 				b.dynVal, b.hasDyn = x.dynVal, true
@@ -221,9 +226,9 @@ func (c *compiler) let(st *LetStmt, e *env) {
 	ne[name] = b
 }
 
-func unparen(x Expr) Expr {
+func unparen(x syntax.Expr) syntax.Expr {
 	for {
-		p, ok := x.(*Paren)
+		p, ok := x.(*syntax.Paren)
 		if !ok {
 			return x
 		}
@@ -232,19 +237,19 @@ func unparen(x Expr) Expr {
 }
 
 // isTabular decides whether an expression denotes a table.
-func (c *compiler) isTabular(x Expr, e *env) bool {
+func (c *compiler) isTabular(x syntax.Expr, e *env) bool {
 	switch v := unparen(x).(type) {
-	case *Pipe, *Datatable, *RangeExpr, *UnionExpr, *ExternalData:
+	case *syntax.Pipe, *syntax.Datatable, *syntax.RangeExpr, *syntax.UnionExpr, *syntax.ExternalData:
 		return true
-	case *PrintExpr:
+	case *syntax.PrintExpr:
 		return true
-	case *Ident:
+	case *syntax.Ident:
 		if b := e.lookup(v.Name); b != nil {
 			return b.tabular != nil || b.rel != nil
 		}
 		_, ok := c.cat.Columns(v.Name)
 		return ok
-	case *Call:
+	case *syntax.Call:
 		n := v.Fn.Name
 		if n == "materialize" || n == "table" || n == "view" {
 			return true
@@ -256,11 +261,11 @@ func (c *compiler) isTabular(x Expr, e *env) bool {
 	return false
 }
 
-func (c *compiler) fnIsTabular(f *FuncLit, e *env) bool {
+func (c *compiler) fnIsTabular(f *syntax.FuncLit, e *env) bool {
 	if len(f.Body.Stmts) == 0 {
 		return false
 	}
-	last, ok := f.Body.Stmts[len(f.Body.Stmts)-1].(*ExprStmt)
+	last, ok := f.Body.Stmts[len(f.Body.Stmts)-1].(*syntax.ExprStmt)
 	if !ok {
 		return false
 	}
@@ -277,8 +282,8 @@ func (c *compiler) fnIsTabular(f *FuncLit, e *env) bool {
 		}
 	}
 	for _, s := range f.Body.Stmts {
-		if l, ok := s.(*LetStmt); ok {
-			if fl, ok := l.Value.(*FuncLit); ok {
+		if l, ok := s.(*syntax.LetStmt); ok {
+			if fl, ok := l.Value.(*syntax.FuncLit); ok {
 				inner.vars[l.Name.Name] = &binding{fn: fl, env: inner}
 			} else if c.isTabular(l.Value, inner) {
 				inner.vars[l.Name.Name] = &binding{tabular: l.Value, env: inner}
@@ -350,34 +355,74 @@ func (c *compiler) materializeOrder(r *rel) *rel {
 }
 
 // tabular compiles a tabular expression.
-func (c *compiler) tabular(x Expr, e *env) *rel {
+func (c *compiler) tabular(x syntax.Expr, e *env) *rel {
 	c.depth++
 	defer func() { c.depth-- }()
-	if c.depth > 100 {
-		c.failAt(x, nil, "query nested too deeply (recursive function?)")
+	if c.depth > c.opt.maxNesting {
+		c.failAt(x, ErrLimit, "query nested too deeply: views, lets, functions and subqueries nest more than %d levels (recursive function? the limit is raised with kql.WithMaxNesting)", c.opt.maxNesting)
 	}
+	c.checkCtx(x)
+	r := c.tabularNode(x, e)
+	c.checkSize(r.sql, x)
+	return r
+}
+
+// checkCtx stops compilation when the context given with WithContext is done.
+func (c *compiler) checkCtx(n syntax.Node) {
+	if c.opt.ctx == nil {
+		return
+	}
+	if err := c.opt.ctx.Err(); err != nil {
+		c.failAt(n, err, "compilation interrupted: %v", err)
+	}
+}
+
+// checkSize refuses SQL text that grows past the size limit. Views used twice and long
+// chains of operators make the SQL grow exponentially or quadratically in the query, so
+// the check runs after every operator, long before the text could exhaust memory.
+func (c *compiler) checkSize(sql string, n syntax.Node) {
+	if len(sql) > c.opt.maxSQL {
+		c.failAt(n, ErrLimit, "the generated SQL exceeds %s (views used several times or long chains of operators multiply its size; the limit is raised with kql.WithMaxSQLSize)", byteSize(c.opt.maxSQL))
+	}
+}
+
+// byteSize renders a byte count for limit messages.
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.Itoa(n>>20) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.Itoa(n>>10) + " KiB"
+	}
+	return strconv.Itoa(n) + " bytes"
+}
+
+// tabularNode compiles one tabular node (see tabular, which bounds and checks it).
+func (c *compiler) tabularNode(x syntax.Expr, e *env) *rel {
 	switch v := x.(type) {
-	case *Paren:
+	case *syntax.Paren:
 		return c.tabular(v.X, e)
-	case *Pipe:
+	case *syntax.Pipe:
 		r := c.tabular(v.Source, e)
 		for _, op := range v.Ops {
 			r = c.operator(r, op, e)
+			c.checkSize(r.sql, op)
+			c.checkCtx(op)
 		}
 		return r
-	case *Ident:
+	case *syntax.Ident:
 		return c.tableRef(v, e)
-	case *Datatable:
+	case *syntax.Datatable:
 		return c.datatable(v, e)
-	case *PrintExpr:
+	case *syntax.PrintExpr:
 		return c.print(v, e)
-	case *RangeExpr:
+	case *syntax.RangeExpr:
 		return c.rangeExpr(v, e)
-	case *UnionExpr:
+	case *syntax.UnionExpr:
 		return c.union(nil, v.Params, v.Tables, e, v)
-	case *ExternalData:
-		c.unsupported(v, "externaldata (reading remote URLs)")
-	case *Call:
+	case *syntax.ExternalData:
+		return c.externalData(v, e)
+	case *syntax.Call:
 		switch v.Fn.Name {
 		case "materialize", "view":
 			if len(v.Args) != 1 {
@@ -386,8 +431,8 @@ func (c *compiler) tabular(x Expr, e *env) *rel {
 			return c.tabular(v.Args[0], e)
 		case "table":
 			if len(v.Args) >= 1 {
-				if l, ok := v.Args[0].(*Literal); ok && l.Kind == LitString {
-					return c.tableRef(&Ident{Loc: l.Loc, Name: l.Value.(string)}, e)
+				if l, ok := v.Args[0].(*syntax.Literal); ok && l.Kind == syntax.LitString {
+					return c.tableRef(&syntax.Ident{Loc: l.Loc, Name: l.Value.(string)}, e)
 				}
 			}
 			c.failAt(v, nil, "table() expects a string literal table name")
@@ -405,7 +450,7 @@ func (c *compiler) tabular(x Expr, e *env) *rel {
 	return nil
 }
 
-func (c *compiler) tableRef(id *Ident, e *env) *rel {
+func (c *compiler) tableRef(id *syntax.Ident, e *env) *rel {
 	if b := e.lookup(id.Name); b != nil {
 		switch {
 		case b.rel != nil:
@@ -418,7 +463,7 @@ func (c *compiler) tableRef(id *Ident, e *env) *rel {
 			}
 			return r
 		case b.fn != nil && len(b.fn.Params) == 0:
-			return c.invokeFn(&Call{Loc: id.Loc, Fn: id}, b, nil, e)
+			return c.invokeFn(&syntax.Call{Loc: id.Loc, Fn: id}, b, nil, e)
 		}
 		c.failAt(id, nil, "%q is a scalar, not a table", id.Name)
 	}
@@ -468,7 +513,7 @@ func tsLit(t time.Time) string {
 }
 
 // invokeFn expands a user function call. input is the piped table for invoke.
-func (c *compiler) invokeFn(call *Call, b *binding, input *rel, e *env) *rel {
+func (c *compiler) invokeFn(call *syntax.Call, b *binding, input *rel, e *env) *rel {
 	f := b.fn
 	inner := b.env.child()
 	args := call.Args
@@ -484,7 +529,7 @@ func (c *compiler) invokeFn(call *Call, b *binding, input *rel, e *env) *rel {
 		c.failAt(call, nil, "function %s takes %d arguments, got %d", call.Fn.Name, len(params), len(args))
 	}
 	for i, p := range params {
-		var a Expr
+		var a syntax.Expr
 		if i < len(args) {
 			a = args[i]
 		} else if p.Default != nil {
@@ -502,7 +547,7 @@ func (c *compiler) invokeFn(call *Call, b *binding, input *rel, e *env) *rel {
 			x = c.convert(x, t)
 		}
 		nb := &binding{scalar: &x}
-		if lit, ok := unparen(a).(*Literal); ok && lit.Kind == LitDynamic {
+		if lit, ok := unparen(a).(*syntax.Literal); ok && lit.Kind == syntax.LitDynamic {
 			nb.dynVal, nb.hasDyn = lit.Value, true
 		}
 		inner.vars[p.Name] = nb
@@ -510,7 +555,7 @@ func (c *compiler) invokeFn(call *Call, b *binding, input *rel, e *env) *rel {
 	return c.body(f.Body, inner)
 }
 
-func (c *compiler) datatable(d *Datatable, e *env) *rel {
+func (c *compiler) datatable(d *syntax.Datatable, e *env) *rel {
 	r := &rel{}
 	for _, p := range d.Cols {
 		t, ok := parseKType(p.Type)
@@ -554,7 +599,7 @@ func (c *compiler) datatable(d *Datatable, e *env) *rel {
 	return r
 }
 
-func (c *compiler) print(p *PrintExpr, e *env) *rel {
+func (c *compiler) print(p *syntax.PrintExpr, e *env) *rel {
 	r := &rel{}
 	sc := &scope{env: e}
 	var parts []string
@@ -575,7 +620,7 @@ func (c *compiler) print(p *PrintExpr, e *env) *rel {
 	return r
 }
 
-func (c *compiler) rangeExpr(v *RangeExpr, e *env) *rel {
+func (c *compiler) rangeExpr(v *syntax.RangeExpr, e *env) *rel {
 	sc := &scope{env: e}
 	from := c.scalar(v.From, sc)
 	to := c.scalar(v.To, sc)
@@ -590,11 +635,11 @@ func (c *compiler) rangeExpr(v *RangeExpr, e *env) *rel {
 }
 
 // operator applies one tabular operator to r.
-func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
+func (c *compiler) operator(r *rel, op syntax.Operator, e *env) *rel {
 	switch o := op.(type) {
-	case *RenderOp:
+	case *syntax.RenderOp:
 		return r
-	case *TakeOp:
+	case *syntax.TakeOp:
 		n := c.scalar(o.N, &scope{env: e})
 		out := &rel{cols: r.cols, ord: r.ord, name: r.name}
 		sql := "(SELECT " + c.selectList(r, true) + " FROM " + r.sql + " AS " + c.newAlias()
@@ -606,17 +651,17 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 		}
 		out.sql = sql + " LIMIT " + n.sql + ")"
 		return out
-	case *SortOp:
+	case *syntax.SortOp:
 		return c.sort(r, o.Keys, e, "")
-	case *TopOp:
+	case *syntax.TopOp:
 		n := c.scalar(o.N, &scope{env: e})
 		return c.sort(r, o.Keys, e, n.sql)
-	case *AsOp:
+	case *syntax.AsOp:
 		r2 := *r
 		r2.name = o.Name
 		e.vars[o.Name] = &binding{rel: &r2}
 		return r
-	case *SerializeOp:
+	case *syntax.SerializeOp:
 		r = c.materializeOrder(r)
 		if !r.ord {
 			r = &rel{sql: "(SELECT " + c.selectList(r, false) + ", row_number() OVER () AS " + ordCol + " FROM " + r.sql + " AS " + c.newAlias() + ")", cols: r.cols, ord: true, name: r.name}
@@ -627,7 +672,7 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 		return c.extend(r, o.Items, e)
 	}
 	switch op.(type) {
-	case *CountOp, *DistinctOp, *MakeSeriesOp, *TopNestedOp:
+	case *syntax.CountOp, *syntax.DistinctOp, *syntax.MakeSeriesOp, *syntax.TopNestedOp:
 		// these do not keep row order, so a pending sort is simply dropped
 		if r.order != "" {
 			r = &rel{sql: r.sql, cols: r.cols, name: r.name}
@@ -636,12 +681,12 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 		r = c.materializeOrder(r)
 	}
 	switch o := op.(type) {
-	case *WhereOp:
+	case *syntax.WhereOp:
 		sc := &scope{rel: r, env: e}
 		p := c.scalar(o.Pred, sc)
 		p = c.toBool(p)
 		return &rel{sql: "(SELECT " + c.selectList(r, true) + " FROM " + r.sql + " AS " + c.newAlias() + " WHERE " + p.sql + ")", cols: r.cols, ord: r.ord, name: r.name}
-	case *ProjectOp:
+	case *syntax.ProjectOp:
 		switch strings.ToLower(o.Name) {
 		case "extend":
 			return c.extend(r, o.Items, e)
@@ -656,42 +701,42 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 		case "project-reorder":
 			return c.projectReorder(r, o, e)
 		}
-	case *SummarizeOp:
+	case *syntax.SummarizeOp:
 		return c.summarize(r, o, e)
-	case *CountOp:
+	case *syntax.CountOp:
 		name := "Count"
 		if o.As != "" {
 			name = o.As
 		}
 		return &rel{sql: "(SELECT count(*) AS " + qi(name) + " FROM " + r.sql + " AS " + c.newAlias() + ")", cols: []column{{name: name, t: kLong}}}
-	case *DistinctOp:
+	case *syntax.DistinctOp:
 		return c.distinct(r, o, e)
-	case *JoinOp:
+	case *syntax.JoinOp:
 		if strings.EqualFold(o.Name, "lookup") {
 			return c.join(r, o, e, true)
 		}
 		return c.join(r, o, e, false)
-	case *UnionOp:
+	case *syntax.UnionOp:
 		return c.union(r, o.Params, o.Tables, e, o)
-	case *MvExpandOp:
+	case *syntax.MvExpandOp:
 		return c.mvExpand(r, o, e)
-	case *ParseOp:
+	case *syntax.ParseOp:
 		return c.parse(r, o, e)
-	case *MakeSeriesOp:
+	case *syntax.MakeSeriesOp:
 		return c.makeSeries(r, o, e)
-	case *EvaluateOp:
+	case *syntax.EvaluateOp:
 		return c.evaluate(r, o, e)
-	case *InvokeOp:
+	case *syntax.InvokeOp:
 		b := e.lookup(o.Call.Fn.Name)
 		if b == nil || b.fn == nil {
 			c.failAt(o.Call.Fn, ErrUnknownName, "unknown function %q", o.Call.Fn.Name)
 		}
 		return c.invokeFn(o.Call, b, r, e)
-	case *MvApplyOp:
-		c.unsupported(o, "the mv-apply operator")
-	case *TopNestedOp:
+	case *syntax.MvApplyOp:
+		return c.mvApply(r, o, e)
+	case *syntax.TopNestedOp:
 		return c.topNested(r, o, e)
-	case *GenericOp:
+	case *syntax.GenericOp:
 		switch strings.ToLower(o.Name) {
 		case "getschema":
 			if strings.TrimSpace(o.Raw) != "" {
@@ -710,6 +755,10 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 				out.ord = true
 			}
 			return out
+		case "search":
+			return c.search(r, o, e)
+		case "partition":
+			return c.partition(r, o, e)
 		case "sample":
 			n, err := strconv.Atoi(strings.TrimSpace(o.Raw))
 			if err != nil || n < 0 {
@@ -723,7 +772,7 @@ func (c *compiler) operator(r *rel, op Operator, e *env) *rel {
 	return nil
 }
 
-func (c *compiler) sort(r *rel, keys []*SortKey, e *env, limit string) *rel {
+func (c *compiler) sort(r *rel, keys []*syntax.SortKey, e *env, limit string) *rel {
 	r = c.materializeOrder(r)
 	sc := &scope{rel: r, env: e}
 	var parts []string
@@ -791,12 +840,35 @@ func (c *compiler) buildSelect(r *rel, cols []outCol, keepOrd bool, where string
 	if len(parts) == 0 {
 		parts = append(parts, "NULL AS "+qi("__empty"))
 	}
+	if n := len(r.cols); n > 0 && passesThrough(r, out.cols, parts) {
+		// the input's columns come first unchanged: a star keeps the SQL linear in the
+		// length of a chain of extends over a wide table
+		star := c.selectList(r, out.ord)
+		parts = append([]string{star}, parts[n:]...)
+		if out.ord && r.ord {
+			parts = parts[:len(parts)-1] // the star carries __ord
+		}
+	}
 	sql := "(SELECT " + strings.Join(parts, ", ") + " FROM " + r.sql + " AS " + c.newAlias()
 	if where != "" {
 		sql += " WHERE " + where
 	}
 	out.sql = sql + ")"
 	return out
+}
+
+// passesThrough reports whether the first select items of a new level are r's columns
+// in order, unchanged and under the same identifiers.
+func passesThrough(r *rel, cols []column, parts []string) bool {
+	if len(cols) < len(r.cols) {
+		return false
+	}
+	for i, col := range r.cols {
+		if cols[i].name != col.name || cols[i].sql != col.sql || parts[i] != col.ident() {
+			return false
+		}
+	}
+	return true
 }
 
 func passCols(r *rel) []outCol {
@@ -819,7 +891,7 @@ func setCol(cols []outCol, oc outCol) []outCol {
 
 // extend adds or replaces computed columns. An expression that uses a column defined
 // earlier in the same extend starts a new SELECT level.
-func (c *compiler) extend(r *rel, items []*Assign, e *env) *rel {
+func (c *compiler) extend(r *rel, items []*syntax.Assign, e *env) *rel {
 	cols := passCols(r)
 	defined := map[string]bool{}
 	auto := 0
@@ -860,8 +932,12 @@ func (c *compiler) extend(r *rel, items []*Assign, e *env) *rel {
 	}
 	out := c.buildSelect(r, cols, true, "")
 	out.computed = map[string]bool{}
+	before := make(map[string]string, len(r.cols))
+	for _, col := range r.cols {
+		before[col.name] = col.ident()
+	}
 	for _, oc := range cols {
-		if col, ok := r.col(oc.name); !ok || oc.sql != col.ident() {
+		if id, ok := before[oc.name]; !ok || oc.sql != id {
 			out.computed[oc.name] = true
 		}
 	}
@@ -869,10 +945,10 @@ func (c *compiler) extend(r *rel, items []*Assign, e *env) *rel {
 }
 
 // refsTwice reports whether x mentions one of names at least twice.
-func refsTwice(x Node, names map[string]bool) bool {
+func refsTwice(x syntax.Node, names map[string]bool) bool {
 	counts := map[string]int{}
-	inspect(x, func(n Node) bool {
-		if id, ok := n.(*Ident); ok && names[id.Name] {
+	syntax.Inspect(x, func(n syntax.Node) bool {
+		if id, ok := n.(*syntax.Ident); ok && names[id.Name] {
 			counts[id.Name]++
 		}
 		return true
@@ -885,8 +961,8 @@ func refsTwice(x Node, names map[string]bool) bool {
 	return false
 }
 
-func calleeName(x Expr) string {
-	if cl, ok := x.(*Call); ok {
+func calleeName(x syntax.Expr) string {
+	if cl, ok := x.(*syntax.Call); ok {
 		return cl.Fn.Name + "()"
 	}
 	return "this expression"
@@ -894,7 +970,7 @@ func calleeName(x Expr) string {
 
 // assignNames returns the output names of an assignment, deriving a name like Kusto does
 // when none is written.
-func (c *compiler) assignNames(a *Assign, x sqlExpr, auto *int, r *rel) []string {
+func (c *compiler) assignNames(a *syntax.Assign, x sqlExpr, auto *int, r *rel) []string {
 	if len(a.Names) > 0 {
 		out := make([]string, len(a.Names))
 		for i, n := range a.Names {
@@ -919,16 +995,16 @@ func (c *compiler) assignNames(a *Assign, x sqlExpr, auto *int, r *rel) []string
 
 // derivedName is the column name Kusto gives an unnamed expression: the column itself,
 // a dynamic path joined by '_', or the single column a function is applied to.
-func derivedName(x Expr) string {
+func derivedName(x syntax.Expr) string {
 	switch v := unparen(x).(type) {
-	case *Ident:
+	case *syntax.Ident:
 		return v.Name
-	case *Member:
+	case *syntax.Member:
 		if b := derivedName(v.X); b != "" {
 			return b + "_" + v.Name.Name
 		}
-	case *IndexExpr:
-		if l, ok := v.Index.(*Literal); ok {
+	case *syntax.IndexExpr:
+		if l, ok := v.Index.(*syntax.Literal); ok {
 			if b := derivedName(v.X); b != "" {
 				switch iv := l.Value.(type) {
 				case string:
@@ -938,7 +1014,7 @@ func derivedName(x Expr) string {
 				}
 			}
 		}
-	case *Call:
+	case *syntax.Call:
 		switch v.Fn.Name {
 		case "tostring", "toint", "tolong", "todouble", "toreal", "todatetime", "tobool", "todynamic", "toguid", "totimespan", "bin", "floor", "tolower", "toupper", "trim":
 			if len(v.Args) > 0 {
@@ -949,12 +1025,12 @@ func derivedName(x Expr) string {
 	return ""
 }
 
-func (c *compiler) project(r *rel, items []*Assign, e *env) *rel {
+func (c *compiler) project(r *rel, items []*syntax.Assign, e *env) *rel {
 	var cols []outCol
 	auto := 0
 	seen := map[string]bool{}
 	for _, a := range items {
-		if w, ok := a.X.(*Wildcard); ok && len(a.Names) == 0 {
+		if w, ok := a.X.(*syntax.Wildcard); ok && len(a.Names) == 0 {
 			for _, col := range r.cols {
 				if matchWildcard(w.Pattern, col.name) && !seen[col.name] {
 					cols = append(cols, outCol{col.name, col.ident(), col.t})
@@ -997,18 +1073,18 @@ func matchWildcard(pat, s string) bool {
 	return strings.HasSuffix(s, parts[len(parts)-1])
 }
 
-func (c *compiler) patterns(r *rel, o *ProjectOp) []string {
+func (c *compiler) patterns(r *rel, o *syntax.ProjectOp) []string {
 	var pats []string
 	for _, a := range o.Items {
 		switch v := a.X.(type) {
-		case *Ident:
+		case *syntax.Ident:
 			if _, ok := r.col(v.Name); !ok {
 				c.failAt(v, ErrUnknownName, "unknown column %q%s", v.Name, didYouMean(v.Name, r.names()))
 			}
 			pats = append(pats, v.Name)
-		case *Wildcard:
+		case *syntax.Wildcard:
 			pats = append(pats, v.Pattern)
-		case *Star:
+		case *syntax.Star:
 			pats = append(pats, "*")
 		default:
 			c.failAt(a, nil, "%s expects column names", o.Name)
@@ -1017,7 +1093,7 @@ func (c *compiler) patterns(r *rel, o *ProjectOp) []string {
 	return pats
 }
 
-func (c *compiler) projectAway(r *rel, o *ProjectOp, e *env) *rel {
+func (c *compiler) projectAway(r *rel, o *syntax.ProjectOp, e *env) *rel {
 	pats := c.patterns(r, o)
 	var cols []outCol
 	for _, col := range r.cols {
@@ -1034,7 +1110,7 @@ func (c *compiler) projectAway(r *rel, o *ProjectOp, e *env) *rel {
 	return c.buildSelect(r, cols, true, "")
 }
 
-func (c *compiler) projectKeep(r *rel, o *ProjectOp, e *env) *rel {
+func (c *compiler) projectKeep(r *rel, o *syntax.ProjectOp, e *env) *rel {
 	pats := c.patterns(r, o)
 	var cols []outCol
 	for _, col := range r.cols {
@@ -1048,10 +1124,10 @@ func (c *compiler) projectKeep(r *rel, o *ProjectOp, e *env) *rel {
 	return c.buildSelect(r, cols, true, "")
 }
 
-func (c *compiler) projectRename(r *rel, o *ProjectOp, e *env) *rel {
+func (c *compiler) projectRename(r *rel, o *syntax.ProjectOp, e *env) *rel {
 	cols := passCols(r)
 	for _, a := range o.Items {
-		old, ok := a.X.(*Ident)
+		old, ok := a.X.(*syntax.Ident)
 		if !ok || len(a.Names) != 1 {
 			c.failAt(a, nil, "project-rename expects NewName = ExistingName")
 		}
@@ -1070,7 +1146,7 @@ func (c *compiler) projectRename(r *rel, o *ProjectOp, e *env) *rel {
 	return c.buildSelect(r, cols, true, "")
 }
 
-func (c *compiler) projectReorder(r *rel, o *ProjectOp, e *env) *rel {
+func (c *compiler) projectReorder(r *rel, o *syntax.ProjectOp, e *env) *rel {
 	pats := c.patterns(r, o)
 	var cols []outCol
 	used := map[string]bool{}
@@ -1100,18 +1176,18 @@ func (c *compiler) projectReorder(r *rel, o *ProjectOp, e *env) *rel {
 	return c.buildSelect(r, cols, true, "")
 }
 
-func (c *compiler) distinct(r *rel, o *DistinctOp, e *env) *rel {
+func (c *compiler) distinct(r *rel, o *syntax.DistinctOp, e *env) *rel {
 	var cols []outCol
 	if len(o.Cols) == 1 {
-		if _, ok := o.Cols[0].(*Star); ok {
+		if _, ok := o.Cols[0].(*syntax.Star); ok {
 			cols = passCols(r)
 		}
 	}
 	if cols == nil {
 		auto := 0
 		for _, x := range o.Cols {
-			a := &Assign{Loc: Loc(x.Span()), X: x}
-			if b, ok := x.(*Binary); ok && b.Op == "=" {
+			a := &syntax.Assign{Loc: syntax.Loc(x.Span()), X: x}
+			if b, ok := x.(*syntax.Binary); ok && b.Op == "=" {
 				_ = b
 			}
 			sx := c.scalar(x, &scope{rel: r, env: e})
@@ -1146,13 +1222,13 @@ func fmtFloat(f float64) string {
 }
 
 // refsAny reports whether x mentions any of names as an identifier.
-func refsAny(x Node, names map[string]bool) bool {
+func refsAny(x syntax.Node, names map[string]bool) bool {
 	if len(names) == 0 {
 		return false
 	}
 	found := false
-	inspect(x, func(n Node) bool {
-		if id, ok := n.(*Ident); ok && names[id.Name] {
+	syntax.Inspect(x, func(n syntax.Node) bool {
+		if id, ok := n.(*syntax.Ident); ok && names[id.Name] {
 			found = true
 		}
 		return !found

@@ -1,6 +1,10 @@
 package kql
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/huntkit/huntkit/schema"
+)
 
 // CorpusCatalog returns schemas for tables that are not Log Analytics tables documented in
 // the Azure Monitor table reference but that Sentinel hunting queries read: custom logs
@@ -20,7 +24,7 @@ func CorpusCatalog() MapCatalog {
 	corpusOnce.Do(func() {
 		corpusTables = MapCatalog{}
 		for name, spec := range corpusSpecs {
-			corpusTables[name] = parseSpec(spec)
+			corpusTables[name] = schema.Parse(spec)
 		}
 	})
 	out := make(MapCatalog, len(corpusTables))
@@ -49,7 +53,7 @@ var (
 // clCommon are the columns Log Analytics adds to every custom log.
 const clCommon = " TenantId SourceSystem Computer RawData ManagementGroupName Type _ResourceId"
 
-// corpusSpecs use parseSpec's notation (s=string, l=long, r=real, b=bool, t=datetime,
+// corpusSpecs use schema.Parse's notation (s=string, l=long, r=real, b=bool, t=datetime,
 // d=dynamic; a bare name is a string).
 var corpusSpecs = map[string]string{
 	// custom logs (data connector tables)
@@ -57,7 +61,7 @@ var corpusSpecs = map[string]string{
 		"client_ipAddress_s client_userAgent_rawUserAgent_s client_geographicalContext_city_s client_geographicalContext_country_s client_geographicalContext_state_s uuid_g" + clCommon,
 	"AwsBucketAPILogs_CL": awsS3Columns + clCommon,
 	// the AWS S3 solution's parser over AwsBucketAPILogs_CL
-	"AWSS3BucketAPILogParsed": awsS3Columns + common,
+	"AWSS3BucketAPILogParsed": awsS3Columns + schema.StandardColumns,
 	"CarbonBlackEvents_CL": "TimeGenerated:t eventTime_d:r eventType_s targetApp_effectiveReputation_s processDetails_targetName_s shortDescription_s longDescription_s deviceDetails_deviceName_s deviceDetails_deviceIpAddress_s " +
 		"processDetails_fullUserName_s processDetails_processName_s processDetails_commandLine_s threatHunterInfo_summary_s threatHunterInfo_score_d:r" + clCommon,
 	"CarbonBlackNotifications_CL": "TimeGenerated:t threatHunterInfo_time_d:r threatHunterInfo_score_d:r threatHunterInfo_reportName_s threatHunterInfo_summary_s threatInfo_summary_s " +
@@ -71,17 +75,17 @@ var corpusSpecs = map[string]string{
 	"eset_CL": "TimeGenerated:t event_type_s hostname_s ipv4_s username_s object_uri_s object_type_s action_taken_s severity_s threat_name_s threat_type_s" + clCommon,
 	// workspace parser functions installed by Sentinel solutions
 	"GitHubAudit": "TimeGenerated:t Organization Action Actor ActorLocation:d Country IPaddress ImpactedUser Repository PreviousPermission CurrentPermission Team User UserEmail ImplicitPermissions " +
-		"InvitedUserPermission Visibility OperationType Data:d" + common,
-	"GitHubRepo": "TimeGenerated:t timestamp_t:t Organization Repository Action Actor Count:l DismmisedAt:t PublishedAt:t Reason Severity Summary Description Link vulnerableManifestFilename" + common,
-	"SQLEvent":   "TimeGenerated:t Computer Action ClientIP CurrentUser DatabaseName ObjectName LogonResult Reason Statement" + common,
+		"InvitedUserPermission Visibility OperationType Data:d" + schema.StandardColumns,
+	"GitHubRepo": "TimeGenerated:t timestamp_t:t Organization Repository Action Actor Count:l DismmisedAt:t PublishedAt:t Reason Severity Summary Description Link vulnerableManifestFilename" + schema.StandardColumns,
+	"SQLEvent":   "TimeGenerated:t Computer Action ClientIP CurrentUser DatabaseName ObjectName LogonResult Reason Statement" + schema.StandardColumns,
 	"ZoomLogs": "TimeGenerated:t Event User UserId ChatEvents MeetingEvents RoomEvents payload_object_email_s payload_object_participant_user_name_s payload_object_registrant_email_s " +
-		"payload_object_room_name_s payload_object_uuid_s" + common,
-	"InfobloxNIOS":       "TimeGenerated:t Computer ServerIP Client_IP Log_Type ProcessName ResponseCode Query QueryType" + common,
-	"PulseConnectSecure": "TimeGenerated:t Computer Messages Source_IP User" + common,
-	"SophosXGFirewall":   "TimeGenerated:t Computer Log_Type Status Src_IP Dst_IP Src_Port Dst_Port" + common,
-	"SymantecProxySG":    "TimeGenerated:t Computer c_ip cs_host cs_categories cs_userdn sc_filter_result" + common,
-	"SymantecVIP":        "TimeGenerated:t Computer ClientIP RADIUSAuth User" + common,
-	"afad_parser":        "TimeGenerated:t Codename MessageType Severity" + common,
+		"payload_object_room_name_s payload_object_uuid_s" + schema.StandardColumns,
+	"InfobloxNIOS":       "TimeGenerated:t Computer ServerIP Client_IP Log_Type ProcessName ResponseCode Query QueryType" + schema.StandardColumns,
+	"PulseConnectSecure": "TimeGenerated:t Computer Messages Source_IP User" + schema.StandardColumns,
+	"SophosXGFirewall":   "TimeGenerated:t Computer Log_Type Status Src_IP Dst_IP Src_Port Dst_Port" + schema.StandardColumns,
+	"SymantecProxySG":    "TimeGenerated:t Computer c_ip cs_host cs_categories cs_userdn sc_filter_result" + schema.StandardColumns,
+	"SymantecVIP":        "TimeGenerated:t Computer ClientIP RADIUSAuth User" + schema.StandardColumns,
+	"afad_parser":        "TimeGenerated:t Codename MessageType Severity" + schema.StandardColumns,
 }
 
 const awsS3Columns = "TimeGenerated:t EventTime:t EventSource EventName SourceIPAddress UserIdentityType UserIdentityArn UserIdentityUserName BucketName Host " +

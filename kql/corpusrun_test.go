@@ -75,12 +75,12 @@ func TestSentinelCorpusRun(t *testing.T) {
 			continue
 		}
 		compiled++
-		qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		// no wall-clock limit: whether a query runs must not depend on machine load
+		// (speed is measured by the benchmarks)
 		start := time.Now()
-		_, err = w.Query(qctx, sql)
-		cancel()
+		_, err = w.Query(ctx, sql)
 		if d := time.Since(start); d > time.Second {
-			t.Logf("slow (%v): %s", d.Round(time.Millisecond), p)
+			t.Logf("slow (%v, not a failure): %s", d.Round(time.Millisecond), p)
 		}
 		if err != nil {
 			m := err.Error()

@@ -4,7 +4,9 @@
 // The pipeline is Parse (lexer and recursive-descent parser producing an AST whose nodes
 // carry byte spans into the source), Format (a printer that turns the AST back into KQL) and
 // Compile (a translator that tracks the schema of every intermediate table through each
-// tabular operator and emits one DuckDB SELECT statement).
+// tabular operator and emits one DuckDB SELECT statement). Parse and Format live in the
+// subpackage syntax (kql.Parse and kql.Format forward to it); this package holds the
+// compiler and the schema catalogues.
 //
 // Semantics follow the Kusto documentation: == compares strings case-sensitively and =~
 // insensitively, has matches whole terms (runs of ASCII letters and digits), timespans map

@@ -91,39 +91,27 @@ func TestParsePrintRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSpans(t *testing.T) {
-	src := "T\n| where Computer has \"x\""
-	q, err := Parse(src)
+func TestPickQuery(t *testing.T) {
+	src := "SecurityEvent | take 1\n\n// two\nHeartbeat | take"
+	if _, err := PickQuery(src, 0); !errors.Is(err, ErrSeveralQueries) || !strings.Contains(err.Error(), "holds 2 queries") {
+		t.Errorf("n=0: %v", err)
+	}
+	q, err := PickQuery(src, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := q.Stmts[0].(*ExprStmt).X.(*Pipe)
-	w := p.Ops[0].(*WhereOp)
-	b := w.Pred.(*Binary)
-	if got := src[b.L.Span().Pos:b.L.Span().End]; got != "Computer" {
-		t.Errorf("left span %q", got)
+	_, err = Parse(q)
+	var ke *Error
+	if !errors.As(err, &ke) || ke.Line != 4 {
+		t.Errorf("query 2 keeps its line numbers: %v", err)
 	}
-	if got := src[w.Span().Pos:w.Span().End]; got != `where Computer has "x"` {
-		t.Errorf("where span %q", got)
+	if q, err := PickQuery(src, 1); err != nil || strings.TrimSpace(q) != "SecurityEvent | take 1" {
+		t.Errorf("query 1: %q %v", q, err)
 	}
-}
-
-func TestLexer(t *testing.T) {
-	toks, err := lex(`1d 2.5h 30m 10s 100ms 1tick 0x1F 1e3 'a\'b' @"c:\d""e" h'x' .5`)
-	if err != nil {
-		t.Fatal(err)
+	if _, err := PickQuery(src, 3); err == nil || !strings.Contains(err.Error(), "holds 2 queries") {
+		t.Errorf("n=3: %v", err)
 	}
-	want := []struct {
-		k tokKind
-		v string
-	}{{tTimespan, "1d"}, {tTimespan, "2.5h"}, {tTimespan, "30m"}, {tTimespan, "10s"}, {tTimespan, "100ms"}, {tTimespan, "1tick"},
-		{tInt, "0x1F"}, {tReal, "1e3"}, {tString, "a'b"}, {tString, `c:\d"e`}, {tString, "x"}, {tReal, ".5"}, {tEOF, ""}}
-	if len(toks) != len(want) {
-		t.Fatalf("got %d tokens", len(toks))
-	}
-	for i, w := range want {
-		if toks[i].kind != w.k || toks[i].val != w.v {
-			t.Errorf("token %d: got %v %q, want %v %q", i, toks[i].kind, toks[i].val, w.k, w.v)
-		}
+	if q, err := PickQuery("T", 0); err != nil || q != "T" {
+		t.Errorf("one query: %q %v", q, err)
 	}
 }

@@ -1,13 +1,15 @@
 package kql
 
 import (
+	"fmt"
+	"github.com/huntkit/huntkit/kql/syntax"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-func (c *compiler) nargs(v *Call, min, max int) {
+func (c *compiler) nargs(v *syntax.Call, min, max int) {
 	n := len(v.Args)
 	if n < min || (max >= 0 && n > max) {
 		switch {
@@ -52,7 +54,7 @@ var knownUnimplemented = map[string]bool{
 	"unixtime_microseconds_todatetime": true, "unixtime_nanoseconds_todatetime": true, "datetime_list_timezones": true,
 }
 
-func (c *compiler) call(v *Call, sc *scope) sqlExpr {
+func (c *compiler) call(v *syntax.Call, sc *scope) sqlExpr {
 	x := c.callImpl(v, sc)
 	if !x.agg && sc.agg != nil {
 		for _, a := range v.Args {
@@ -65,10 +67,10 @@ func (c *compiler) call(v *Call, sc *scope) sqlExpr {
 }
 
 // hasAggregate reports whether an expression calls an aggregate function.
-func hasAggregate(x Node) bool {
+func hasAggregate(x syntax.Node) bool {
 	found := false
-	inspect(x, func(n Node) bool {
-		if cl, ok := n.(*Call); ok && isAggregate(cl.Fn.Name) {
+	syntax.Inspect(x, func(n syntax.Node) bool {
+		if cl, ok := n.(*syntax.Call); ok && isAggregate(cl.Fn.Name) {
 			found = true
 		}
 		return !found
@@ -76,7 +78,7 @@ func hasAggregate(x Node) bool {
 	return found
 }
 
-func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
+func (c *compiler) callImpl(v *syntax.Call, sc *scope) sqlExpr {
 	name := v.Fn.Name
 	if b := sc.env.lookup(name); b != nil && b.fn != nil {
 		return c.scalarFn(v, b, sc)
@@ -161,8 +163,7 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 		return res("date_diff('"+part+"', "+c.convert(arg(2), kDatetime).sql+", "+c.convert(arg(1), kDatetime).sql+")", kLong)
 	case "datetime_part", "datepart":
 		c.nargs(v, 2, 2)
-		part := c.partName(v.Args[0])
-		return res("CAST(date_part('"+part+"', "+c.convert(arg(1), kDatetime).sql+") AS BIGINT)", kLong)
+		return res(c.datePart(v.Args[0], c.convert(arg(1), kDatetime).sql), kLong)
 	case "dayofweek":
 		c.nargs(v, 1, 1)
 		d := c.convert(arg(0), kDatetime)
@@ -323,9 +324,9 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 		out := res("nullif("+s+", '')", kString)
 		out.sql = s
 		if len(v.Args) == 4 {
-			lit, ok := v.Args[3].(*Call)
+			lit, ok := v.Args[3].(*syntax.Call)
 			if ok && lit.Fn.Name == "typeof" && len(lit.Args) == 1 {
-				if id, ok := lit.Args[0].(*Ident); ok {
+				if id, ok := lit.Args[0].(*syntax.Ident); ok {
 					if t, ok := parseKType(id.Name); ok {
 						return c.convert(res("nullif("+s+", '')", kString), t)
 					}
@@ -353,10 +354,19 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 		return res("json_extract("+c.dyn(arg(1)).sql+", "+p.sql+")", kDynamic)
 	case "indexof":
 		c.nargs(v, 2, 5)
-		if len(v.Args) > 2 {
-			c.unsupported(v, "indexof() with start/length arguments")
+		if len(v.Args) == 5 {
+			if l, ok := unparen(v.Args[4]).(*syntax.Literal); !ok || l.Text != "1" {
+				c.unsupported(v.Args[4], "indexof() with an occurrence other than 1")
+			}
 		}
-		return res("(CAST(strpos("+str(0).sql+", "+str(1).sql+") AS BIGINT) - 1)", kLong)
+		if len(v.Args) == 2 {
+			return res("(CAST(strpos("+str(0).sql+", "+str(1).sql+") AS BIGINT) - 1)", kLong)
+		}
+		length := "-1"
+		if len(v.Args) >= 4 {
+			length = c.convert(arg(3), kLong).sql
+		}
+		return res(indexOfRange(str(0).sql, str(1).sql, c.convert(arg(2), kLong).sql, length), kLong)
 	case "countof":
 		c.nargs(v, 2, 3)
 		kind := "normal"
@@ -463,7 +473,7 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 		return res("CASE WHEN json_valid("+a.sql+") THEN CAST("+a.sql+" AS JSON) ELSE to_json("+a.sql+") END", kDynamic)
 	case "pack", "bag_pack", "pack_dictionary":
 		if len(v.Args) == 1 {
-			if _, ok := v.Args[0].(*Star); ok {
+			if _, ok := v.Args[0].(*syntax.Star); ok {
 				return c.packAll(sc)
 			}
 		}
@@ -558,8 +568,8 @@ func (c *compiler) callImpl(v *Call, sc *scope) sqlExpr {
 		return res("to_json(json_keys("+c.dyn(arg(0)).sql+"))", kDynamic)
 	case "bag_has_key":
 		c.nargs(v, 2, 2)
-		l, ok := v.Args[1].(*Literal)
-		if !ok || l.Kind != LitString || strings.HasPrefix(l.Value.(string), "$") {
+		l, ok := v.Args[1].(*syntax.Literal)
+		if !ok || l.Kind != syntax.LitString || strings.HasPrefix(l.Value.(string), "$") {
 			c.unsupported(v, "bag_has_key() with a key that is not a plain string literal")
 		}
 		b := c.dyn(arg(0)).sql
@@ -810,13 +820,13 @@ func (c *compiler) unifyBranches(a, b sqlExpr) (sqlExpr, sqlExpr) {
 func (c *compiler) rewriteRef(x sqlExpr) string { return x.sql }
 
 // partName returns the DuckDB date part for a Kusto period name.
-func (c *compiler) partName(x Expr) string {
-	l, ok := x.(*Literal)
+func (c *compiler) partName(x syntax.Expr) string {
+	l, ok := x.(*syntax.Literal)
 	var s string
 	if ok {
 		s, _ = l.Value.(string)
 	}
-	if id, ok := x.(*Ident); ok {
+	if id, ok := x.(*syntax.Ident); ok {
 		s = id.Name
 	}
 	switch strings.ToLower(s) {
@@ -845,6 +855,53 @@ func (c *compiler) partName(x Expr) string {
 	return ""
 }
 
+// indexOfRange is indexof(s, m, start, length): the zero-based position of m within the
+// length characters of s from start (-1: to the end; a negative start counts from the
+// end), -1 when m is not there, null for a length below -1.
+func indexOfRange(s, m, start, length string) string {
+	st := "(CASE WHEN " + start + " < 0 THEN greatest(length(" + s + ") + " + start + ", 0) ELSE " + start + " END)"
+	sub := "(CASE WHEN " + length + " = -1 THEN substr(" + s + ", " + st + " + 1) ELSE substr(" + s + ", " + st + " + 1, " + length + ") END)"
+	pos := "strpos(" + sub + ", " + m + ")"
+	return "(CASE WHEN " + length + " < -1 THEN NULL WHEN " + st + " > length(" + s + ") THEN -1 WHEN " + pos + " = 0 THEN -1 ELSE CAST(" + pos + " - 1 + " + st + " AS BIGINT) END)"
+}
+
+// datePartSQL maps the parts datetime_part accepts (lower-cased) to DuckDB expressions
+// over a timestamp %[1]s. DuckDB's millisecond and microsecond parts count from the start
+// of the minute, Kusto's from the start of the second; timestamps hold microseconds, so
+// nanosecond is a multiple of 1000.
+var datePartSQL = map[string]string{
+	"year":         "year(%[1]s)",
+	"quarter":      "quarter(%[1]s)",
+	"month":        "month(%[1]s)",
+	"week_of_year": "weekofyear(%[1]s)", // ISO 8601: week 1 holds the first Thursday
+	"weekofyear":   "weekofyear(%[1]s)", // obsolete spelling, taken as week_of_year
+	"week":         "weekofyear(%[1]s)",
+	"day":          "dayofmonth(%[1]s)",
+	"dayofyear":    "dayofyear(%[1]s)",
+	"hour":         "hour(%[1]s)",
+	"minute":       "minute(%[1]s)",
+	"second":       "second(%[1]s)",
+	"millisecond":  "(date_part('microseconds', %[1]s) %% 1000000) // 1000",
+	"microsecond":  "date_part('microseconds', %[1]s) %% 1000000",
+	"nanosecond":   "(date_part('microseconds', %[1]s) %% 1000000) * 1000",
+}
+
+// datePart compiles datetime_part(part, ts) for a constant part name (any case).
+func (c *compiler) datePart(part syntax.Expr, ts string) string {
+	var s string
+	switch p := unparen(part).(type) {
+	case *syntax.Literal:
+		s, _ = p.Value.(string)
+	case *syntax.Ident:
+		s = p.Name
+	}
+	tmpl, ok := datePartSQL[strings.ToLower(s)]
+	if !ok {
+		c.failAt(part, nil, "unknown datetime_part part %q (one of year, quarter, month, week_of_year, day, dayofyear, hour, minute, second, millisecond, microsecond, nanosecond)", s)
+	}
+	return "CAST(" + fmt.Sprintf(tmpl, ts) + " AS BIGINT)"
+}
+
 func intervalArgType(part string) string {
 	switch part {
 	case "year", "quarter", "month", "week", "day":
@@ -854,7 +911,7 @@ func intervalArgType(part string) string {
 }
 
 // bin rounds x down to a multiple of size (datetimes relative to the Unix epoch, or to at).
-func (c *compiler) bin(x, size sqlExpr, at *sqlExpr, n Node) sqlExpr {
+func (c *compiler) bin(x, size sqlExpr, at *sqlExpr, n syntax.Node) sqlExpr {
 	switch x.t {
 	case kDatetime:
 		if size.t != kTimespan {
@@ -933,7 +990,7 @@ func kustoDateFormat(f string) string {
 }
 
 // scalarFn expands a user function used as a scalar.
-func (c *compiler) scalarFn(v *Call, b *binding, sc *scope) sqlExpr {
+func (c *compiler) scalarFn(v *syntax.Call, b *binding, sc *scope) sqlExpr {
 	if c.fnIsTabular(b.fn, b.env) {
 		r := c.invokeFn(v, b, nil, sc.env)
 		return sqlExpr{sql: "(SELECT " + r.cols[0].ident() + " FROM " + r.sql + " AS " + c.newAlias() + " LIMIT 1)", t: r.cols[0].t}
@@ -958,12 +1015,12 @@ func (c *compiler) scalarFn(v *Call, b *binding, sc *scope) sqlExpr {
 		}
 		inner.vars[p.Name] = &binding{scalar: &x}
 	}
-	var result Expr
+	var result syntax.Expr
 	for _, s := range f.Body.Stmts {
 		switch st := s.(type) {
-		case *LetStmt:
+		case *syntax.LetStmt:
 			c.let(st, inner)
-		case *ExprStmt:
+		case *syntax.ExprStmt:
 			result = st.X
 		}
 	}

@@ -1,6 +1,7 @@
 package kql
 
 import (
+	"errors"
 	"testing"
 )
 
@@ -12,6 +13,11 @@ var fuzzSeeds = []string{
 	`let f = (x:string, y:int = 3) { x }; print f("a"), dynamic({"a": [1, 2.5, "s", null]}), datetime(2021-01-01), 1d + 2h, h'secret', @'c:\x'`,
 	`union withsource=T SecurityEvent, (Syslog | take 1) | summarize arg_max(TimeGenerated, *) by T`,
 	"print ```multi\nline```, x = -1.5e3, ['a b'] = 0x1f",
+	// issue 11: a bare sign in a timespan literal indexed s[-1]
+	`print x = time(-)`,
+	`print x = timespan( - )`,
+	// issue 13: pasted spaces and several queries in one text
+	"T\u00a0|\u200bwhere x\u202f== 1\n\nU | take 1",
 }
 
 // FuzzParse checks that the parser never panics or hangs and that anything it accepts
@@ -29,6 +35,9 @@ func FuzzParse(f *testing.F) {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("error of type %T: %v", err, err)
 			}
+			if errors.Is(err, ErrInternal) {
+				t.Fatalf("parser panicked: %v\n%s", err, src)
+			}
 			return
 		}
 		out := Format(q)
@@ -38,7 +47,7 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// FuzzCompile checks that the compiler never panics or hangs on any parsed query.
+// FuzzCompile checks that the compiler never panics (ErrInternal) or hangs on any query.
 func FuzzCompile(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
@@ -48,6 +57,8 @@ func FuzzCompile(f *testing.F) {
 		if len(src) > 4096 {
 			return
 		}
-		_, _ = Compile(src, cat)
+		if _, err := Compile(src, cat); errors.Is(err, ErrInternal) {
+			t.Fatalf("compiler panicked: %v\n%s", err, src)
+		}
 	})
 }

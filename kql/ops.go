@@ -1,6 +1,7 @@
 package kql
 
 import (
+	"github.com/huntkit/huntkit/kql/syntax"
 	"regexp"
 	"sort"
 	"strconv"
@@ -32,7 +33,7 @@ func aggregateNames() []string {
 // aggCollector marks a scope where aggregate calls are allowed.
 type aggCollector struct{}
 
-func (a *aggCollector) aggregate(c *compiler, v *Call, sc *scope) sqlExpr {
+func (a *aggCollector) aggregate(c *compiler, v *syntax.Call, sc *scope) sqlExpr {
 	inner := &scope{rel: sc.rel, env: sc.env}
 	arg := func(i int) sqlExpr {
 		if i >= len(v.Args) {
@@ -51,7 +52,7 @@ func (a *aggCollector) aggregate(c *compiler, v *Call, sc *scope) sqlExpr {
 	case "count":
 		c.nargs(v, 0, 1)
 		if len(v.Args) == 1 {
-			if _, ok := v.Args[0].(*Star); !ok {
+			if _, ok := v.Args[0].(*syntax.Star); !ok {
 				return res("count("+arg(0).sql+")", kLong)
 			}
 		}
@@ -164,7 +165,7 @@ func (a *aggCollector) aggregate(c *compiler, v *Call, sc *scope) sqlExpr {
 		return res("coalesce(list_reduce(list("+x.sql+") FILTER (WHERE "+filter+"), lambda a, b: json_merge_patch(a, b)), CAST('{}' AS JSON))", kDynamic)
 	case "any", "take_any":
 		if len(v.Args) == 1 {
-			if _, ok := v.Args[0].(*Star); ok {
+			if _, ok := v.Args[0].(*syntax.Star); ok {
 				c.unsupported(v, name+"(*)")
 			}
 		}
@@ -206,7 +207,7 @@ func (a *aggCollector) aggregate(c *compiler, v *Call, sc *scope) sqlExpr {
 }
 
 // aggName is the default result name of an unnamed aggregate.
-func aggName(call *Call) string {
+func aggName(call *syntax.Call) string {
 	p := aggregatePrefix[call.Fn.Name]
 	switch call.Fn.Name {
 	case "countif":
@@ -220,7 +221,7 @@ func aggName(call *Call) string {
 		return p
 	case "percentile":
 		if len(call.Args) == 2 {
-			if l, ok := call.Args[1].(*Literal); ok {
+			if l, ok := call.Args[1].(*syntax.Literal); ok {
 				return p + derivedName(call.Args[0]) + "_" + strings.ReplaceAll(strings.TrimPrefix(l.Text, "+"), ".", "_")
 			}
 		}
@@ -233,7 +234,7 @@ func aggName(call *Call) string {
 	return p
 }
 
-func (c *compiler) summarize(r *rel, o *SummarizeOp, e *env) *rel {
+func (c *compiler) summarize(r *rel, o *syntax.SummarizeOp, e *env) *rel {
 	var keyCols, aggCols []outCol // inner select
 	type unpack struct {
 		name, sql string
@@ -270,7 +271,7 @@ func (c *compiler) summarize(r *rel, o *SummarizeOp, e *env) *rel {
 	}
 	for i, a := range o.Aggs {
 		tmp := "__a" + strconv.Itoa(i)
-		if call, ok := unparen(a.X).(*Call); ok && (call.Fn.Name == "arg_max" || call.Fn.Name == "arg_min") {
+		if call, ok := unparen(a.X).(*syntax.Call); ok && (call.Fn.Name == "arg_max" || call.Fn.Name == "arg_min") {
 			if len(call.Args) < 1 {
 				c.failAt(call, nil, "%s() expects an expression and columns", call.Fn.Name)
 			}
@@ -290,7 +291,7 @@ func (c *compiler) summarize(r *rel, o *SummarizeOp, e *env) *rel {
 			var flds []fld
 			seen := map[string]bool{keyName: true}
 			for j, arg := range call.Args[1:] {
-				if _, ok := arg.(*Star); ok {
+				if _, ok := arg.(*syntax.Star); ok {
 					for _, col := range r.cols {
 						if seen[col.name] || byNames[col.name] {
 							continue
@@ -302,7 +303,7 @@ func (c *compiler) summarize(r *rel, o *SummarizeOp, e *env) *rel {
 				}
 				n := ""
 				ax := arg
-				if na, ok := arg.(*NamedArg); ok {
+				if na, ok := arg.(*syntax.NamedArg); ok {
 					n, ax = na.Name, na.Value
 				}
 				x := c.scalar(ax, sc)
@@ -337,7 +338,7 @@ func (c *compiler) summarize(r *rel, o *SummarizeOp, e *env) *rel {
 			}
 			continue
 		}
-		if call, ok := unparen(a.X).(*Call); ok && call.Fn.Name == "percentiles" {
+		if call, ok := unparen(a.X).(*syntax.Call); ok && call.Fn.Name == "percentiles" {
 			c.nargs(call, 2, 64)
 			sc := &scope{rel: r, env: e}
 			x := c.scalar(call.Args[0], sc)
@@ -370,7 +371,7 @@ func (c *compiler) summarize(r *rel, o *SummarizeOp, e *env) *rel {
 		case len(a.Names) > 1:
 			c.unsupported(a, "several names for one aggregate")
 		default:
-			if call, ok := unparen(a.X).(*Call); ok && isAggregate(call.Fn.Name) {
+			if call, ok := unparen(a.X).(*syntax.Call); ok && isAggregate(call.Fn.Name) {
 				n = aggName(call)
 			} else {
 				auto++
@@ -408,16 +409,16 @@ func (c *compiler) summarize(r *rel, o *SummarizeOp, e *env) *rel {
 	return out
 }
 
-func paramValue(ps []*NamedArg, name string) (string, bool) {
+func paramValue(ps []*syntax.NamedArg, name string) (string, bool) {
 	for _, p := range ps {
 		if strings.EqualFold(p.Name, name) {
-			return exprText(p.Value), true
+			return syntax.ExprText(p.Value), true
 		}
 	}
 	return "", false
 }
 
-func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
+func (c *compiler) join(l *rel, o *syntax.JoinOp, e *env, lookup bool) *rel {
 	kind := "innerunique"
 	if lookup {
 		kind = "leftouter"
@@ -431,11 +432,11 @@ func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
 	}
 	var conds, leftKeys []string
 	rightKeyCols := map[string]bool{}
-	var onExprs []Expr
+	var onExprs []syntax.Expr
 	for _, x := range o.On {
-		var split func(Expr)
-		split = func(x Expr) {
-			if b, ok := x.(*Binary); ok && b.Op == "and" {
+		var split func(syntax.Expr)
+		split = func(x syntax.Expr) {
+			if b, ok := x.(*syntax.Binary); ok && b.Op == "and" {
 				split(b.L)
 				split(b.R)
 				return
@@ -447,7 +448,7 @@ func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
 	sc := &scope{env: e, left: l, right: right}
 	for _, x := range onExprs {
 		switch v := x.(type) {
-		case *Ident:
+		case *syntax.Ident:
 			lc, ok := l.col(v.Name)
 			if !ok {
 				c.failAt(v, ErrUnknownName, "join key %q is not a column of the left table%s", v.Name, didYouMean(v.Name, l.names()))
@@ -460,7 +461,7 @@ func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
 			conds = append(conds, ls.sql+" = "+rs.sql)
 			leftKeys = append(leftKeys, lc.ident())
 			rightKeyCols[rc.name] = true
-		case *Binary:
+		case *syntax.Binary:
 			if v.Op != "==" {
 				c.failAt(v, nil, "join conditions must be equalities ($left.a == $right.b)")
 			}
@@ -475,7 +476,7 @@ func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
 				leftKeys = append(leftKeys, strings.TrimPrefix(a.sql, "l."))
 			}
 			if lookup {
-				if m, ok := v.R.(*Member); ok {
+				if m, ok := v.R.(*syntax.Member); ok {
 					rightKeyCols[m.Name.Name] = true
 				}
 			}
@@ -545,7 +546,7 @@ func (c *compiler) join(l *rel, o *JoinOp, e *env, lookup bool) *rel {
 	return out
 }
 
-func (c *compiler) union(input *rel, params []*NamedArg, tables []Expr, e *env, n Node) *rel {
+func (c *compiler) union(input *rel, params []*syntax.NamedArg, tables []syntax.Expr, e *env, n syntax.Node) *rel {
 	fuzzy := false
 	if v, ok := paramValue(params, "isfuzzy"); ok && strings.EqualFold(v, "true") {
 		fuzzy = true
@@ -560,9 +561,9 @@ func (c *compiler) union(input *rel, params []*NamedArg, tables []Expr, e *env, 
 	}
 	for i, t := range tables {
 		switch v := t.(type) {
-		case *Wildcard, *Star:
+		case *syntax.Wildcard, *syntax.Star:
 			pat := "*"
-			if w, ok := v.(*Wildcard); ok {
+			if w, ok := v.(*syntax.Wildcard); ok {
 				pat = w.Pattern
 			}
 			l, ok := c.cat.(TableLister)
@@ -571,14 +572,14 @@ func (c *compiler) union(input *rel, params []*NamedArg, tables []Expr, e *env, 
 			}
 			for _, tn := range l.Tables() {
 				if matchWildcard(pat, tn) {
-					rels = append(rels, c.tableRef(&Ident{Loc: Loc(t.Span()), Name: tn}, e))
+					rels = append(rels, c.tableRef(&syntax.Ident{Loc: syntax.Loc(t.Span()), Name: tn}, e))
 					names = append(names, tn)
 				}
 			}
 			continue
 		}
 		if fuzzy {
-			if id, ok := unparen(t).(*Ident); ok {
+			if id, ok := unparen(t).(*syntax.Ident); ok {
 				if _, known := c.cat.Columns(id.Name); !known && e.lookup(id.Name) == nil {
 					continue
 				}
@@ -587,7 +588,7 @@ func (c *compiler) union(input *rel, params []*NamedArg, tables []Expr, e *env, 
 		r := c.tabular(t, e)
 		rels = append(rels, r)
 		nm := "union_arg" + strconv.Itoa(i)
-		if id, ok := unparen(t).(*Ident); ok {
+		if id, ok := unparen(t).(*syntax.Ident); ok {
 			nm = id.Name
 		}
 		names = append(names, nm)
@@ -681,7 +682,7 @@ func (c *compiler) union(input *rel, params []*NamedArg, tables []Expr, e *env, 
 	return out
 }
 
-func (c *compiler) mvExpand(r *rel, o *MvExpandOp, e *env) *rel {
+func (c *compiler) mvExpand(r *rel, o *syntax.MvExpandOp, e *env) *rel {
 	bagArray := false
 	if v, ok := paramValue(o.Params, "bagexpansion"); ok && strings.EqualFold(v, "array") {
 		bagArray = true
@@ -733,7 +734,7 @@ func (c *compiler) mvExpand(r *rel, o *MvExpandOp, e *env) *rel {
 	return out
 }
 
-func (c *compiler) parse(r *rel, o *ParseOp, e *env) *rel {
+func (c *compiler) parse(r *rel, o *syntax.ParseOp, e *env) *rel {
 	src := c.strOf(c.scalar(o.Source, &scope{rel: r, env: e}))
 	kind := strings.ToLower(o.Kind)
 	if kind == "" {
@@ -830,7 +831,7 @@ func (c *compiler) parse(r *rel, o *ParseOp, e *env) *rel {
 	return c.buildSelect(r, cols, true, where)
 }
 
-func (c *compiler) makeSeries(r *rel, o *MakeSeriesOp, e *env) *rel {
+func (c *compiler) makeSeries(r *rel, o *syntax.MakeSeriesOp, e *env) *rel {
 	sc := &scope{rel: r, env: e}
 	axis := c.scalar(o.On, sc)
 	step := c.scalar(o.Step, &scope{env: e})
@@ -884,7 +885,7 @@ func (c *compiler) makeSeries(r *rel, o *MakeSeriesOp, e *env) *rel {
 		n := ""
 		if len(sa.Assign.Names) > 0 {
 			n = sa.Assign.Names[0].Name
-		} else if call, ok := unparen(sa.Assign.X).(*Call); ok {
+		} else if call, ok := unparen(sa.Assign.X).(*syntax.Call); ok {
 			n = aggName(call)
 		}
 		def := "0"
@@ -963,7 +964,7 @@ func (c *compiler) makeSeries(r *rel, o *MakeSeriesOp, e *env) *rel {
 	return out
 }
 
-func (c *compiler) evaluate(r *rel, o *EvaluateOp, e *env) *rel {
+func (c *compiler) evaluate(r *rel, o *syntax.EvaluateOp, e *env) *rel {
 	switch o.Call.Fn.Name {
 	case "bag_unpack":
 		if len(o.Call.Args) < 1 {
@@ -1010,13 +1011,15 @@ func (c *compiler) evaluate(r *rel, o *EvaluateOp, e *env) *rel {
 			cols = append(cols, outCol{p.Name, c.convert(x, t).sql, t})
 		}
 		return c.buildSelect(r, cols, true, "")
+	case "pivot":
+		return c.pivot(r, o, e)
 	}
 	c.unsupported(o.Call, "evaluate "+o.Call.Fn.Name+"()")
 	return nil
 }
 
 // probeBag asks the data for the keys (and value types) of the bags bag_unpack expands.
-func (c *compiler) probeBag(o *EvaluateOp, r *rel, src sqlExpr) []*Param {
+func (c *compiler) probeBag(o *syntax.EvaluateOp, r *rel, src sqlExpr) []*syntax.Param {
 	if c.opt.probe == nil {
 		c.failAt(o.Call, ErrUnsupported, "evaluate bag_unpack without an output schema is not supported here (the keys are only known from the data); write bag_unpack(col) : (Key1:type, ...)")
 	}
@@ -1036,7 +1039,7 @@ func (c *compiler) probeBag(o *EvaluateOp, r *rel, src sqlExpr) []*Param {
 	if kc == nil || tc == nil {
 		c.failAt(o.Call, nil, "bag_unpack: the key probe returned no keys")
 	}
-	var out []*Param
+	var out []*syntax.Param
 	for i := 0; i < f.Len(); i++ {
 		t := "dynamic"
 		kinds := map[string]bool{}
@@ -1056,7 +1059,7 @@ func (c *compiler) probeBag(o *EvaluateOp, r *rel, src sqlExpr) []*Param {
 				t = "real"
 			}
 		}
-		out = append(out, &Param{Loc: o.Loc, Name: prefix + kc.Str(i), Type: t})
+		out = append(out, &syntax.Param{Loc: o.Loc, Name: prefix + kc.Str(i), Type: t})
 	}
 	return out
 }
@@ -1074,7 +1077,7 @@ func onlyNumeric(kinds map[string]bool) bool {
 
 // topNested compiles top-nested: level i groups by the first i keys, keeps the top N_i
 // groups under each group kept at level i-1, and outputs every level's key and aggregate.
-func (c *compiler) topNested(r *rel, o *TopNestedOp, e *env) *rel {
+func (c *compiler) topNested(r *rel, o *syntax.TopNestedOp, e *env) *rel {
 	var prev string // the previous level's rows: __k1.., __v1..
 	out := &rel{}
 	var keySQL []string

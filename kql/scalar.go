@@ -1,6 +1,7 @@
 package kql
 
 import (
+	"github.com/huntkit/huntkit/kql/syntax"
 	"regexp"
 	"sort"
 	"strconv"
@@ -30,25 +31,32 @@ type scope struct {
 
 func strConst(s string) sqlExpr { return sqlExpr{sql: qs(s), t: kString, str: &s} }
 
-func (c *compiler) scalar(x Expr, sc *scope) sqlExpr {
+func (c *compiler) scalar(x syntax.Expr, sc *scope) sqlExpr {
 	c.depth++
 	defer func() { c.depth-- }()
 	if c.depth > 300 {
 		c.failAt(x, nil, "expression nested too deeply")
 	}
+	out := c.scalarNode(x, sc)
+	c.checkSize(out.sql, x)
+	return out
+}
+
+// scalarNode compiles one scalar node (see scalar, which bounds and checks it).
+func (c *compiler) scalarNode(x syntax.Expr, sc *scope) sqlExpr {
 	switch v := x.(type) {
-	case *Paren:
+	case *syntax.Paren:
 		if c.isTabular(v.X, sc.env) {
 			return c.scalarSubquery(v.X, sc)
 		}
 		in := c.scalar(v.X, sc)
 		in.sql = "(" + in.sql + ")"
 		return in
-	case *Literal:
+	case *syntax.Literal:
 		return c.literal(v)
-	case *Ident:
+	case *syntax.Ident:
 		return c.ident(v, sc)
-	case *Unary:
+	case *syntax.Unary:
 		in := c.scalar(v.X, sc)
 		if v.Op == "+" {
 			return in
@@ -62,11 +70,11 @@ func (c *compiler) scalar(x Expr, sc *scope) sqlExpr {
 			out.num = &n
 		}
 		return out
-	case *Binary:
+	case *syntax.Binary:
 		return c.binary(v, sc)
-	case *InExpr:
+	case *syntax.InExpr:
 		return c.in(v, sc)
-	case *BetweenExpr:
+	case *syntax.BetweenExpr:
 		l := c.scalar(v.L, sc)
 		lo := c.scalar(v.Lo, sc)
 		hi := c.scalar(v.Hi, sc)
@@ -81,17 +89,19 @@ func (c *compiler) scalar(x Expr, sc *scope) sqlExpr {
 			s = "(NOT " + s + ")"
 		}
 		return sqlExpr{sql: s, t: kBool, agg: l.agg || lo.agg || hi.agg}
-	case *Member:
+	case *syntax.Member:
 		return c.member(v, sc)
-	case *IndexExpr:
+	case *syntax.IndexExpr:
 		return c.index(v, sc)
-	case *Call:
+	case *syntax.Call:
 		return c.call(v, sc)
-	case *Pipe:
+	case *syntax.Pipe:
 		return c.scalarSubquery(v, sc)
-	case *exprHolder:
-		return v.x
-	case *Star:
+	case *syntax.Compiled:
+		if x, ok := v.Value.(sqlExpr); ok {
+			return x
+		}
+	case *syntax.Star:
 		c.failAt(v, nil, "'*' is not valid here")
 	}
 	c.failAt(x, nil, "expected a scalar expression")
@@ -100,7 +110,7 @@ func (c *compiler) scalar(x Expr, sc *scope) sqlExpr {
 
 // scalarSubquery compiles a tabular expression used as a scalar (its first column of the
 // first row), as toscalar() does.
-func (c *compiler) scalarSubquery(x Expr, sc *scope) sqlExpr {
+func (c *compiler) scalarSubquery(x syntax.Expr, sc *scope) sqlExpr {
 	r := c.tabular(x, sc.env)
 	if len(r.cols) == 0 {
 		c.failAt(x, nil, "tabular expression has no columns")
@@ -108,37 +118,37 @@ func (c *compiler) scalarSubquery(x Expr, sc *scope) sqlExpr {
 	return sqlExpr{sql: "(SELECT " + r.cols[0].ident() + " FROM " + r.sql + " AS " + c.newAlias() + " LIMIT 1)", t: r.cols[0].t}
 }
 
-func (c *compiler) literal(l *Literal) sqlExpr {
+func (c *compiler) literal(l *syntax.Literal) sqlExpr {
 	if l.Null {
 		t := kUnknown
 		switch l.Kind {
-		case LitInt:
+		case syntax.LitInt:
 			t = kInt
-		case LitLong:
+		case syntax.LitLong:
 			t = kLong
-		case LitReal, LitDecimal:
+		case syntax.LitReal, syntax.LitDecimal:
 			t = kReal
-		case LitBool:
+		case syntax.LitBool:
 			t = kBool
-		case LitDatetime:
+		case syntax.LitDatetime:
 			t = kDatetime
-		case LitTimespan:
+		case syntax.LitTimespan:
 			t = kTimespan
-		case LitGuid:
+		case syntax.LitGuid:
 			t = kGuid
-		case LitDynamic:
+		case syntax.LitDynamic:
 			t = kDynamic
 		}
 		return sqlExpr{sql: "CAST(NULL AS " + t.sqlType() + ")", t: t}
 	}
 	switch l.Kind {
-	case LitString:
+	case syntax.LitString:
 		return strConst(l.Value.(string))
-	case LitLong, LitInt:
+	case syntax.LitLong, syntax.LitInt:
 		v := l.Value.(int64)
 		f := float64(v)
 		t := kLong
-		if l.Kind == LitInt {
+		if l.Kind == syntax.LitInt {
 			t = kInt
 			return sqlExpr{sql: "CAST(" + fmtInt(v) + " AS INTEGER)", t: t, num: &f}
 		}
@@ -147,23 +157,23 @@ func (c *compiler) literal(l *Literal) sqlExpr {
 			s = "(" + s + ")"
 		}
 		return sqlExpr{sql: "CAST(" + s + " AS BIGINT)", t: t, num: &f}
-	case LitReal, LitDecimal:
+	case syntax.LitReal, syntax.LitDecimal:
 		v := l.Value.(float64)
 		return sqlExpr{sql: fmtFloat(v), t: kReal, num: &v}
-	case LitBool:
+	case syntax.LitBool:
 		if l.Value.(bool) {
 			return sqlExpr{sql: "true", t: kBool}
 		}
 		return sqlExpr{sql: "false", t: kBool}
-	case LitDatetime:
+	case syntax.LitDatetime:
 		return sqlExpr{sql: tsLit(l.Value.(time.Time)), t: kDatetime}
-	case LitTimespan:
+	case syntax.LitTimespan:
 		return sqlExpr{sql: intervalLit(l.Value.(time.Duration)), t: kTimespan}
-	case LitGuid:
+	case syntax.LitGuid:
 		s := l.Value.(string)
 		return sqlExpr{sql: qs(s), t: kGuid, str: &s}
-	case LitDynamic:
-		return sqlExpr{sql: "CAST(" + qs(jsonText(l.Value)) + " AS JSON)", t: kDynamic, hasDyn: true, dynVal: l.Value}
+	case syntax.LitDynamic:
+		return sqlExpr{sql: "CAST(" + qs(syntax.JSONText(l.Value)) + " AS JSON)", t: kDynamic, hasDyn: true, dynVal: l.Value}
 	}
 	return sqlExpr{sql: "NULL", t: kNull}
 }
@@ -172,7 +182,7 @@ func intervalLit(d time.Duration) string {
 	return "INTERVAL '" + strconv.FormatInt(d.Microseconds(), 10) + " microseconds'"
 }
 
-func (c *compiler) ident(id *Ident, sc *scope) sqlExpr {
+func (c *compiler) ident(id *syntax.Ident, sc *scope) sqlExpr {
 	if sc.rel != nil {
 		if col, ok := sc.rel.col(id.Name); ok {
 			if sc.refs != nil {
@@ -190,7 +200,7 @@ func (c *compiler) ident(id *Ident, sc *scope) sqlExpr {
 		case b.tabular != nil || b.rel != nil:
 			c.failAt(id, nil, "%q is a table; use toscalar() or a column of it", id.Name)
 		case b.fn != nil && len(b.fn.Params) == 0:
-			return c.scalarFn(&Call{Loc: id.Loc, Fn: id}, b, sc)
+			return c.scalarFn(&syntax.Call{Loc: id.Loc, Fn: id}, b, sc)
 		}
 	}
 	if sc.rel == nil {
@@ -324,12 +334,7 @@ func termPattern(term string, prefix, suffix bool) string {
 
 func isWordRune(c byte) bool { return isAlnum(c) || c >= 0x80 }
 
-func likeEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
-}
-
-func (c *compiler) binary(b *Binary, sc *scope) sqlExpr {
+func (c *compiler) binary(b *syntax.Binary, sc *scope) sqlExpr {
 	switch b.Op {
 	case "and", "or":
 		l := c.toBool(c.scalar(b.L, sc))
@@ -476,7 +481,7 @@ func (c *compiler) unify(l, r sqlExpr) (sqlExpr, sqlExpr) {
 	return l, r
 }
 
-func (c *compiler) arith(b *Binary, l, r sqlExpr) sqlExpr {
+func (c *compiler) arith(b *syntax.Binary, l, r sqlExpr) sqlExpr {
 	agg := l.agg || r.agg
 	if l.t == kDynamic {
 		l = c.convert(l, kReal)
@@ -542,7 +547,7 @@ func (c *compiler) arith(b *Binary, l, r sqlExpr) sqlExpr {
 
 // dynList flattens compile-time values of an in/has_any list: literal scalars and dynamic
 // arrays. ok is false when the list has runtime parts.
-func (c *compiler) constList(list []Expr, sc *scope) (vals []sqlExpr, ok bool) {
+func (c *compiler) constList(list []syntax.Expr, sc *scope) (vals []sqlExpr, ok bool) {
 	for _, x := range list {
 		e := c.scalar(x, sc)
 		if e.hasDyn {
@@ -563,6 +568,22 @@ func (c *compiler) constList(list []Expr, sc *scope) (vals []sqlExpr, ok bool) {
 	return vals, true
 }
 
+// hasDynamic is has_any / has_all over a dynamic array known only at run time (a column
+// or a computed value): each element is a term that must appear in l with term
+// boundaries, ignoring case. Empty elements never match; has_all of an empty array is
+// true and has_any false, as for constant lists.
+func (c *compiler) hasDynamic(op string, l, arr sqlExpr) sqlExpr {
+	const bnd = `[^\pL\pN]`
+	terms := "list_transform(CAST(" + c.dyn(arr).sql + " AS JSON[]), lambda __e: coalesce(json_extract_string(__e, '$'), ''))"
+	match := "lambda __t: __t <> '' AND regexp_matches(" + nz(c.strOf(l)) + ", '(^|" + bnd + ")' || regexp_escape(__t) || '($|" + bnd + ")', 'i')"
+	hits := "len(list_filter(" + terms + ", " + match + "))"
+	s := "coalesce(" + hits + " > 0, false)"
+	if op == "has_all" {
+		s = "coalesce(" + hits + " = len(" + terms + "), false)"
+	}
+	return sqlExpr{sql: s, t: kBool, agg: l.agg}
+}
+
 func dynToSQL(v any) sqlExpr {
 	switch x := v.(type) {
 	case string:
@@ -577,10 +598,10 @@ func dynToSQL(v any) sqlExpr {
 	case nil:
 		return sqlExpr{sql: "NULL", t: kNull}
 	}
-	return sqlExpr{sql: "CAST(" + qs(jsonText(v)) + " AS JSON)", t: kDynamic}
+	return sqlExpr{sql: "CAST(" + qs(syntax.JSONText(v)) + " AS JSON)", t: kDynamic}
 }
 
-func (c *compiler) in(v *InExpr, sc *scope) sqlExpr {
+func (c *compiler) in(v *syntax.InExpr, sc *scope) sqlExpr {
 	l := c.scalar(v.L, sc)
 	op := v.Op
 	neg := strings.HasPrefix(op, "!")
@@ -636,6 +657,9 @@ func (c *compiler) in(v *InExpr, sc *scope) sqlExpr {
 			}
 			return sqlExpr{sql: s, t: kBool}
 		}
+		if op == "has_any" || op == "has_all" {
+			return c.hasDynamic(op, l, arr)
+		}
 		c.unsupported(v, op+" with a dynamic column argument")
 	}
 	switch op {
@@ -656,7 +680,7 @@ func (c *compiler) in(v *InExpr, sc *scope) sqlExpr {
 			} else {
 				pats = append(pats, "(?:"+termPattern(*xs.str, true, true)+")")
 			}
-			parts = append(parts, c.binary(&Binary{Loc: v.Loc, Op: "has", L: &exprHolder{ls}, R: &exprHolder{xs}}, sc).sql)
+			parts = append(parts, c.binary(&syntax.Binary{Loc: v.Loc, Op: "has", L: &syntax.Compiled{Value: ls}, R: &syntax.Compiled{Value: xs}}, sc).sql)
 		}
 		if op == "has_any" && allConst && len(pats) > 1 {
 			// one alternation instead of many OR-ed predicates
@@ -705,23 +729,17 @@ func (c *compiler) in(v *InExpr, sc *scope) sqlExpr {
 	return sqlExpr{sql: s, t: kBool, agg: l.agg}
 }
 
-// exprHolder lets already compiled SQL re-enter binary().
-type exprHolder struct{ x sqlExpr }
-
-func (*exprHolder) expr()      {}
-func (*exprHolder) Span() Span { return Span{} }
-
 // jsonPath builds a DuckDB JSON path for a chain of member/index accesses on a dynamic
 // base. ok is false when an index is not a constant.
-func (c *compiler) jsonPath(x Expr, sc *scope) (base sqlExpr, path string, ok bool) {
+func (c *compiler) jsonPath(x syntax.Expr, sc *scope) (base sqlExpr, path string, ok bool) {
 	switch v := x.(type) {
-	case *Member:
+	case *syntax.Member:
 		b, p, ok := c.jsonPath(v.X, sc)
 		if !ok {
 			return b, p, false
 		}
 		return b, p + pathKey(v.Name.Name), true
-	case *IndexExpr:
+	case *syntax.IndexExpr:
 		b, p, ok := c.jsonPath(v.X, sc)
 		if !ok {
 			return b, p, false
@@ -756,9 +774,9 @@ func pathKey(k string) string {
 	return `."` + strings.ReplaceAll(k, `"`, `\"`) + `"`
 }
 
-func (c *compiler) member(v *Member, sc *scope) sqlExpr {
+func (c *compiler) member(v *syntax.Member, sc *scope) sqlExpr {
 	// $left.x / $right.x only inside join conditions
-	if id, ok := v.X.(*Ident); ok && (id.Name == "$left" || id.Name == "$right") {
+	if id, ok := v.X.(*syntax.Ident); ok && (id.Name == "$left" || id.Name == "$right") {
 		r := sc.left
 		if id.Name == "$right" {
 			r = sc.right
@@ -779,9 +797,9 @@ func (c *compiler) member(v *Member, sc *scope) sqlExpr {
 	return c.access(v, sc)
 }
 
-func (c *compiler) index(v *IndexExpr, sc *scope) sqlExpr { return c.access(v, sc) }
+func (c *compiler) index(v *syntax.IndexExpr, sc *scope) sqlExpr { return c.access(v, sc) }
 
-func (c *compiler) access(x Expr, sc *scope) sqlExpr {
+func (c *compiler) access(x syntax.Expr, sc *scope) sqlExpr {
 	base, path, ok := c.jsonPath(x, sc)
 	if ok {
 		if base.t != kDynamic && base.t != kString && base.t != kUnknown {
@@ -790,7 +808,7 @@ func (c *compiler) access(x Expr, sc *scope) sqlExpr {
 		return sqlExpr{sql: "json_extract(" + base.sql + ", " + qs(path) + ")", t: kDynamic, agg: base.agg}
 	}
 	// runtime index
-	v := x.(*IndexExpr)
+	v := x.(*syntax.IndexExpr)
 	b := c.scalar(v.X, sc)
 	idx := c.scalar(v.Index, sc)
 	var p string

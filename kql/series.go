@@ -1,5 +1,6 @@
 package kql
 
+import "github.com/huntkit/huntkit/kql/syntax"
 import "strings"
 
 // multiField is one output column of a function that returns several columns.
@@ -11,8 +12,8 @@ type multiField struct {
 
 // multiOutput compiles the functions that produce several columns (series_fit_line,
 // series_stats). ok is false for any other expression.
-func (c *compiler) multiOutput(x Expr, sc *scope) (fields []multiField, prefix string, ok bool) {
-	call, isCall := unparen(x).(*Call)
+func (c *compiler) multiOutput(x syntax.Expr, sc *scope) (fields []multiField, prefix string, ok bool) {
+	call, isCall := unparen(x).(*syntax.Call)
 	if !isCall {
 		return nil, "", false
 	}

@@ -211,7 +211,7 @@ func newCheck(app *cliapp.App) *cobra.Command {
 			}
 			var results []checkResult
 			for _, f := range files {
-				results = append(results, checkOne(ctx, f, cat, ws))
+				results = append(results, checkFile(ctx, f, cat, ws)...)
 			}
 			return report(app, results, asJSON, run)
 		},
@@ -226,17 +226,33 @@ type sqlRunner interface {
 	Query(ctx context.Context, sql string, args ...any) (*frame.Frame, error)
 }
 
-func checkOne(ctx context.Context, f string, cat kql.Catalog, ws sqlRunner) checkResult {
+// checkFile checks each query of a file: a .kql file may hold several separated by blank
+// lines, each reported as FILE:LINE.
+func checkFile(ctx context.Context, f string, cat kql.Catalog, ws sqlRunner) []checkResult {
 	b, err := os.ReadFile(f)
 	if err != nil {
-		return checkResult{File: f, Stage: "read", Reason: "unreadable", Error: err.Error()}
+		return []checkResult{{File: f, Stage: "read", Reason: "unreadable", Error: err.Error()}}
 	}
 	src := string(b)
 	if !strings.HasSuffix(f, ".kql") {
 		if src, err = yamlQuery(f, b); err != nil {
-			return checkResult{File: f, Stage: "read", Reason: "no query", Error: err.Error()}
+			return []checkResult{{File: f, Stage: "read", Reason: "no query", Error: err.Error()}}
 		}
+		return []checkResult{checkOne(ctx, f, src, cat, ws)}
 	}
+	pieces := kql.SplitQueries(src)
+	if len(pieces) == 1 {
+		return []checkResult{checkOne(ctx, f, src, cat, ws)}
+	}
+	out := make([]checkResult, len(pieces))
+	for i, p := range pieces {
+		// pad with the lines before the piece so errors keep the file's line numbers
+		out[i] = checkOne(ctx, fmt.Sprintf("%s:%d", f, p.Line), strings.Repeat("\n", p.Line-1)+p.Text, cat, ws)
+	}
+	return out
+}
+
+func checkOne(ctx context.Context, f, src string, cat kql.Catalog, ws sqlRunner) checkResult {
 	q, err := kql.Parse(src)
 	if err != nil {
 		return checkResult{File: f, Stage: "parse", Reason: reason(err), Error: err.Error()}

@@ -3,6 +3,8 @@ package kqlcmd
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -57,5 +59,25 @@ func TestCheck(t *testing.T) {
 	}
 	if !strings.Contains(out, "3 queries: parsed 2 (66.7%), compiled 2 (66.7%), ran 2 (66.7%)") || !strings.Contains(out, "1  parse: unexpected end of query") {
 		t.Errorf("got %q", out)
+	}
+}
+
+// TestCheckSeveralQueries: a file of queries separated by blank lines is checked query by
+// query, each named FILE:LINE with errors at the file's line numbers.
+func TestCheckSeveralQueries(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "three.kql")
+	src := "SecurityEvent | take 1\n\n// the second query\nHeartbeat | take\n\nAlertInfo | take 2\n"
+	if err := os.WriteFile(f, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "check", "--json", f)
+	var pe *cliapp.PartialError
+	if !errors.As(err, &pe) {
+		t.Fatalf("want a partial error, got %v", err)
+	}
+	for _, want := range []string{`three.kql:1","stage":"ok"`, `three.kql:3","stage":"parse"`, `"error":"4:17: unexpected end of query`, `three.kql:6","stage":"ok"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %s in %s", want, out)
+		}
 	}
 }

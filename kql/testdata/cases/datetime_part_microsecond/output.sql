@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT CAST(date_part('microseconds', TIMESTAMP '2017-10-30 01:02:03.765432') % 1000000 AS BIGINT) AS "microsecond") AS _t1

@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT CAST(weekofyear(TIMESTAMP '2017-10-30 01:02:03.765432') AS BIGINT) AS "week_of_year") AS _t1

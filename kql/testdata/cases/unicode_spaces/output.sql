@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT CAST(1 AS BIGINT) AS "x", 'a b' AS "y") AS _t1
