@@ -514,6 +514,9 @@ func (w *Workspace) Export(ctx context.Context, sqlOrTable, path, format string)
 	if w.HasTable(ctx, sqlOrTable) {
 		src = "SELECT * FROM " + QuoteIdent(sqlOrTable)
 	}
+	if opts == "FORMAT csv, HEADER true" {
+		src = w.oneColumnCSV(ctx, src)
+	}
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
 	stmt := "COPY (" + src + ") TO " + QuoteString(tmp) + " (" + opts + ")"
 	if _, err := w.db.ExecContext(ctx, stmt); err != nil {
@@ -525,4 +528,16 @@ func (w *Workspace) Export(ctx context.Context, sqlOrTable, path, format string)
 		return fmt.Errorf("export %s: %w", path, err)
 	}
 	return nil
+}
+
+// oneColumnCSV rewrites a one-column query so that its nulls become empty strings, which
+// DuckDB's CSV writer quotes (""): a null would be written as a blank line, which CSV readers
+// skip or read as a record with no field.
+func (w *Workspace) oneColumnCSV(ctx context.Context, src string) string {
+	f, err := w.Query(ctx, "SELECT * FROM ("+src+") LIMIT 0")
+	if err != nil || f.NumCols() != 1 {
+		return src
+	}
+	c := QuoteIdent(f.Names()[0])
+	return "SELECT coalesce(CAST(" + c + " AS VARCHAR), '') AS " + c + " FROM (" + src + ")"
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/huntkit/huntkit/frame"
 )
 
 // Reject is a record that ImportLenient left out.
@@ -130,7 +132,7 @@ func (w *Workspace) importCSVFiltered(ctx context.Context, table, path string) (
 		return nil, err
 	}
 	defer os.Remove(out.Name())
-	cw := csv.NewWriter(out)
+	cw := frame.NewCSVWriter(out)
 	var rejects []Reject
 	want := -1
 	for {
@@ -156,8 +158,7 @@ func (w *Workspace) importCSVFiltered(ctx context.Context, table, path string) (
 			return nil, err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Flush(); err != nil {
 		out.Close()
 		return nil, err
 	}

@@ -108,7 +108,7 @@ func AtomicWrite(path string, mode os.FileMode, fill func(w io.Writer) error) (e
 
 // WriteCSV writes a header row and one row per record; nulls are empty fields.
 func WriteCSV(w io.Writer, f *Frame) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	if err := cw.Write(f.Names()); err != nil {
 		return err
 	}
@@ -121,8 +121,36 @@ func WriteCSV(w io.Writer, f *Frame) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
+}
+
+// CSVWriter writes CSV records like encoding/csv, except that a record whose only field is
+// empty is written as "" so that it cannot be mistaken for a blank line (which CSV readers
+// skip, or read as a record with no field). Every CSV writer in huntkit uses it.
+type CSVWriter struct {
+	w  io.Writer
+	cw *csv.Writer
+}
+
+// NewCSVWriter returns a CSVWriter on w with a comma delimiter.
+func NewCSVWriter(w io.Writer) *CSVWriter { return &CSVWriter{w: w, cw: csv.NewWriter(w)} }
+
+// Write writes one record.
+func (c *CSVWriter) Write(rec []string) error {
+	if len(rec) == 1 && rec[0] == "" {
+		if err := c.Flush(); err != nil {
+			return err
+		}
+		_, err := io.WriteString(c.w, "\"\"\n")
+		return err
+	}
+	return c.cw.Write(rec)
+}
+
+// Flush writes any buffered data and returns the first write error.
+func (c *CSVWriter) Flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 // WriteJSON writes an array of objects, one per row, keys in column order.
