@@ -125,3 +125,20 @@ func TestOTRFOffline(t *testing.T) {
 		t.Errorf("unknown dataset: %+v", r)
 	}
 }
+
+// No input produces a stack trace: a panic deep in a command is one line (issue 11).
+func TestNoStackTrace(t *testing.T) {
+	clitest.Isolate(t)
+	for _, args := range [][]string{
+		{"kql", "parse", "print x = time(-)"},
+		{"kql", "compile", "print x = timespan(-)"},
+	} {
+		r := run(t, "", args...)
+		if strings.Contains(r.Err, "goroutine ") || strings.Count(r.Err, "\n") > 1 {
+			t.Errorf("%v: stderr %q", args, r.Err)
+		}
+		if r.Code != 0 && !strings.HasPrefix(r.Err, "huntkit: ") {
+			t.Errorf("%v: exit %d, stderr %q", args, r.Code, r.Err)
+		}
+	}
+}

@@ -4,7 +4,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime/debug"
 
@@ -22,6 +21,7 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/internal/guard"
 	// Every built data environment registers itself with package query.
 	_ "github.com/huntkit/huntkit/provider/all"
 )
@@ -109,19 +109,21 @@ func newVersionCmd(app *cliapp.App) *cobra.Command {
 // as one line (usage errors name the help command to run).
 func Run(ctx context.Context, app *cliapp.App, args []string) int {
 	root := NewRoot(app)
+	cliapp.GuardCommands(root)
 	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(ctx)
+	var cmd *cobra.Command
+	err := guard.Run("huntkit", func() error {
+		var err error
+		cmd, err = root.ExecuteContextC(ctx)
+		return err
+	})
 	if cerr := app.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
 	if err == nil {
 		return cliapp.ExitOK
 	}
-	code := cliapp.ExitCode(err)
-	msg := cliapp.Message(err)
-	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		msg = "interrupted"
-	}
+	code, msg := cliapp.Outcome(ctx, err)
 	if code == cliapp.ExitUsage {
 		path := "huntkit"
 		if cmd != nil {
