@@ -85,12 +85,22 @@ func sourceKind(path string) (string, error) {
 // and zip archives of JSON lines or CSV files (as OTRF security datasets ship; every
 // member becomes part of one table, columns united by name).
 func (w *Workspace) Import(ctx context.Context, table, path string) error {
-	kind, err := sourceKind(path)
+	if _, err := sourceKind(path); err != nil {
+		return err
+	}
+	staged, release, err := w.stageFile(ctx, path)
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("import %s: %w", path, err)
+	defer release()
+	return unstage(w.importFile(ctx, table, staged), staged, path)
+}
+
+// importFile is Import of a file DuckDB may read (in place, or staged).
+func (w *Workspace) importFile(ctx context.Context, table, path string) error {
+	kind, err := sourceKind(path)
+	if err != nil {
+		return err
 	}
 	var src func(full bool) string
 	headerFields := 0
@@ -108,7 +118,7 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 	case "parquet":
 		src = func(bool) string { return "read_parquet(" + QuoteString(path) + ")" }
 	case "zip":
-		dir, files, err := unzipMembers(path)
+		dir, files, err := unzipMembers(ctx, path, w.stage)
 		if err != nil {
 			return fmt.Errorf("import %s: %w", path, err)
 		}
@@ -209,7 +219,7 @@ func locateJSONLinesProblem(path string) error {
 
 // filterJSONLines copies the valid lines of a JSON-lines file to a temporary file and
 // reports the others.
-func filterJSONLines(path string) (string, []Reject, error) {
+func filterJSONLines(path, tmpRoot string) (string, []Reject, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return "", nil, err
@@ -223,7 +233,7 @@ func filterJSONLines(path string) (string, []Reject, error) {
 		}
 		r = gz
 	}
-	out, err := os.CreateTemp("", "huntkit-good-*.jsonl")
+	out, err := os.CreateTemp(tmpRoot, "good-*.jsonl")
 	if err != nil {
 		return "", nil, err
 	}
@@ -365,7 +375,7 @@ func (w *Workspace) hexColumns(ctx context.Context, paths []string) []string {
 // hexColumnsLocked is hexColumns for callers holding w.mu (it takes no lock itself).
 func (w *Workspace) hexColumnsLocked(ctx context.Context, paths []string) []string {
 	src := "read_csv(" + pathsArg(paths) + csvDialect(paths) + ", all_varchar=true" + sampling(paths, false) + ")"
-	f, err := w.Query(ctx, "SELECT * FROM "+src+" LIMIT 20480")
+	f, err := w.query(ctx, "SELECT * FROM "+src+" LIMIT 20480")
 	if err != nil {
 		return nil
 	}
@@ -430,13 +440,13 @@ func importError(ctx context.Context, path string, err error) error {
 const maxMember = 4 << 30
 
 // unzipMembers extracts the data files of a zip archive into a temporary folder.
-func unzipMembers(path string) (string, []string, error) {
+func unzipMembers(ctx context.Context, path, tmpRoot string) (string, []string, error) {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return "", nil, err
 	}
 	defer zr.Close()
-	dir, err := os.MkdirTemp("", "huntkit-zip-*")
+	dir, err := os.MkdirTemp(tmpRoot, "zip-*")
 	if err != nil {
 		return "", nil, err
 	}
@@ -510,6 +520,9 @@ func (w *Workspace) Export(ctx context.Context, sqlOrTable, path, format string)
 	default:
 		return fmt.Errorf("export %s: %w %q (want csv, ndjson or parquet)", path, ErrFormat, format)
 	}
+	if err := w.Lock(ctx); err != nil {
+		return err
+	}
 	src := sqlOrTable
 	if w.HasTable(ctx, sqlOrTable) {
 		src = "SELECT * FROM " + QuoteIdent(sqlOrTable)
@@ -517,14 +530,19 @@ func (w *Workspace) Export(ctx context.Context, sqlOrTable, path, format string)
 	if opts == "FORMAT csv, HEADER true" {
 		src = w.oneColumnCSV(ctx, src)
 	}
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	// DuckDB writes into the staging folder (the only one it may write once locked); the
+	// file is then copied or moved into place atomically.
+	dir, err := os.MkdirTemp(w.stage, "out-*")
+	if err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "export")
 	stmt := "COPY (" + src + ") TO " + QuoteString(tmp) + " (" + opts + ")"
 	if _, err := w.db.ExecContext(ctx, stmt); err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("export %s: %w", path, sqlError(ctx, err))
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := moveInto(ctx, tmp, path); err != nil {
 		return fmt.Errorf("export %s: %w", path, err)
 	}
 	return nil
@@ -534,7 +552,7 @@ func (w *Workspace) Export(ctx context.Context, sqlOrTable, path, format string)
 // DuckDB's CSV writer quotes (""): a null would be written as a blank line, which CSV readers
 // skip or read as a record with no field.
 func (w *Workspace) oneColumnCSV(ctx context.Context, src string) string {
-	f, err := w.Query(ctx, "SELECT * FROM ("+src+") LIMIT 0")
+	f, err := w.query(ctx, "SELECT * FROM ("+src+") LIMIT 0")
 	if err != nil || f.NumCols() != 1 {
 		return src
 	}

@@ -32,12 +32,26 @@ func (r Reject) String() string {
 // line and DuckDB's reason; JSON lines: located by re-reading the file). Other formats import
 // as with Import.
 func (w *Workspace) ImportLenient(ctx context.Context, table, path string) ([]Reject, error) {
-	kind, err := sourceKind(path)
+	if _, err := sourceKind(path); err != nil {
+		return nil, err
+	}
+	staged, release, err := w.stageFile(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("import %s: %w", path, err)
+	defer release()
+	rejects, err := w.importLenient(ctx, table, staged)
+	for i := range rejects {
+		rejects[i].File = path
+		rejects[i].Message = strings.ReplaceAll(rejects[i].Message, staged, path)
+	}
+	return rejects, unstage(err, staged, path)
+}
+
+func (w *Workspace) importLenient(ctx context.Context, table, path string) ([]Reject, error) {
+	kind, err := sourceKind(path)
+	if err != nil {
+		return nil, err
 	}
 	switch kind {
 	case "csv":
@@ -54,12 +68,12 @@ func (w *Workspace) ImportLenient(ctx context.Context, table, path string) ([]Re
 		}
 		return rejects, nil
 	case "json":
-		if err := w.Import(ctx, table, path); err == nil {
+		if err := w.importFile(ctx, table, path); err == nil {
 			return nil, nil
 		}
 		return w.importJSONLenient(ctx, table, path)
 	}
-	return nil, w.Import(ctx, table, path)
+	return nil, w.importFile(ctx, table, path)
 }
 
 func (w *Workspace) importCSVLenient(ctx context.Context, table, path string) ([]Reject, error) {
@@ -105,12 +119,12 @@ func (w *Workspace) importCSVLenient(ctx context.Context, table, path string) ([
 // importJSONLenient keeps the lines that are valid JSON: they are copied to a temporary
 // file that DuckDB imports, and the others are reported.
 func (w *Workspace) importJSONLenient(ctx context.Context, table, path string) ([]Reject, error) {
-	good, rejects, err := filterJSONLines(path)
+	good, rejects, err := filterJSONLines(path, w.stage)
 	if err != nil {
 		return nil, err
 	}
 	defer os.Remove(good)
-	if err := w.Import(ctx, table, good); err != nil {
+	if err := w.importFile(ctx, table, good); err != nil {
 		return rejects, err
 	}
 	return rejects, nil
@@ -127,7 +141,7 @@ func (w *Workspace) importCSVFiltered(ctx context.Context, table, path string) (
 	cr := csv.NewReader(fh)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	out, err := os.CreateTemp("", "huntkit-good-*.csv")
+	out, err := os.CreateTemp(w.stage, "good-*.csv")
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +179,7 @@ func (w *Workspace) importCSVFiltered(ctx context.Context, table, path string) (
 	if err := out.Close(); err != nil {
 		return nil, err
 	}
-	if err := w.Import(ctx, table, out.Name()); err != nil {
+	if err := w.importFile(ctx, table, out.Name()); err != nil {
 		return rejects, err
 	}
 	return rejects, nil

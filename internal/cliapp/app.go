@@ -36,6 +36,9 @@ type App struct {
 	WorkspacePath string
 	// Quiet silences informational messages on stderr.
 	Quiet bool
+	// AllowFileAccess is --allow-file-access: SQL may read and write files (DuckDB's
+	// external access stays on). Off by default: queries run sandboxed.
+	AllowFileAccess bool
 
 	cfgOnce sync.Once
 	cfg     *config.Config
@@ -57,6 +60,7 @@ func (a *App) AddGlobalFlags(cmd *cobra.Command) {
 	pf.StringVar(&a.ConfigPath, "config", "", "configuration file (msticpyconfig.yaml format); overrides HUNTKIT_CONFIG and MSTICPYCONFIG")
 	pf.StringVar(&a.WorkspacePath, "workspace", os.Getenv("HUNTKIT_WORKSPACE"), "DuckDB workspace file that keeps tables between runs (default: in memory)")
 	pf.BoolVarP(&a.Quiet, "quiet", "q", false, "print no informational messages on stderr")
+	pf.BoolVar(&a.AllowFileAccess, "allow-file-access", false, "let SQL read and write files (read_csv, COPY TO, ATTACH); queries are sandboxed without it")
 }
 
 // Config loads the configuration once (from --config or the usual places). A missing file
@@ -78,7 +82,7 @@ func (a *App) Workspace(ctx context.Context) (*engine.Workspace, error) {
 	if a.ws != nil {
 		return a.ws, nil
 	}
-	ws, err := engine.Open(ctx, a.WorkspacePath)
+	ws, err := engine.Open(ctx, a.WorkspacePath, engine.WithFileAccess(a.AllowFileAccess))
 	if err != nil {
 		return nil, err
 	}

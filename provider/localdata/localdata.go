@@ -298,6 +298,30 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 	return nil, fmt.Errorf("LocalData: unsupported query language %q (want kql or sql)", req.Language)
 }
 
+// inDataPaths reports whether file is one of the data paths or lies in one of their folders.
+func (d *Driver) inDataPaths(file string) bool {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return false
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = r
+	}
+	for _, p := range d.paths {
+		root, err := filepath.Abs(config.ExpandHome(p))
+		if err != nil {
+			continue
+		}
+		if r, err := filepath.EvalSymlinks(root); err == nil {
+			root = r
+		}
+		if abs == root || filepath.Dir(abs) == root {
+			return true
+		}
+	}
+	return false
+}
+
 // fileQuery recognises msticpy's LocalData form, whose query is a data file name.
 func (d *Driver) fileQuery(text string) (string, bool) {
 	if strings.ContainsAny(text, " \n\t|") {
@@ -314,7 +338,8 @@ func (d *Driver) fileQuery(text string) (string, bool) {
 	if _, ok := d.files[name]; ok {
 		return name, true
 	}
-	if st, err := os.Stat(text); err == nil && !st.IsDir() && engine.Importable(text) {
+	// A path names a file only inside the data paths: a query must not read any file anywhere.
+	if st, err := os.Stat(text); err == nil && st.Mode().IsRegular() && engine.Importable(text) && d.inDataPaths(text) {
 		d.mu.Lock()
 		d.files[name] = text
 		d.mu.Unlock()
