@@ -106,7 +106,7 @@ func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 	headerFields := 0
 	switch kind {
 	case "csv":
-		n, err := w.checkCSVHead(path)
+		n, err := w.checkCSVHead(ctx, path)
 		if err != nil {
 			return fmt.Errorf("import %w", err)
 		}
@@ -153,11 +153,11 @@ func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 	if err != nil {
 		switch kind {
 		case "csv":
-			if perr := locateCSVProblem(path); perr != nil {
+			if perr := locateCSVProblem(ctx, path); perr != nil {
 				return fmt.Errorf("import %w", perr)
 			}
 		case "json":
-			if perr := locateJSONLinesProblem(path); perr != nil {
+			if perr := locateJSONLinesProblem(ctx, path); perr != nil {
 				return fmt.Errorf("import %w", perr)
 			}
 		}
@@ -168,7 +168,7 @@ func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 		if qerr := w.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.columns
 			WHERE table_schema = 'main' AND table_name = ?`, table).Scan(&got); qerr == nil && got != headerFields {
 			_, _ = w.db.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+QuoteIdent(table))
-			if perr := locateCSVProblem(path); perr != nil {
+			if perr := locateCSVProblem(ctx, path); perr != nil {
 				return fmt.Errorf("import %w", perr)
 			}
 			return fmt.Errorf("import %s: %w: the header has %d fields but the reader found %d columns", path, frame.ErrMalformed, headerFields, got)
@@ -179,13 +179,13 @@ func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 
 // locateJSONLinesProblem finds the first line of a JSON-lines file that is not a JSON value.
 // Files holding one JSON array (first byte '[') are left to DuckDB's message.
-func locateJSONLinesProblem(path string) error {
+func locateJSONLinesProblem(ctx context.Context, path string) error {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil
 	}
 	defer fh.Close()
-	var r io.Reader = fh
+	var r io.Reader = ctxReader{ctx, fh}
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
 		gz, err := gzip.NewReader(fh)
 		if err != nil {
@@ -219,13 +219,13 @@ func locateJSONLinesProblem(path string) error {
 
 // filterJSONLines copies the valid lines of a JSON-lines file to a temporary file and
 // reports the others.
-func filterJSONLines(path, tmpRoot string) (string, []Reject, error) {
+func filterJSONLines(ctx context.Context, path, tmpRoot string) (string, []Reject, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return "", nil, err
 	}
 	defer fh.Close()
-	var r io.Reader = fh
+	var r io.Reader = ctxReader{ctx, fh}
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
 		gz, err := gzip.NewReader(fh)
 		if err != nil {
@@ -275,21 +275,21 @@ func filterJSONLines(path, tmpRoot string) (string, []Reject, error) {
 
 // locateCSVProblem re-reads a CSV file that DuckDB refused to find the first malformed
 // record, so the error can say file:line.
-func locateCSVProblem(path string) error {
-	_, err := scanCSV(path, -1)
+func locateCSVProblem(ctx context.Context, path string) error {
+	_, err := scanCSV(ctx, path, -1)
 	return err
 }
 
 // scanCSV reads up to limit records (all when negative) of a CSV file with Go's strict
 // reader and returns the header's field count and the first malformed record as a
 // file:line error. Files it cannot open or decompress give (0, nil): DuckDB reports those.
-func scanCSV(path string, limit int) (int, error) {
+func scanCSV(ctx context.Context, path string, limit int) (int, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return 0, nil
 	}
 	defer fh.Close()
-	var r io.Reader = fh
+	var r io.Reader = ctxReader{ctx, fh}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".gz":
 		gz, err := gzip.NewReader(fh)
@@ -328,8 +328,8 @@ func scanCSV(path string, limit int) (int, error) {
 // checkCSVHead guards against DuckDB's sniffer guessing a wrong layout on an inconsistent file
 // (it may take a later row for the header and drop the data): the first records are read
 // strictly before the import, and the imported table must have the header's columns.
-func (w *Workspace) checkCSVHead(path string) (int, error) {
-	return scanCSV(path, 20480)
+func (w *Workspace) checkCSVHead(ctx context.Context, path string) (int, error) {
+	return scanCSV(ctx, path, 20480)
 }
 
 func listLiteral(paths []string) string {
@@ -465,7 +465,7 @@ func unzipMembers(ctx context.Context, path, tmpRoot string) (string, []string, 
 			return "", nil, fmt.Errorf("member %s unpacks to %d bytes, over the %d-byte limit", f.Name, f.UncompressedSize64, int64(maxMember))
 		}
 		out := filepath.Join(dir, fmt.Sprintf("%03d_%s", i, filepath.Base(f.Name)))
-		if err := extract(f, out); err != nil {
+		if err := extract(ctx, f, out); err != nil {
 			os.RemoveAll(dir)
 			return "", nil, fmt.Errorf("member %s: %w", f.Name, err)
 		}
@@ -474,7 +474,7 @@ func unzipMembers(ctx context.Context, path, tmpRoot string) (string, []string, 
 	return dir, files, nil
 }
 
-func extract(f *zip.File, out string) error {
+func extract(ctx context.Context, f *zip.File, out string) error {
 	rc, err := f.Open()
 	if err != nil {
 		return err
@@ -484,7 +484,7 @@ func extract(f *zip.File, out string) error {
 	if err != nil {
 		return err
 	}
-	n, err := io.Copy(fh, io.LimitReader(rc, maxMember+1))
+	n, err := io.Copy(fh, io.LimitReader(ctxReader{ctx, rc}, maxMember+1))
 	if cerr := fh.Close(); err == nil {
 		err = cerr
 	}

@@ -61,7 +61,7 @@ func (w *Workspace) importLenient(ctx context.Context, table, path string) ([]Re
 		}
 		// DuckDB's sniffer can misread a small, inconsistent file (a later row taken for the
 		// header): then keep the records Go's strict reader accepts instead.
-		header, _ := scanCSV(path, 1)
+		header, _ := scanCSV(ctx, path, 1)
 		cols, cerr := w.Columns(ctx, table)
 		if cerr == nil && header > 0 && len(cols) != header {
 			return w.importCSVFiltered(ctx, table, path)
@@ -119,7 +119,7 @@ func (w *Workspace) importCSVLenient(ctx context.Context, table, path string) ([
 // importJSONLenient keeps the lines that are valid JSON: they are copied to a temporary
 // file that DuckDB imports, and the others are reported.
 func (w *Workspace) importJSONLenient(ctx context.Context, table, path string) ([]Reject, error) {
-	good, rejects, err := filterJSONLines(path, w.stage)
+	good, rejects, err := filterJSONLines(ctx, path, w.stage)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func (w *Workspace) importCSVFiltered(ctx context.Context, table, path string) (
 		return nil, err
 	}
 	defer fh.Close()
-	cr := csv.NewReader(fh)
+	cr := csv.NewReader(ctxReader{ctx, fh})
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	out, err := os.CreateTemp(w.stage, "good-*.csv")

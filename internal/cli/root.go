@@ -109,6 +109,7 @@ func newVersionCmd(app *cliapp.App) *cobra.Command {
 // as one line (usage errors name the help command to run).
 func Run(ctx context.Context, app *cliapp.App, args []string) int {
 	root := NewRoot(app)
+	app.SetContext(ctx)
 	cliapp.GuardCommands(root)
 	root.SetArgs(args)
 	var cmd *cobra.Command

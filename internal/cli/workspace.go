@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -31,27 +30,17 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			var files []string
-			for _, a := range args {
-				st, err := os.Stat(a)
-				if err != nil {
-					return cliapp.UsageError(err)
-				}
-				if !st.IsDir() {
-					files = append(files, a)
-					continue
-				}
-				ents, err := os.ReadDir(a)
-				if err != nil {
-					return err
-				}
-				for _, e := range ents {
-					p := filepath.Join(a, e.Name())
-					if !e.IsDir() && engine.Importable(p) {
-						files = append(files, p)
-					}
-				}
+			plan, err := engine.PlanImport(args)
+			if err != nil {
+				return cliapp.UsageError(err)
 			}
+			for _, m := range plan.Skipped {
+				app.Warnf("skipped %s", m)
+			}
+			for _, m := range plan.Notices {
+				app.Warnf("%s", m)
+			}
+			files := plan.Sources
 			if table != "" && len(files) != 1 {
 				return cliapp.UsageError(fmt.Errorf("--table needs exactly one file, got %d", len(files)))
 			}
@@ -62,10 +51,10 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 			var failed, partial []string
 			p := app.Progress("importing", len(files))
 			defer p.Done()
-			for _, f := range files {
-				name := table
-				if name == "" {
-					name = engine.TableName(f)
+			for _, src := range files {
+				f, name := src.Path, src.Table
+				if table != "" {
+					name = table
 				}
 				if lenient {
 					rejects, err := ws.ImportLenient(ctx, name, f)

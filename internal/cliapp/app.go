@@ -47,6 +47,20 @@ type App struct {
 	wsMu sync.Mutex
 	ws   *engine.Workspace
 	tmpN atomic.Int64
+
+	ctx context.Context // the run's context (cancelled by Ctrl-C / SIGTERM)
+}
+
+// SetContext sets the run's context; the command line sets it to the one that Ctrl-C and
+// SIGTERM cancel, so that writing --out stops and leaves no file.
+func (a *App) SetContext(ctx context.Context) { a.ctx = ctx }
+
+// Context returns the run's context (context.Background when none was set).
+func (a *App) Context() context.Context {
+	if a.ctx == nil {
+		return context.Background()
+	}
+	return a.ctx
 }
 
 // New returns an App on the process's standard streams.
@@ -211,7 +225,7 @@ func (a *App) WriteFrame(o *Output, f *frame.Frame) error {
 		if format == "" {
 			format = "csv"
 		}
-		if err := frame.WriteFile(o.File, f, format); err != nil {
+		if err := frame.WriteFileContext(a.Context(), o.File, f, format); err != nil {
 			return err
 		}
 		a.Infof("wrote %d rows to %s", f.Len(), filepath.Clean(o.File))
@@ -227,12 +241,12 @@ func (a *App) WriteFrame(o *Output, f *frame.Frame) error {
 					opt.MaxRows = -1
 				}
 			}
-			if err := frame.WriteTable(a.Out, f, opt); err != nil {
+			if err := frame.WriteTable(ctxWriter{a.Context(), a.Out}, f, opt); err != nil {
 				return err
 			}
 		} else if format == "parquet" && IsTerminal(a.Out) {
 			return UsageError(errors.New("refusing to write Parquet to a terminal; use --out FILE"))
-		} else if err := frame.Write(a.Out, f, format); err != nil {
+		} else if err := frame.Write(ctxWriter{a.Context(), a.Out}, f, format); err != nil {
 			return err
 		}
 	}
@@ -253,3 +267,16 @@ func (e *PartialError) Error() string {
 }
 
 func (e *PartialError) Unwrap() error { return e.Err }
+
+// ctxWriter stops writing to stdout once the run is interrupted.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}

@@ -61,6 +61,7 @@ type Driver struct {
 	files  map[string]string // table name -> file
 	loaded map[string]bool
 	failed map[string]error // table name -> why its file did not import
+	names  *engine.TableNames
 }
 
 // New returns a LocalData driver over s.Workspace with the data folders from s.DataPaths
@@ -96,8 +97,8 @@ func (d *Driver) scan(path string) error {
 		return fmt.Errorf("LocalData data path %s: %w", path, err)
 	}
 	for _, e := range ents {
-		if e.IsDir() {
-			continue
+		if e.IsDir() || !e.Type().IsRegular() && engine.CheckRegular(filepath.Join(path, e.Name())) != nil {
+			continue // FIFOs, devices and sockets are never read
 		}
 		d.addFile(filepath.Join(path, e.Name()))
 	}
@@ -108,10 +109,11 @@ func (d *Driver) addFile(p string) {
 	if !engine.Importable(p) {
 		return
 	}
-	name := engine.TableName(p)
-	if _, dup := d.files[name]; !dup {
-		d.files[name] = p
+	if d.names == nil {
+		d.names = engine.NewTableNames()
 	}
+	name, _ := d.names.Add(p) // colliding names get _2, _3, ... as in workspace import
+	d.files[name] = p
 }
 
 // Tables lists the table names the data paths provide.
