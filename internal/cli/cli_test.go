@@ -142,3 +142,19 @@ func TestNoStackTrace(t *testing.T) {
 		}
 	}
 }
+
+// A configuration with wrong types fails every command that loads it with exit 3, as config
+// validate does (issue 11).
+func TestConfigErrorsExit3Everywhere(t *testing.T) {
+	clitest.Isolate(t)
+	p := filepath.Join(t.TempDir(), "msticpyconfig.yaml")
+	if err := os.WriteFile(p, []byte("TIProviders:\n  OTX:\n    Args:\n      AuthKey: abc\n    Primary: maybe\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"config", "validate"}, {"config", "show"}, {"ti", "providers"}} {
+		r := run(t, "", append([]string{"--config", p}, args...)...)
+		if r.Code != cliapp.ExitConfig {
+			t.Errorf("%v: exit %d, want 3 (stderr %q)", args, r.Code, r.Err)
+		}
+	}
+}

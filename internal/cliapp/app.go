@@ -78,8 +78,23 @@ func (a *App) AddGlobalFlags(cmd *cobra.Command) {
 }
 
 // Config loads the configuration once (from --config or the usual places). A missing file
-// gives an empty configuration; a broken one a ConfigError.
+// gives an empty configuration; one that does not parse, or that has error-level problems
+// (wrong types, missing required keys: config.Check), a ConfigError (exit 3), as
+// `config validate` reports it.
 func (a *App) Config() (*config.Config, error) {
+	c, err := a.RawConfig()
+	if err != nil {
+		return nil, err
+	}
+	if err := config.Check(c); err != nil {
+		return nil, ConfigError(err)
+	}
+	return c, nil
+}
+
+// RawConfig is Config without the validation: for `config validate`, which reports every
+// problem itself.
+func (a *App) RawConfig() (*config.Config, error) {
 	a.cfgOnce.Do(func() {
 		a.cfg, a.cfgErr = config.LoadDefault(a.ConfigPath)
 		if a.cfgErr != nil {
@@ -121,12 +136,12 @@ func (a *App) Infof(format string, args ...any) {
 	if a.Quiet {
 		return
 	}
-	fmt.Fprintf(a.Err, format+"\n", args...)
+	fmt.Fprintln(a.Err, config.MaskText(fmt.Sprintf(format, args...)))
 }
 
-// Warnf prints a warning on stderr.
+// Warnf prints a warning on stderr (secrets masked by content).
 func (a *App) Warnf(format string, args ...any) {
-	fmt.Fprintf(a.Err, "warning: "+format+"\n", args...)
+	fmt.Fprintln(a.Err, "warning: "+config.MaskText(fmt.Sprintf(format, args...)))
 }
 
 // ReadTable reads a table file (CSV, TSV, JSON lines, Parquet, zipped JSON lines) through

@@ -70,7 +70,7 @@ func ExitCode(err error) int {
 
 // Message returns the one-line form of err for stderr.
 func Message(err error) string {
-	msg := err.Error()
+	msg := config.MaskText(err.Error())
 	msg = strings.ReplaceAll(msg, "\r", "")
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]

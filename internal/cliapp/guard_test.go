@@ -53,3 +53,18 @@ func TestOutcomeInterrupted(t *testing.T) {
 		t.Errorf("nil: %d %q", code, msg)
 	}
 }
+
+// Errors and log lines are masked by content (issue 11).
+func TestMessagesMaskSecrets(t *testing.T) {
+	err := errors.New("GET https://fn.example.com/api?code=CODESECRET: 401; connection Data Source=x;Application Key=APPSECRET")
+	if msg := Message(err); strings.Contains(msg, "CODESECRET") || strings.Contains(msg, "APPSECRET") {
+		t.Errorf("Message = %q", msg)
+	}
+	var buf strings.Builder
+	app := &App{Err: &buf}
+	app.Warnf("retrying https://u:URLSECRET@host/x")
+	app.Infof("using password=PWSECRET")
+	if s := buf.String(); strings.Contains(s, "URLSECRET") || strings.Contains(s, "PWSECRET") {
+		t.Errorf("logs = %q", s)
+	}
+}
