@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/huntkit/huntkit/frame"
@@ -104,6 +105,7 @@ func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 	}
 	var src func(full bool) string
 	headerFields := 0
+	maxLine := 0 // DuckDB's max_line_size when a line is longer than its default
 	switch kind {
 	case "csv":
 		n, err := w.checkCSVHead(ctx, path)
@@ -112,7 +114,7 @@ func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 		}
 		headerFields = n
 		text := w.hexColumns(ctx, []string{path})
-		src = func(full bool) string { return csvSource([]string{path}, full, text) }
+		src = func(full bool) string { return csvSource([]string{path}, full, text, maxLine) }
 	case "json":
 		src = func(full bool) string { return jsonSource([]string{path}, full) }
 	case "parquet":
@@ -136,7 +138,7 @@ func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 			src = func(full bool) string { return jsonSource(js, full) }
 		case len(cs) > 0:
 			text := w.hexColumns(ctx, cs)
-			src = func(full bool) string { return csvSource(cs, full, text) }
+			src = func(full bool) string { return csvSource(cs, full, text, maxLine) }
 		default:
 			return fmt.Errorf("import %s: %w: the archive holds no JSON or CSV files", path, ErrFormat)
 		}
@@ -145,6 +147,15 @@ func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 	defer w.mu.Unlock()
 	create := "CREATE OR REPLACE TABLE " + QuoteIdent(table) + " AS SELECT * FROM "
 	_, err = w.db.ExecContext(ctx, create+src(false))
+	for try := 0; err != nil && try < 4 && ctx.Err() == nil; try++ {
+		// A line longer than DuckDB's default maximum (2 MB): read again with room for it.
+		n := longLine(err)
+		if n == 0 {
+			break
+		}
+		maxLine = n
+		_, err = w.db.ExecContext(ctx, create+src(false))
+	}
 	if err != nil && ctx.Err() == nil && kind != "parquet" {
 		// A value past DuckDB's type-detection sample may not fit the type it chose:
 		// detect again over every row before giving up.
@@ -340,8 +351,8 @@ func listLiteral(paths []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-func csvSource(paths []string, full bool, textCols []string) string {
-	return "read_csv(" + pathsArg(paths) + csvDialect(paths) + sampling(paths, full) + typesArg(textCols) + ")"
+func csvSource(paths []string, full bool, textCols []string, maxLine int) string {
+	return "read_csv(" + pathsArg(paths) + csvDialect(paths) + sampling(paths, full) + typesArg(textCols) + lineArg(maxLine) + ")"
 }
 
 func csvDialect(paths []string) string {
@@ -558,4 +569,30 @@ func (w *Workspace) oneColumnCSV(ctx context.Context, src string) string {
 	}
 	c := QuoteIdent(f.Names()[0])
 	return "SELECT coalesce(CAST(" + c + " AS VARCHAR), '') AS " + c + " FROM (" + src + ")"
+}
+
+var lineSizeRE = regexp.MustCompile(`Maximum line size of \d+ bytes exceeded\. Actual Size:\s*(\d+)`)
+
+// maxLineLimit bounds the line size DuckDB is asked to accept.
+const maxLineLimit = 1 << 30
+
+// longLine returns the max_line_size to retry with when DuckDB refused a line as too long
+// (twice the line it reported, within maxLineLimit), else 0.
+func longLine(err error) int {
+	m := lineSizeRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	if n <= 0 || n >= maxLineLimit {
+		return 0
+	}
+	return min(2*n+1024, maxLineLimit)
+}
+
+func lineArg(maxLine int) string {
+	if maxLine <= 0 {
+		return ""
+	}
+	return ", max_line_size=" + strconv.Itoa(maxLine)
 }

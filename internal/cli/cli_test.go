@@ -158,3 +158,21 @@ func TestConfigErrorsExit3Everywhere(t *testing.T) {
 		}
 	}
 }
+
+// The strict import error of a malformed CSV names its line and mentions --skip-bad-rows,
+// which keeps every good record of a file with an unterminated quote (issues 11, 13).
+func TestImportUnterminatedQuote(t *testing.T) {
+	clitest.Isolate(t)
+	p := filepath.Join(t.TempDir(), "events.csv")
+	if err := os.WriteFile(p, []byte("a,b\n1,x\n2,\"open\n3,y\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "workspace", "import", p)
+	if r.Code != 1 || !strings.Contains(r.Err, p+":3:") || !strings.Contains(r.Err, "--skip-bad-rows") {
+		t.Errorf("strict: exit %d, stderr %q", r.Code, r.Err)
+	}
+	r = run(t, "", "workspace", "import", "--skip-bad-rows", p)
+	if r.Code != 1 || !strings.Contains(r.Err, "skipped "+p+":3: unterminated quoted field") || !strings.Contains(r.Err, "imported "+p) {
+		t.Errorf("lenient: exit %d, stderr %q", r.Code, r.Err)
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -74,7 +75,11 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 						partial = append(partial, fmt.Sprintf("%s (%d records skipped)", f, len(rejects)))
 					}
 				} else if err := ws.Import(ctx, name, f); err != nil {
-					app.Warnf("%s", cliapp.Message(err))
+					hint := ""
+					if errors.Is(err, frame.ErrMalformed) {
+						hint = " (--skip-bad-rows imports the good records and lists the bad ones)"
+					}
+					app.Warnf("%s%s", cliapp.Message(err), hint)
 					failed = append(failed, f)
 					continue
 				}
