@@ -79,6 +79,13 @@ func WithWorkspaceFile(path string) Option {
 	return func(h *Huntkit) { h.wsPath = path }
 }
 
+// WithFileAccess lets SQL on the workspace read and write files (DuckDB's external access
+// stays on, as with the CLI's --allow-file-access). Off by default: after the workspace's
+// own imports, queries run sandboxed (no file, network or extension reach).
+func WithFileAccess(allow bool) Option {
+	return func(h *Huntkit) { h.fileAccess = allow }
+}
+
 // WithWorkspace uses an already open workspace; Close leaves it open.
 func WithWorkspace(ws *engine.Workspace) Option {
 	return func(h *Huntkit) { h.ws, h.wsShared = ws, true }
@@ -124,10 +131,11 @@ type Huntkit struct {
 	ws       *engine.Workspace
 	tmpN     int
 
-	warn      func(string)
-	progress  func(string, int) Progress
-	now       func() time.Time
-	queryDirs []string
+	warn       func(string)
+	fileAccess bool
+	progress   func(string, int) Progress
+	now        func() time.Time
+	queryDirs  []string
 
 	mu       sync.Mutex
 	store    *query.Store
@@ -196,7 +204,7 @@ func (h *Huntkit) Workspace(ctx context.Context) (*engine.Workspace, error) {
 	if h.ws != nil {
 		return h.ws, nil
 	}
-	ws, err := engine.Open(ctx, h.wsPath)
+	ws, err := engine.Open(ctx, h.wsPath, engine.WithFileAccess(h.fileAccess))
 	if err != nil {
 		return nil, err
 	}

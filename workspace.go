@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -90,67 +89,50 @@ type ImportOptions struct {
 // does not stop the others; each outcome is returned. Bad arguments (a path that does not
 // exist, Table with several files) are ErrBadRequest errors.
 func (h *Huntkit) Import(ctx context.Context, paths []string, o ImportOptions) ([]Imported, error) {
-	files, err := importFiles(paths)
+	plan, err := engine.PlanImport(paths)
 	if err != nil {
-		return nil, err
+		return nil, badRequest(err)
 	}
-	if o.Table != "" && len(files) != 1 {
-		return nil, badRequest(fmt.Errorf("--table needs exactly one file, got %d", len(files)))
+	for _, m := range plan.Skipped {
+		h.warnf("skipped %s", m)
+	}
+	for _, m := range plan.Notices {
+		h.warnf("%s", m)
+	}
+	if o.Table != "" && len(plan.Sources) != 1 {
+		return nil, badRequest(fmt.Errorf("--table needs exactly one file, got %d", len(plan.Sources)))
 	}
 	ws, err := h.Workspace(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p := h.startProgress("importing", len(files))
+	p := h.startProgress("importing", len(plan.Sources))
 	defer p.Done()
-	out := make([]Imported, 0, len(files))
-	for _, f := range files {
+	out := make([]Imported, 0, len(plan.Sources))
+	for _, src := range plan.Sources {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		r := Imported{File: f, Table: o.Table}
-		if r.Table == "" {
-			r.Table = engine.TableName(f)
+		r := Imported{File: src.Path, Table: src.Table}
+		if o.Table != "" {
+			r.Table = o.Table
 		}
 		if o.Lenient {
-			rejects, err := ws.ImportLenient(ctx, r.Table, f)
+			rejects, err := ws.ImportLenient(ctx, r.Table, src.Path)
 			r.Err = err
 			for _, rj := range rejects {
 				r.Rejected = append(r.Rejected, rj.String())
 			}
-		} else {
-			r.Err = ws.Import(ctx, r.Table, f)
+		} else if err := ws.Import(ctx, r.Table, src.Path); err != nil {
+			if errors.Is(err, frame.ErrMalformed) {
+				err = fmt.Errorf("%w (--skip-bad-rows imports the good records and lists the bad ones)", err)
+			}
+			r.Err = err
 		}
 		out = append(out, r)
 		p.Add(1)
 	}
 	return out, nil
-}
-
-// importFiles expands folders into their importable files.
-func importFiles(paths []string) ([]string, error) {
-	var files []string
-	for _, a := range paths {
-		st, err := os.Stat(a)
-		if err != nil {
-			return nil, badRequest(err)
-		}
-		if !st.IsDir() {
-			files = append(files, a)
-			continue
-		}
-		ents, err := os.ReadDir(a)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range ents {
-			p := filepath.Join(a, e.Name())
-			if !e.IsDir() && engine.Importable(p) {
-				files = append(files, p)
-			}
-		}
-	}
-	return files, nil
 }
 
 // bareName matches a single identifier: Export reads it as a table name.

@@ -169,6 +169,9 @@ func yamlError(name string, data []byte, err error) error {
 		pe.Msg = m[2]
 	}
 	lines := bytes.Split(data, []byte("\n"))
+	if pe.Line > 0 {
+		pe.Line = faultLine(lines, pe.Line, pe.Msg)
+	}
 	for i := max(0, pe.Line-1); i < len(lines) && i <= pe.Line; i++ {
 		if bytes.HasPrefix(bytes.TrimLeft(lines[i], " "), []byte("\t")) {
 			pe.Line, pe.Col = i+1, 0
@@ -180,6 +183,26 @@ func yamlError(name string, data []byte, err error) error {
 		pe.Msg += " (check the indentation of this block)"
 	}
 	return pe
+}
+
+// maxFaultSearch bounds the prefixes faultLine parses.
+const maxFaultSearch = 400
+
+// faultLine finds the line at fault. go-yaml reports the line where the enclosing block or
+// flow collection starts (its "context"), which can be lines before the fault: the fault is
+// the first line from there whose prefix of the file fails with the same message.
+func faultLine(lines [][]byte, reported int, msg string) int {
+	for k := reported; k <= len(lines) && k < reported+maxFaultSearch; k++ {
+		var n yaml.Node
+		err := yaml.Unmarshal(bytes.Join(lines[:k], []byte("\n")), &n)
+		if err == nil {
+			continue
+		}
+		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil && m[2] == msg {
+			return k
+		}
+	}
+	return reported
 }
 
 // Path returns the file the configuration was loaded from ("" when none).

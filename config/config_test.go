@@ -214,7 +214,7 @@ func TestParseErrors(t *testing.T) {
 		line       int
 		msg        string
 	}{
-		{"bad indent", "Azure:\n  cloud: global\n auth_methods: [cli]\n", 2, "indentation"},
+		{"bad indent", "Azure:\n  cloud: global\n auth_methods: [cli]\n", 3, "indentation"},
 		{"unclosed flow", "Azure:\n  auth_methods: [cli, msi\nKeyVault: {}\n", 0, ""},
 		{"tab", "Azure:\n\tcloud: global\n", 2, "tab"},
 		{"top-level list", "- Azure\n- TIProviders\n", 1, "top level must be a mapping"},

@@ -49,7 +49,11 @@ var secretWords = []string{"secret", "password", "passwd", "authkey", "apikey", 
 // (AuthKey, ApiID, ClientSecret, password, token, ...).
 func IsSecretKey(name string) bool {
 	l := strings.ToLower(name)
-	if l == "key" || l == "sas" || l == "pwd" {
+	switch l {
+	case "key", "sas", "pwd", "pass", "pw", "sig", "signature", "passphrase":
+		return true
+	}
+	if strings.HasPrefix(l, "pass_") || strings.HasSuffix(l, "_pass") || strings.HasSuffix(l, "pass") && len(l) > 4 && !strings.HasSuffix(l, "bypass") {
 		return true
 	}
 	for _, w := range secretWords {
@@ -232,8 +236,12 @@ func (m *masker) copy(path string, n *yaml.Node, secret bool, depth int) *yaml.N
 		case secret && r.Value != "":
 			out.Tag, out.Value, out.Style = "!!str", Mask, yaml.DoubleQuotedStyle
 		case r.Value != "":
-			if v, ok := maskURL(r.Value); ok {
-				out.Tag, out.Value, out.Style = "!!str", v, yaml.DoubleQuotedStyle
+			v, ok := maskURL(r.Value)
+			if !ok {
+				v = r.Value
+			}
+			if mv := MaskText(v); ok || mv != r.Value {
+				out.Tag, out.Value, out.Style = "!!str", mv, yaml.DoubleQuotedStyle
 			}
 		}
 		return out

@@ -136,7 +136,7 @@ type validator struct {
 }
 
 func (v *validator) add(sev Severity, at *yaml.Node, path, format string, args ...any) {
-	p := Problem{File: v.file, KeyPath: path, Message: fmt.Sprintf(format, args...), Severity: sev}
+	p := Problem{File: v.file, KeyPath: path, Message: MaskText(fmt.Sprintf(format, args...)), Severity: sev}
 	if at != nil {
 		p.Line, p.Col = at.Line, at.Column
 	}
@@ -524,10 +524,12 @@ func (v *validator) checkRef(path string, n *yaml.Node) {
 	}
 	switch ref.Kind {
 	case KindEnv:
+		// A warning: the variable is needed only when the provider is used, and then the
+		// lookup fails with ErrMissing naming it.
 		if val, ok := os.LookupEnv(ref.Name); !ok {
-			v.errorf(n, path, "environment variable %s is not set", ref.Name)
+			v.warnf(n, path, "environment variable %s is not set (needed when this provider is used)", ref.Name)
 		} else if val == "" {
-			v.errorf(n, path, "environment variable %s is empty", ref.Name)
+			v.warnf(n, path, "environment variable %s is empty (needed when this provider is used)", ref.Name)
 		}
 	case KindKeyVault:
 		if len(ref.Name) > 127 {
@@ -587,4 +589,30 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Check validates c and returns nil when it has no error-level problem, else one error
+// (matching ErrInvalid) naming the first problem with its file:line:col and how many more
+// there are, so that every command that loads the configuration reports its errors the same
+// way as `config validate` (exit code 3). Warnings do not fail.
+func Check(c *Config) error {
+	var first *Problem
+	n := 0
+	for _, p := range c.Validate() {
+		if p.Severity != SeverityError {
+			continue
+		}
+		if first == nil {
+			first = &p
+		}
+		n++
+	}
+	if first == nil {
+		return nil
+	}
+	more := ""
+	if n > 1 {
+		more = fmt.Sprintf(" (and %d more errors)", n-1)
+	}
+	return fmt.Errorf("%w: %s%s; run 'huntkit config validate' for every problem", ErrInvalid, first.String(), more)
 }

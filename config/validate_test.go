@@ -121,8 +121,8 @@ func TestValidateCases(t *testing.T) {
 		{"env var not set / empty / set",
 			"TIProviders:\n  OTX:\n    Args:\n      AuthKey:\n        EnvironmentVar: HK_UNSET_VAR\n  VirusTotal:\n    Args:\n      AuthKey: {EnvironmentVar: HK_EMPTY_VAR}\n  AbuseIPDB:\n    Args:\n      AuthKey: {EnvironmentVar: HK_SET_VAR}\n",
 			[]want{
-				{5, 9, "TIProviders.OTX.Args.AuthKey", E, "environment variable HK_UNSET_VAR is not set"},
-				{8, 16, "TIProviders.VirusTotal.Args.AuthKey", E, "environment variable HK_EMPTY_VAR is empty"},
+				{5, 9, "TIProviders.OTX.Args.AuthKey", W, "environment variable HK_UNSET_VAR is not set"},
+				{8, 16, "TIProviders.VirusTotal.Args.AuthKey", W, "environment variable HK_EMPTY_VAR is empty"},
 			}},
 		{"env ref with extra key",
 			"msticpy:\n  Proxies:\n    https:\n      Url: https://p:8080\n      Password: {EnvironmentVar: HK_SET_VAR, Default: x}\n",

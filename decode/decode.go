@@ -568,3 +568,50 @@ func init() {
 		hexByte[i] = fmt.Sprintf("%02x", i)
 	}
 }
+
+// Summary says in one phrase why decoding problems happened, telling corrupt data apart
+// from limits, for example "2 payloads corrupt and 1 refused or cut short by the decoding
+// limits". noun names what was decoded ("payloads", "items").
+func Summary(errs []error, noun string) string {
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		if errors.Is(e, ErrCorrupt) {
+			msgs[i] = ErrCorrupt.Error()
+		} else {
+			msgs[i] = e.Error()
+		}
+	}
+	return SummaryOf(msgs, noun)
+}
+
+// SummaryOf is Summary for error messages (as in DecodeFrame's error column); empty
+// messages are not problems.
+func SummaryOf(msgs []string, noun string) string {
+	corrupt, limited := 0, 0
+	for _, m := range msgs {
+		switch {
+		case m == "":
+		case strings.Contains(m, ErrCorrupt.Error()):
+			corrupt++
+		default:
+			limited++
+		}
+	}
+	var parts []string
+	if corrupt > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s corrupt (not valid compressed data or archive)", corrupt, noun))
+	}
+	if limited > 0 {
+		n := noun
+		if corrupt > 0 {
+			n = ""
+		} else {
+			n = " " + n
+		}
+		parts = append(parts, fmt.Sprintf("%d%s refused or cut short by the decoding limits", limited, n))
+	}
+	if len(parts) == 0 {
+		return "no " + noun + " failed"
+	}
+	return strings.Join(parts, " and ")
+}

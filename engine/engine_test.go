@@ -2,9 +2,11 @@ package engine
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -390,5 +392,67 @@ func TestImportLenientSnifferMisread(t *testing.T) {
 	f, err := w.Query(ctx, `SELECT a, b FROM extra`)
 	if err != nil || f.Len() != 1 || f.Col("b").Int(0) != 2 {
 		t.Fatalf("kept: %v %v", f, err)
+	}
+}
+
+// Every CSV writer keeps a row whose only field is empty (issue 20): frame's writer and the
+// workspace's COPY export both read back with every row in encoding/csv, Python's csv module
+// (when python3 is installed) and huntkit's own import.
+func TestCSVOneEmptyFieldRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	w := open(t)
+	dir := t.TempDir()
+	f := frame.MustNew(frame.NewStrings("x", []string{"a", "", "b", ""}))
+	if err := w.Register(ctx, "t", f); err != nil {
+		t.Fatal(err)
+	}
+	framePath := filepath.Join(dir, "frame.csv")
+	if err := frame.WriteFile(framePath, f, "csv"); err != nil {
+		t.Fatal(err)
+	}
+	exportPath := filepath.Join(dir, "export.csv")
+	if err := w.Export(ctx, "t", exportPath, ""); err != nil {
+		t.Fatal(err)
+	}
+	nullPath := filepath.Join(dir, "nulls.csv")
+	if err := w.Export(ctx, "SELECT * FROM (VALUES ('a'), (NULL), ('b'), (NULL)) v(x)", nullPath, "csv"); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{framePath, exportPath, nullPath} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if len(recs) != 5 {
+			t.Errorf("%s: encoding/csv read %d records, want 5: %q", p, len(recs), data)
+		}
+		for i, r := range recs {
+			if len(r) != 1 {
+				t.Errorf("%s: record %d has %d fields", p, i, len(r))
+			}
+		}
+		if py, err := exec.LookPath("python3"); err == nil {
+			out, err := exec.Command(py, "-c", "import csv,sys\nrows=list(csv.reader(open(sys.argv[1],newline='')))\nprint(len(rows), sum(len(r) for r in rows))", p).Output()
+			if err != nil {
+				t.Fatalf("python3 csv: %v", err)
+			}
+			if got := strings.TrimSpace(string(out)); got != "5 5" {
+				t.Errorf("%s: python csv read rows/fields %s, want 5 5", p, got)
+			}
+		}
+		if err := w.Import(ctx, "back", p); err != nil {
+			t.Fatalf("import %s: %v", p, err)
+		}
+		back, err := w.Query(ctx, "SELECT count(*) AS n FROM back")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := back.Col("n").Int(0); n != 4 {
+			t.Errorf("%s: import kept %d rows, want 4", p, n)
+		}
 	}
 }

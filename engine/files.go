@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/huntkit/huntkit/frame"
@@ -85,30 +86,41 @@ func sourceKind(path string) (string, error) {
 // and zip archives of JSON lines or CSV files (as OTRF security datasets ship; every
 // member becomes part of one table, columns united by name).
 func (w *Workspace) Import(ctx context.Context, table, path string) error {
+	if _, err := sourceKind(path); err != nil {
+		return err
+	}
+	staged, release, err := w.stageFile(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return unstage(w.importFile(ctx, table, staged), staged, path)
+}
+
+// importFile is Import of a file DuckDB may read (in place, or staged).
+func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 	kind, err := sourceKind(path)
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("import %s: %w", path, err)
-	}
 	var src func(full bool) string
 	headerFields := 0
+	maxLine := 0 // DuckDB's max_line_size when a line is longer than its default
 	switch kind {
 	case "csv":
-		n, err := w.checkCSVHead(path)
+		n, err := w.checkCSVHead(ctx, path)
 		if err != nil {
 			return fmt.Errorf("import %w", err)
 		}
 		headerFields = n
 		text := w.hexColumns(ctx, []string{path})
-		src = func(full bool) string { return csvSource([]string{path}, full, text) }
+		src = func(full bool) string { return csvSource([]string{path}, full, text, maxLine) }
 	case "json":
 		src = func(full bool) string { return jsonSource([]string{path}, full) }
 	case "parquet":
 		src = func(bool) string { return "read_parquet(" + QuoteString(path) + ")" }
 	case "zip":
-		dir, files, err := unzipMembers(path)
+		dir, files, err := unzipMembers(ctx, path, w.stage)
 		if err != nil {
 			return fmt.Errorf("import %s: %w", path, err)
 		}
@@ -126,7 +138,7 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 			src = func(full bool) string { return jsonSource(js, full) }
 		case len(cs) > 0:
 			text := w.hexColumns(ctx, cs)
-			src = func(full bool) string { return csvSource(cs, full, text) }
+			src = func(full bool) string { return csvSource(cs, full, text, maxLine) }
 		default:
 			return fmt.Errorf("import %s: %w: the archive holds no JSON or CSV files", path, ErrFormat)
 		}
@@ -135,6 +147,15 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 	defer w.mu.Unlock()
 	create := "CREATE OR REPLACE TABLE " + QuoteIdent(table) + " AS SELECT * FROM "
 	_, err = w.db.ExecContext(ctx, create+src(false))
+	for try := 0; err != nil && try < 4 && ctx.Err() == nil; try++ {
+		// A line longer than DuckDB's default maximum (2 MB): read again with room for it.
+		n := longLine(err)
+		if n == 0 {
+			break
+		}
+		maxLine = n
+		_, err = w.db.ExecContext(ctx, create+src(false))
+	}
 	if err != nil && ctx.Err() == nil && kind != "parquet" {
 		// A value past DuckDB's type-detection sample may not fit the type it chose:
 		// detect again over every row before giving up.
@@ -143,11 +164,11 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 	if err != nil {
 		switch kind {
 		case "csv":
-			if perr := locateCSVProblem(path); perr != nil {
+			if perr := locateCSVProblem(ctx, path); perr != nil {
 				return fmt.Errorf("import %w", perr)
 			}
 		case "json":
-			if perr := locateJSONLinesProblem(path); perr != nil {
+			if perr := locateJSONLinesProblem(ctx, path); perr != nil {
 				return fmt.Errorf("import %w", perr)
 			}
 		}
@@ -158,7 +179,7 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 		if qerr := w.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.columns
 			WHERE table_schema = 'main' AND table_name = ?`, table).Scan(&got); qerr == nil && got != headerFields {
 			_, _ = w.db.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+QuoteIdent(table))
-			if perr := locateCSVProblem(path); perr != nil {
+			if perr := locateCSVProblem(ctx, path); perr != nil {
 				return fmt.Errorf("import %w", perr)
 			}
 			return fmt.Errorf("import %s: %w: the header has %d fields but the reader found %d columns", path, frame.ErrMalformed, headerFields, got)
@@ -169,13 +190,13 @@ func (w *Workspace) Import(ctx context.Context, table, path string) error {
 
 // locateJSONLinesProblem finds the first line of a JSON-lines file that is not a JSON value.
 // Files holding one JSON array (first byte '[') are left to DuckDB's message.
-func locateJSONLinesProblem(path string) error {
+func locateJSONLinesProblem(ctx context.Context, path string) error {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil
 	}
 	defer fh.Close()
-	var r io.Reader = fh
+	var r io.Reader = ctxReader{ctx, fh}
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
 		gz, err := gzip.NewReader(fh)
 		if err != nil {
@@ -209,13 +230,13 @@ func locateJSONLinesProblem(path string) error {
 
 // filterJSONLines copies the valid lines of a JSON-lines file to a temporary file and
 // reports the others.
-func filterJSONLines(path string) (string, []Reject, error) {
+func filterJSONLines(ctx context.Context, path, tmpRoot string) (string, []Reject, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return "", nil, err
 	}
 	defer fh.Close()
-	var r io.Reader = fh
+	var r io.Reader = ctxReader{ctx, fh}
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
 		gz, err := gzip.NewReader(fh)
 		if err != nil {
@@ -223,7 +244,7 @@ func filterJSONLines(path string) (string, []Reject, error) {
 		}
 		r = gz
 	}
-	out, err := os.CreateTemp("", "huntkit-good-*.jsonl")
+	out, err := os.CreateTemp(tmpRoot, "good-*.jsonl")
 	if err != nil {
 		return "", nil, err
 	}
@@ -265,21 +286,21 @@ func filterJSONLines(path string) (string, []Reject, error) {
 
 // locateCSVProblem re-reads a CSV file that DuckDB refused to find the first malformed
 // record, so the error can say file:line.
-func locateCSVProblem(path string) error {
-	_, err := scanCSV(path, -1)
+func locateCSVProblem(ctx context.Context, path string) error {
+	_, err := scanCSV(ctx, path, -1)
 	return err
 }
 
 // scanCSV reads up to limit records (all when negative) of a CSV file with Go's strict
 // reader and returns the header's field count and the first malformed record as a
 // file:line error. Files it cannot open or decompress give (0, nil): DuckDB reports those.
-func scanCSV(path string, limit int) (int, error) {
+func scanCSV(ctx context.Context, path string, limit int) (int, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return 0, nil
 	}
 	defer fh.Close()
-	var r io.Reader = fh
+	var r io.Reader = ctxReader{ctx, fh}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".gz":
 		gz, err := gzip.NewReader(fh)
@@ -318,8 +339,8 @@ func scanCSV(path string, limit int) (int, error) {
 // checkCSVHead guards against DuckDB's sniffer guessing a wrong layout on an inconsistent file
 // (it may take a later row for the header and drop the data): the first records are read
 // strictly before the import, and the imported table must have the header's columns.
-func (w *Workspace) checkCSVHead(path string) (int, error) {
-	return scanCSV(path, 20480)
+func (w *Workspace) checkCSVHead(ctx context.Context, path string) (int, error) {
+	return scanCSV(ctx, path, 20480)
 }
 
 func listLiteral(paths []string) string {
@@ -330,8 +351,8 @@ func listLiteral(paths []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-func csvSource(paths []string, full bool, textCols []string) string {
-	return "read_csv(" + pathsArg(paths) + csvDialect(paths) + sampling(paths, full) + typesArg(textCols) + ")"
+func csvSource(paths []string, full bool, textCols []string, maxLine int) string {
+	return "read_csv(" + pathsArg(paths) + csvDialect(paths) + sampling(paths, full) + typesArg(textCols) + lineArg(maxLine) + ")"
 }
 
 func csvDialect(paths []string) string {
@@ -365,7 +386,7 @@ func (w *Workspace) hexColumns(ctx context.Context, paths []string) []string {
 // hexColumnsLocked is hexColumns for callers holding w.mu (it takes no lock itself).
 func (w *Workspace) hexColumnsLocked(ctx context.Context, paths []string) []string {
 	src := "read_csv(" + pathsArg(paths) + csvDialect(paths) + ", all_varchar=true" + sampling(paths, false) + ")"
-	f, err := w.Query(ctx, "SELECT * FROM "+src+" LIMIT 20480")
+	f, err := w.query(ctx, "SELECT * FROM "+src+" LIMIT 20480")
 	if err != nil {
 		return nil
 	}
@@ -430,13 +451,13 @@ func importError(ctx context.Context, path string, err error) error {
 const maxMember = 4 << 30
 
 // unzipMembers extracts the data files of a zip archive into a temporary folder.
-func unzipMembers(path string) (string, []string, error) {
+func unzipMembers(ctx context.Context, path, tmpRoot string) (string, []string, error) {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return "", nil, err
 	}
 	defer zr.Close()
-	dir, err := os.MkdirTemp("", "huntkit-zip-*")
+	dir, err := os.MkdirTemp(tmpRoot, "zip-*")
 	if err != nil {
 		return "", nil, err
 	}
@@ -455,7 +476,7 @@ func unzipMembers(path string) (string, []string, error) {
 			return "", nil, fmt.Errorf("member %s unpacks to %d bytes, over the %d-byte limit", f.Name, f.UncompressedSize64, int64(maxMember))
 		}
 		out := filepath.Join(dir, fmt.Sprintf("%03d_%s", i, filepath.Base(f.Name)))
-		if err := extract(f, out); err != nil {
+		if err := extract(ctx, f, out); err != nil {
 			os.RemoveAll(dir)
 			return "", nil, fmt.Errorf("member %s: %w", f.Name, err)
 		}
@@ -464,7 +485,7 @@ func unzipMembers(path string) (string, []string, error) {
 	return dir, files, nil
 }
 
-func extract(f *zip.File, out string) error {
+func extract(ctx context.Context, f *zip.File, out string) error {
 	rc, err := f.Open()
 	if err != nil {
 		return err
@@ -474,7 +495,7 @@ func extract(f *zip.File, out string) error {
 	if err != nil {
 		return err
 	}
-	n, err := io.Copy(fh, io.LimitReader(rc, maxMember+1))
+	n, err := io.Copy(fh, io.LimitReader(ctxReader{ctx, rc}, maxMember+1))
 	if cerr := fh.Close(); err == nil {
 		err = cerr
 	}
@@ -510,19 +531,68 @@ func (w *Workspace) Export(ctx context.Context, sqlOrTable, path, format string)
 	default:
 		return fmt.Errorf("export %s: %w %q (want csv, ndjson or parquet)", path, ErrFormat, format)
 	}
+	if err := w.Lock(ctx); err != nil {
+		return err
+	}
 	src := sqlOrTable
 	if w.HasTable(ctx, sqlOrTable) {
 		src = "SELECT * FROM " + QuoteIdent(sqlOrTable)
 	}
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	if opts == "FORMAT csv, HEADER true" {
+		src = w.oneColumnCSV(ctx, src)
+	}
+	// DuckDB writes into the staging folder (the only one it may write once locked); the
+	// file is then copied or moved into place atomically.
+	dir, err := os.MkdirTemp(w.stage, "out-*")
+	if err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "export")
 	stmt := "COPY (" + src + ") TO " + QuoteString(tmp) + " (" + opts + ")"
 	if _, err := w.db.ExecContext(ctx, stmt); err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("export %s: %w", path, sqlError(ctx, err))
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := moveInto(ctx, tmp, path); err != nil {
 		return fmt.Errorf("export %s: %w", path, err)
 	}
 	return nil
+}
+
+// oneColumnCSV rewrites a one-column query so that its nulls become empty strings, which
+// DuckDB's CSV writer quotes (""): a null would be written as a blank line, which CSV readers
+// skip or read as a record with no field.
+func (w *Workspace) oneColumnCSV(ctx context.Context, src string) string {
+	f, err := w.query(ctx, "SELECT * FROM ("+src+") LIMIT 0")
+	if err != nil || f.NumCols() != 1 {
+		return src
+	}
+	c := QuoteIdent(f.Names()[0])
+	return "SELECT coalesce(CAST(" + c + " AS VARCHAR), '') AS " + c + " FROM (" + src + ")"
+}
+
+var lineSizeRE = regexp.MustCompile(`Maximum line size of \d+ bytes exceeded\. Actual Size:\s*(\d+)`)
+
+// maxLineLimit bounds the line size DuckDB is asked to accept.
+const maxLineLimit = 1 << 30
+
+// longLine returns the max_line_size to retry with when DuckDB refused a line as too long
+// (twice the line it reported, within maxLineLimit), else 0.
+func longLine(err error) int {
+	m := lineSizeRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	if n <= 0 || n >= maxLineLimit {
+		return 0
+	}
+	return min(2*n+1024, maxLineLimit)
+}
+
+func lineArg(maxLine int) string {
+	if maxLine <= 0 {
+		return ""
+	}
+	return ", max_line_size=" + strconv.Itoa(maxLine)
 }

@@ -2,6 +2,7 @@ package frame
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -64,19 +66,71 @@ func Write(w io.Writer, f *Frame, format string) error {
 // It writes a temporary file in the same folder and renames it into place, so a failure
 // never leaves half a file behind.
 func WriteFile(path string, f *Frame, format string) error {
+	return WriteFileContext(context.Background(), path, f, format)
+}
+
+// WriteFileContext is WriteFile that stops when ctx is done (Ctrl-C), leaving no file behind.
+func WriteFileContext(ctx context.Context, path string, f *Frame, format string) error {
 	if format == "" {
 		format = FormatFromPath(path)
 		if format == "" {
 			format = "csv"
 		}
 	}
-	return AtomicWrite(path, 0o644, func(w io.Writer) error { return Write(w, f, format) })
+	return AtomicWriteContext(ctx, path, 0o644, func(w io.Writer) error { return Write(w, f, format) })
+}
+
+// ctxWriter fails writes once its context is done, so a long write stops.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// StaleTemp is how old a temporary file of AtomicWrite's naming (".NAME.tmp-DIGITS") must be
+// before a later write to the same folder removes it as left behind by a killed process.
+const StaleTemp = 15 * time.Minute
+
+var tempName = regexp.MustCompile(`^\..+\.tmp-[0-9]+$`)
+
+// removeStaleTemps removes the temporary files of AtomicWrite's naming in dir that are
+// regular files older than StaleTemp (left by a process killed with SIGKILL).
+func removeStaleTemps(dir string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() || !tempName.MatchString(e.Name()) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > StaleTemp {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // AtomicWrite creates path with the given mode by writing through fill into a temporary
 // file next to it and renaming it into place once fill and the flush succeed.
 func AtomicWrite(path string, mode os.FileMode, fill func(w io.Writer) error) (err error) {
+	return AtomicWriteContext(context.Background(), path, mode, fill)
+}
+
+// AtomicWriteContext is AtomicWrite that stops when ctx is done: writes fail with ctx's error
+// and the temporary file is removed, so an interrupted write leaves nothing behind. Stale
+// temporary files of the same naming left in the folder by a killed process are removed.
+func AtomicWriteContext(ctx context.Context, path string, mode os.FileMode, fill func(w io.Writer) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
+	removeStaleTemps(dir)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -87,12 +141,21 @@ func AtomicWrite(path string, mode os.FileMode, fill func(w io.Writer) error) (e
 			os.Remove(tmp.Name())
 		}
 	}()
-	bw := bufio.NewWriterSize(tmp, 1<<16)
+	bw := bufio.NewWriterSize(ctxWriter{ctx, tmp}, 1<<16)
 	if err = fill(bw); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err = bw.Flush(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = ctx.Err(); err != nil {
+		return err
 	}
 	if err = tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
@@ -108,7 +171,7 @@ func AtomicWrite(path string, mode os.FileMode, fill func(w io.Writer) error) (e
 
 // WriteCSV writes a header row and one row per record; nulls are empty fields.
 func WriteCSV(w io.Writer, f *Frame) error {
-	cw := csv.NewWriter(w)
+	cw := NewCSVWriter(w)
 	if err := cw.Write(f.Names()); err != nil {
 		return err
 	}
@@ -121,8 +184,36 @@ func WriteCSV(w io.Writer, f *Frame) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
+}
+
+// CSVWriter writes CSV records like encoding/csv, except that a record whose only field is
+// empty is written as "" so that it cannot be mistaken for a blank line (which CSV readers
+// skip, or read as a record with no field). Every CSV writer in huntkit uses it.
+type CSVWriter struct {
+	w  io.Writer
+	cw *csv.Writer
+}
+
+// NewCSVWriter returns a CSVWriter on w with a comma delimiter.
+func NewCSVWriter(w io.Writer) *CSVWriter { return &CSVWriter{w: w, cw: csv.NewWriter(w)} }
+
+// Write writes one record.
+func (c *CSVWriter) Write(rec []string) error {
+	if len(rec) == 1 && rec[0] == "" {
+		if err := c.Flush(); err != nil {
+			return err
+		}
+		_, err := io.WriteString(c.w, "\"\"\n")
+		return err
+	}
+	return c.cw.Write(rec)
+}
+
+// Flush writes any buffered data and returns the first write error.
+func (c *CSVWriter) Flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 // WriteJSON writes an array of objects, one per row, keys in column order.

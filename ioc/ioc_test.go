@@ -1,8 +1,10 @@
 package ioc
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"testing"
@@ -482,4 +484,67 @@ func TestPercentEncodedInnerURL(t *testing.T) {
 		t.Errorf("\n got %v\nwant %v", got, want)
 	}
 	checkPositions(t, text, Extract(text))
+}
+
+// An IPv4-mapped IPv6 address has one form, ::ffff:a.b.c.d (RFC 5952 section 5), however it
+// was written (issue 11: FuzzExtract found "::ffff:0:0").
+func TestIPv4MappedForm(t *testing.T) {
+	for in, want := range map[string]string{
+		"a ::ffff:0:0 b":            "::ffff:0.0.0.0",
+		"a ::FFFF:C000:0280 b":      "::ffff:192.0.2.128",
+		"a ::ffff:192.0.2.128 b":    "::ffff:192.0.2.128",
+		"a 0:0:0:0:0:ffff:c000:280": "::ffff:192.0.2.128",
+	} {
+		ms := Extract(in)
+		if len(ms) != 1 || ms[0].Type != IPv6 || ms[0].Value != want {
+			t.Errorf("Extract(%q) = %+v, want one IPv6 %q", in, ms, want)
+		}
+	}
+}
+
+// Base64 text wrapped into lines that start with '/' is not a Linux path; real paths are
+// (issue 11: 1,342 base64 fragments of one file were reported as linux_path).
+func TestLinuxPathShape(t *testing.T) {
+	notPaths := []string{
+		"/MMPegKv6jsU3i8pAdTYwy48CQpo82EF0a181P/ndmsXr07iaAIex/GSKnZCPFqGOvlpZtO4HqH/",
+		"/YF5wycFpbU0Vt1bL2/yXRmToOnamW2Io/k08h9PJ2vmAa4r3+sIPkza21nYXCSB/jefjFx2gYHT",
+		"/g3we4tSdx05oA7jS/FzoNDFOtNM6COs31nkytM3WbjMDXUOjM8UvV1CXIcM6YdwVzfGXAs35CEk",
+		"//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAgAAAAA4fug4AtAnNIbgBTM0hVGhpcyBw==",
+	}
+	for _, s := range notPaths {
+		for _, m := range Extract("x\n" + s + "\ny") {
+			if m.Type == LinuxPath {
+				t.Errorf("base64 line %q gave linux_path %q", s, m.Value)
+			}
+		}
+	}
+	paths := []string{"/etc/passwd", "/usr/lib/x86_64-linux-gnu/libc.so.6", "/tmp/AbC9dEf3GhI2/run", "/home/Alice/Documents/Report2024/final",
+		"/var/lib/docker/overlay2/3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c/diff", "/usr/include/c++/12/vector"}
+	for _, p := range paths {
+		ms := Extract("ran " + p + " ok")
+		if len(ms) != 1 || ms[0].Type != LinuxPath || ms[0].Value != p {
+			t.Errorf("Extract(%q) = %+v, want the linux_path", p, ms)
+		}
+	}
+}
+
+func TestWrappedBase64HasNoLinuxPaths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 20))
+	raw := make([]byte, 300000)
+	for i := range raw {
+		raw[i] = byte(rng.Uint32())
+	}
+	enc := base64.StdEncoding.EncodeToString(raw)
+	var b strings.Builder
+	for len(enc) > 76 {
+		b.WriteString(enc[:76])
+		b.WriteByte('\n')
+		enc = enc[76:]
+	}
+	b.WriteString(enc)
+	for _, m := range Extract(b.String()) {
+		if m.Type == LinuxPath {
+			t.Errorf("linux_path %q in base64 text", m.Value)
+		}
+	}
 }

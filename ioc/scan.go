@@ -942,9 +942,12 @@ func (sc *scanner) ipv6(i int) int {
 // canonical6 returns the text of an IPv6 address written as s: its RFC 5952 form
 // (lower case, zeros compressed, zone kept) so that one address written two ways is one
 // indicator; a form with an embedded IPv4 address ("64:ff9b::192.0.2.33") stays as written,
-// in lower case, for the IPv4 part to remain readable.
+// in lower case, for the IPv4 part to remain readable. An IPv4-mapped address is always
+// written ::ffff:a.b.c.d (RFC 5952 section 5).
 func canonical6(s string, addr netip.Addr) string {
-	if strings.IndexByte(s, '.') < 0 {
+	if strings.IndexByte(s, '.') < 0 || addr.Is4In6() {
+		// RFC 5952 section 5: an IPv4-mapped address is written ::ffff:a.b.c.d, however it
+		// was written ("::ffff:0:0" is "::ffff:0.0.0.0").
 		return addr.String()
 	}
 	return strings.ToLower(s)
@@ -975,11 +978,63 @@ func (sc *scanner) linuxPath(i int) int {
 	for end > i && (s[end-1] == '.' || s[end-1] == '%' || s[end-1] == '#') {
 		end--
 	}
-	if segs < 2 {
+	if segs < 2 || base64Run(s, i, end) {
 		return 0
 	}
 	sc.emit(LinuxPath, i, end, s[i:end], "")
 	return end
+}
+
+// base64Run reports whether the path s[i:end] is a piece of base64 text rather than a path
+// (a line of wrapped base64 that starts with '/'): the run of base64 characters around it is
+// long, and most of its bytes are in segments that look random (upper and lower case letters
+// and digits mixed, no '.', '-' or '_' as names have), or one segment does and the run holds
+// '+' or '='.
+func base64Run(s string, i, end int) bool {
+	e := end
+	for e < len(s) && isBase64Byte(s[e]) {
+		e++
+	}
+	if e-i < 24 {
+		return false
+	}
+	run := s[i:e]
+	for k := 0; k < len(run); k++ {
+		if !isBase64Byte(run[k]) {
+			return false
+		}
+	}
+	random := 0 // bytes in random-looking segments
+	for _, seg := range strings.Split(run, "/") {
+		if randomSegment(seg) {
+			random += len(seg)
+		}
+	}
+	return random > 0 && (random*2 >= len(run) || strings.ContainsAny(run, "+="))
+}
+
+func isBase64Byte(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '='
+}
+
+// randomSegment reports whether a path segment looks like random base64: at least 8 bytes
+// mixing at least two upper-case letters, two lower-case letters and a digit.
+func randomSegment(seg string) bool {
+	if len(seg) < 8 {
+		return false
+	}
+	up, low, dig := 0, 0, 0
+	for k := 0; k < len(seg); k++ {
+		switch c := seg[k]; {
+		case c >= 'A' && c <= 'Z':
+			up++
+		case c >= 'a' && c <= 'z':
+			low++
+		case c >= '0' && c <= '9':
+			dig++
+		}
+	}
+	return up >= 2 && low >= 2 && dig >= 1
 }
 
 // winPath handles a drive path "X:\...".

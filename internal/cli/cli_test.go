@@ -147,3 +147,54 @@ func TestOTRFOffline(t *testing.T) {
 		t.Errorf("unknown dataset: %+v", r)
 	}
 }
+
+// No input produces a stack trace: a panic deep in a command is one line (issue 11).
+func TestNoStackTrace(t *testing.T) {
+	clitest.Isolate(t)
+	for _, args := range [][]string{
+		{"kql", "parse", "print x = time(-)"},
+		{"kql", "compile", "print x = timespan(-)"},
+	} {
+		r := run(t, "", args...)
+		if strings.Contains(r.Err, "goroutine ") || strings.Count(r.Err, "\n") > 1 {
+			t.Errorf("%v: stderr %q", args, r.Err)
+		}
+		if r.Code != 0 && !strings.HasPrefix(r.Err, "huntkit: ") {
+			t.Errorf("%v: exit %d, stderr %q", args, r.Code, r.Err)
+		}
+	}
+}
+
+// A configuration with wrong types fails every command that loads it with exit 3, as config
+// validate does (issue 11).
+func TestConfigErrorsExit3Everywhere(t *testing.T) {
+	clitest.Isolate(t)
+	p := filepath.Join(t.TempDir(), "msticpyconfig.yaml")
+	if err := os.WriteFile(p, []byte("TIProviders:\n  OTX:\n    Args:\n      AuthKey: abc\n    Primary: maybe\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"config", "validate"}, {"config", "show"}, {"ti", "providers"}} {
+		r := run(t, "", append([]string{"--config", p}, args...)...)
+		if r.Code != cliapp.ExitConfig {
+			t.Errorf("%v: exit %d, want 3 (stderr %q)", args, r.Code, r.Err)
+		}
+	}
+}
+
+// The strict import error of a malformed CSV names its line and mentions --skip-bad-rows,
+// which keeps every good record of a file with an unterminated quote (issues 11, 13).
+func TestImportUnterminatedQuote(t *testing.T) {
+	clitest.Isolate(t)
+	p := filepath.Join(t.TempDir(), "events.csv")
+	if err := os.WriteFile(p, []byte("a,b\n1,x\n2,\"open\n3,y\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "workspace", "import", p)
+	if r.Code != 1 || !strings.Contains(r.Err, p+":3:") || !strings.Contains(r.Err, "--skip-bad-rows") {
+		t.Errorf("strict: exit %d, stderr %q", r.Code, r.Err)
+	}
+	r = run(t, "", "workspace", "import", "--skip-bad-rows", p)
+	if r.Code != 1 || !strings.Contains(r.Err, "skipped "+p+":3: unterminated quoted field") || !strings.Contains(r.Err, "imported "+p) {
+		t.Errorf("lenient: exit %d, stderr %q", r.Code, r.Err)
+	}
+}

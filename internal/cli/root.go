@@ -4,7 +4,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -27,6 +26,7 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
+	"github.com/huntkit/huntkit/internal/guard"
 )
 
 // Version is set at build time with -ldflags "-X github.com/huntkit/huntkit/internal/cli.Version=...".
@@ -130,19 +130,22 @@ func newVersionCmd(app *cliapp.App) *cobra.Command {
 // as one line (usage errors name the help command to run).
 func Run(ctx context.Context, app *cliapp.App, args []string) int {
 	root := NewRoot(app)
+	app.SetContext(ctx)
+	cliapp.GuardCommands(root)
 	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(ctx)
+	var cmd *cobra.Command
+	err := guard.Run("huntkit", func() error {
+		var err error
+		cmd, err = root.ExecuteContextC(ctx)
+		return err
+	})
 	if cerr := app.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
 	if err == nil {
 		return cliapp.ExitOK
 	}
-	code := cliapp.ExitCode(err)
-	msg := cliapp.Message(err)
-	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
-		msg = "interrupted"
-	}
+	code, msg := cliapp.Outcome(ctx, err)
 	if code == cliapp.ExitUsage && cmd != nil && !strings.Contains(msg, "did you mean") {
 		msg += suggestSubcommand(cmd, err)
 	}

@@ -35,12 +35,29 @@ type App struct {
 	WorkspacePath string
 	// Quiet silences informational messages on stderr.
 	Quiet bool
+	// AllowFileAccess is --allow-file-access: SQL may read and write files (DuckDB's
+	// external access stays on). Off by default: queries run sandboxed.
+	AllowFileAccess bool
 	// Now is the clock relative time expressions are read against (nil: time.Now).
 	Now func() time.Time
 
 	hkMu  sync.Mutex
 	hk    *huntkit.Huntkit
 	hkErr error
+
+	ctx context.Context // the run's context (cancelled by Ctrl-C / SIGTERM)
+}
+
+// SetContext sets the run's context; the command line sets it to the one that Ctrl-C and
+// SIGTERM cancel, so that writing --out stops and leaves no file.
+func (a *App) SetContext(ctx context.Context) { a.ctx = ctx }
+
+// Context returns the run's context (context.Background when none was set).
+func (a *App) Context() context.Context {
+	if a.ctx == nil {
+		return context.Background()
+	}
+	return a.ctx
 }
 
 // New returns an App on the process's standard streams.
@@ -54,6 +71,7 @@ func (a *App) AddGlobalFlags(cmd *cobra.Command) {
 	pf.StringVar(&a.ConfigPath, "config", "", "configuration file (msticpyconfig.yaml format); overrides HUNTKIT_CONFIG and MSTICPYCONFIG")
 	pf.StringVar(&a.WorkspacePath, "workspace", os.Getenv("HUNTKIT_WORKSPACE"), "DuckDB workspace file that keeps tables between runs (default: in memory)")
 	pf.BoolVarP(&a.Quiet, "quiet", "q", false, "print no informational messages on stderr")
+	pf.BoolVar(&a.AllowFileAccess, "allow-file-access", false, "let SQL read and write files (read_csv, COPY TO, ATTACH); queries are sandboxed without it")
 }
 
 // Huntkit opens the library once (configuration from --config or the usual places,
@@ -72,6 +90,7 @@ func (a *App) Huntkit(ctx context.Context) (*huntkit.Huntkit, error) {
 		huntkit.WithConfigFile(a.ConfigPath),
 		huntkit.WithLazyConfig(), // commands that need no configuration are not stopped by a broken one
 		huntkit.WithWorkspaceFile(a.WorkspacePath),
+		huntkit.WithFileAccess(a.AllowFileAccess),
 		huntkit.WithWarnings(func(msg string) { a.Warnf("%s", msg) }),
 		huntkit.WithProgress(func(label string, total int) huntkit.Progress { return a.Progress(label, total) }),
 	}
@@ -86,9 +105,24 @@ func (a *App) Huntkit(ctx context.Context) (*huntkit.Huntkit, error) {
 }
 
 // Config returns the configuration (from --config or the usual places). A missing file
-// gives an empty configuration; a broken one a ConfigError.
+// gives an empty configuration; one that does not parse, or that has error-level problems
+// (wrong types, missing required keys: config.Check), a ConfigError (exit 3), as
+// `config validate` reports it.
 func (a *App) Config() (*config.Config, error) {
-	hk, err := a.Huntkit(context.Background())
+	c, err := a.RawConfig()
+	if err != nil {
+		return nil, err
+	}
+	if err := config.Check(c); err != nil {
+		return nil, ConfigError(err)
+	}
+	return c, nil
+}
+
+// RawConfig is Config without the validation: for `config validate`, which reports every
+// problem itself.
+func (a *App) RawConfig() (*config.Config, error) {
+	hk, err := a.Huntkit(a.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -120,12 +154,12 @@ func (a *App) Infof(format string, args ...any) {
 	if a.Quiet {
 		return
 	}
-	fmt.Fprintf(a.Err, format+"\n", args...)
+	fmt.Fprintln(a.Err, config.MaskText(fmt.Sprintf(format, args...)))
 }
 
 // Warnf prints a warning on stderr.
 func (a *App) Warnf(format string, args ...any) {
-	fmt.Fprintf(a.Err, "warning: "+format+"\n", args...)
+	fmt.Fprintln(a.Err, "warning: "+config.MaskText(fmt.Sprintf(format, args...)))
 }
 
 // ReadTable reads a table file (CSV, TSV, JSON lines, Parquet, zipped JSON lines) through
@@ -208,7 +242,7 @@ func (a *App) WriteFrame(o *Output, f *frame.Frame) error {
 		if format == "" {
 			format = "csv"
 		}
-		if err := frame.WriteFile(o.File, f, format); err != nil {
+		if err := frame.WriteFileContext(a.Context(), o.File, f, format); err != nil {
 			return err
 		}
 		a.Infof("wrote %d rows to %s", f.Len(), filepath.Clean(o.File))
@@ -224,12 +258,12 @@ func (a *App) WriteFrame(o *Output, f *frame.Frame) error {
 					opt.MaxRows = -1
 				}
 			}
-			if err := frame.WriteTable(a.Out, f, opt); err != nil {
+			if err := frame.WriteTable(ctxWriter{a.Context(), a.Out}, f, opt); err != nil {
 				return err
 			}
 		} else if format == "parquet" && IsTerminal(a.Out) {
 			return UsageError(errors.New("refusing to write Parquet to a terminal; use --out FILE"))
-		} else if err := frame.Write(a.Out, f, format); err != nil {
+		} else if err := frame.Write(ctxWriter{a.Context(), a.Out}, f, format); err != nil {
 			return err
 		}
 	}
@@ -250,3 +284,16 @@ func (e *PartialError) Error() string {
 }
 
 func (e *PartialError) Unwrap() error { return e.Err }
+
+// ctxWriter stops writing once the run's context is cancelled (Ctrl-C during a long write).
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}

@@ -15,6 +15,9 @@ const (
 	ExitFailure = 1 // the work failed, or finished with some items failed (rows that worked are printed)
 	ExitUsage   = 2 // bad command line: unknown command or flag, wrong argument, bad parameter
 	ExitConfig  = 3 // configuration problem: unreadable or invalid file, missing key or secret
+	// ExitInterrupted is the shell's code for a process stopped by SIGINT (128+2); huntkit
+	// uses it for SIGTERM too.
+	ExitInterrupted = 130
 )
 
 // ExitError carries an exit code with an error.
@@ -71,7 +74,7 @@ func ExitCode(err error) int {
 
 // Message returns the one-line form of err for stderr.
 func Message(err error) string {
-	msg := err.Error()
+	msg := config.MaskText(err.Error())
 	msg = strings.ReplaceAll(msg, "\r", "")
 	var hint string
 	if i := strings.Index(msg, "Did you mean this?"); i >= 0 { // cobra's suggestions for a misspelt command

@@ -61,6 +61,7 @@ type Driver struct {
 	files  map[string]string // table name -> file
 	loaded map[string]bool
 	failed map[string]error // table name -> why its file did not import
+	names  *engine.TableNames
 }
 
 // New returns a LocalData driver over s.Workspace with the data folders from s.DataPaths
@@ -96,8 +97,8 @@ func (d *Driver) scan(path string) error {
 		return fmt.Errorf("LocalData data path %s: %w", path, err)
 	}
 	for _, e := range ents {
-		if e.IsDir() {
-			continue
+		if e.IsDir() || !e.Type().IsRegular() && engine.CheckRegular(filepath.Join(path, e.Name())) != nil {
+			continue // FIFOs, devices and sockets are never read
 		}
 		d.addFile(filepath.Join(path, e.Name()))
 	}
@@ -108,10 +109,11 @@ func (d *Driver) addFile(p string) {
 	if !engine.Importable(p) {
 		return
 	}
-	name := engine.TableName(p)
-	if _, dup := d.files[name]; !dup {
-		d.files[name] = p
+	if d.names == nil {
+		d.names = engine.NewTableNames()
 	}
+	name, _ := d.names.Add(p) // colliding names get _2, _3, ... as in workspace import
+	d.files[name] = p
 }
 
 // Tables lists the table names the data paths provide.
@@ -298,6 +300,30 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 	return nil, fmt.Errorf("LocalData: unsupported query language %q (want kql or sql)", req.Language)
 }
 
+// inDataPaths reports whether file is one of the data paths or lies in one of their folders.
+func (d *Driver) inDataPaths(file string) bool {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return false
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = r
+	}
+	for _, p := range d.paths {
+		root, err := filepath.Abs(config.ExpandHome(p))
+		if err != nil {
+			continue
+		}
+		if r, err := filepath.EvalSymlinks(root); err == nil {
+			root = r
+		}
+		if abs == root || filepath.Dir(abs) == root {
+			return true
+		}
+	}
+	return false
+}
+
 // fileQuery recognises msticpy's LocalData form, whose query is a data file name.
 func (d *Driver) fileQuery(text string) (string, bool) {
 	if strings.ContainsAny(text, " \n\t|") {
@@ -314,7 +340,8 @@ func (d *Driver) fileQuery(text string) (string, bool) {
 	if _, ok := d.files[name]; ok {
 		return name, true
 	}
-	if st, err := os.Stat(text); err == nil && !st.IsDir() && engine.Importable(text) {
+	// A path names a file only inside the data paths: a query must not read any file anywhere.
+	if st, err := os.Stat(text); err == nil && st.Mode().IsRegular() && engine.Importable(text) && d.inDataPaths(text) {
 		d.mu.Lock()
 		d.files[name] = text
 		d.mu.Unlock()

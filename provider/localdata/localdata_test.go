@@ -219,3 +219,27 @@ func TestBoundedKQL(t *testing.T) {
 		t.Error("a bounded SQL query must say the window is not applied")
 	}
 }
+
+// A bare file path given as the query reads only files in the data paths (issue 11), and SQL
+// reaches no file at all.
+func TestQueryReadsNoFileOutsideDataPaths(t *testing.T) {
+	d := newDriver(t)
+	outside := filepath.Join(t.TempDir(), "secret.csv")
+	if err := os.WriteFile(outside, []byte("password\nhunter2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, req := range []query.Request{
+		{Language: "kql", Text: outside},
+		{Language: "kql", Text: "/etc/passwd.csv"},
+		{Language: "sql", Text: "SELECT * FROM read_csv('" + outside + "')"},
+		{Language: "sql", Text: "SELECT * FROM '" + outside + "'"},
+		{Language: "kql", Text: "['" + outside + "']"},
+	} {
+		if f, err := d.Query(context.Background(), req); err == nil {
+			t.Errorf("%s %q: read %d rows, want refused", req.Language, req.Text, f.Len())
+		}
+	}
+	if f, err := d.Query(context.Background(), query.Request{Language: "kql", Text: filepath.Join("testdata", "SecurityAlert.jsonl")}); err != nil || f.Len() != 1 {
+		t.Errorf("a file in the data path: %v %v", f, err)
+	}
+}

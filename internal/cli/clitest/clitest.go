@@ -47,15 +47,18 @@ func Run(t testing.TB, opt Options, build func(app *cliapp.App) []*cobra.Command
 	if opt.Config != "" {
 		args = append([]string{"--config", opt.Config}, args...)
 	}
+	cliapp.GuardCommands(root)
 	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
+	ctx := context.Background()
+	err := root.ExecuteContext(ctx)
 	if cerr := app.Close(); err == nil {
 		err = cerr
 	}
+	code, msg := cliapp.Outcome(ctx, err)
 	if err != nil {
-		errb.WriteString("huntkit: " + cliapp.Message(err) + "\n")
+		errb.WriteString("huntkit: " + msg + "\n")
 	}
-	return Result{Out: out.String(), Err: errb.String(), Code: cliapp.ExitCode(err)}
+	return Result{Out: out.String(), Err: errb.String(), Code: code}
 }
 
 // One adapts a New that returns a single command for Run.

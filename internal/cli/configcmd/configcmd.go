@@ -34,13 +34,23 @@ Secrets may be literal strings, {EnvironmentVar: NAME} or {KeyVault: ...} refere
 }
 
 // load returns the configuration named on the command line, else the one the app found.
-func load(app *cliapp.App, args []string) (*config.Config, error) {
+// Unless raw, a configuration with error-level problems is a ConfigError (exit 3), as for
+// every command that loads it.
+func load(app *cliapp.App, args []string, raw bool) (*config.Config, error) {
 	if len(args) == 1 {
 		c, err := config.Load(args[0])
 		if err != nil {
 			return nil, cliapp.ConfigError(err)
 		}
+		if !raw {
+			if err := config.Check(c); err != nil {
+				return nil, cliapp.ConfigError(err)
+			}
+		}
 		return c, nil
+	}
+	if raw {
+		return app.RawConfig()
 	}
 	return app.Config()
 }
@@ -71,7 +81,7 @@ rows to stdout. The exit code is 3 when there is any error (with --strict, any w
 				name = args[0]
 			}
 			var problems []config.Problem
-			c, err := load(app, args)
+			c, err := load(app, args, true)
 			var pe *config.ParseError
 			switch {
 			case errors.As(err, &pe):
@@ -178,7 +188,7 @@ printed (they may hold old keys), aliases and merge keys are expanded.`,
   huntkit config show --key TIProviders.VirusTotal`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := load(app, args)
+			c, err := load(app, args, false)
 			if err != nil {
 				return err
 			}

@@ -75,7 +75,7 @@ func TestValidateText(t *testing.T) {
 		p + ":12:14: TIProviders.VirusTotal.Primary: \"False\" is quoted",
 		"[warning]",
 		p + ":15:16: TIProviders.AbuseIPDB.Args.AuthKey: environment variable HK_CMD_UNSET is not set",
-		"huntkit: " + p + ": 3 errors, 1 warning",
+		"huntkit: " + p + ": 2 errors, 2 warnings",
 	} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
@@ -266,5 +266,50 @@ func TestInit(t *testing.T) {
 	out, _, code := run(t, "", "init", "--out", "-")
 	if code != 0 || out != string(config.Starter()) {
 		t.Errorf("--out -: exit %d", code)
+	}
+}
+
+// Commands that load the configuration report its errors as validate does: exit 3 (issue 11);
+// secrets are masked by content in config show and in errors.
+func TestShowReportsConfigErrorsAndMasksContent(t *testing.T) {
+	isolate(t)
+	bad := writeFile(t, "TIProviders:\n  OTX:\n    Args:\n      AuthKey: abc\n    Primary: maybe\n")
+	for _, args := range [][]string{{"show"}, {"validate"}} {
+		_, errOut, code := run(t, bad, args...)
+		if code != cliapp.ExitConfig {
+			t.Errorf("config %v on wrong types: exit %d, want 3 (stderr %q)", args, code, errOut)
+		}
+	}
+	_, errOut, _ := run(t, bad, "show")
+	if !strings.Contains(errOut, ":5:") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("config show error %q, want one line naming line 5", errOut)
+	}
+	good := writeFile(t, `KustoClusters:
+  Cluster1:
+    Args:
+      Cluster: https://help.kusto.windows.net
+      connection_str: "Data Source=https://help.kusto.windows.net;Application Client Id=abc;Application Key=KUSTOSECRET"
+OtherProviders:
+  Hook:
+    Args:
+      pass: PASSSECRET
+      BaseUrl: https://fn.example.com/api?code=CODESECRET
+TIProviders:
+  OTX:
+    Args:
+      AuthKey: {EnvironmentVar: HK_SHOW_UNSET_VAR}
+`)
+	out, errOut, code := run(t, good, "show")
+	if code != 0 {
+		t.Fatalf("config show: exit %d, %s", code, errOut)
+	}
+	for _, s := range []string{"KUSTOSECRET", "PASSSECRET", "CODESECRET"} {
+		if strings.Contains(out+errOut, s) {
+			t.Errorf("config show prints %s:\n%s", s, out)
+		}
+	}
+	// An unset variable of a provider not in use is a warning: validate exits 0.
+	if _, errOut, code := run(t, good, "validate"); code != 0 || !strings.Contains(errOut, "HK_SHOW_UNSET_VAR is not set") {
+		t.Errorf("validate: exit %d, %q", code, errOut)
 	}
 }

@@ -364,16 +364,18 @@ func runDecode(ctx context.Context, app *cliapp.App, o *decodeOpts, args []strin
 		}
 		if errs := out.Col(decode.ColError); errs != nil {
 			n := 0
+			var msgs []string
 			for i := 0; i < errs.Len(); i++ {
 				if errs.Str(i) != "" {
 					n++
+					msgs = append(msgs, errs.Str(i))
 					if n <= 5 {
 						app.Warnf("row %d: %s", out.Col(decode.ColSrcIndex).Int(i), errs.Str(i))
 					}
 				}
 			}
 			if n > 0 {
-				out.SetPartial(fmt.Errorf("%d items refused or cut short by the decoding limits", n))
+				out.SetPartial(errors.New(decode.SummaryOf(msgs, "items")))
 			}
 		}
 		if o.text {
@@ -400,13 +402,13 @@ func runDecode(ctx context.Context, app *cliapp.App, o *decodeOpts, args []strin
 			return err
 		}
 		if derr != nil {
-			return fmt.Errorf("%s: %d payloads refused or cut short by the decoding limits", name, len(res.Errors))
+			return fmt.Errorf("%s: %s", name, decode.Summary(res.Errors, "payloads"))
 		}
 		return nil
 	}
 	f := res.Frame()
 	if derr != nil {
-		f.SetPartial(fmt.Errorf("%d payloads refused or cut short by the decoding limits", len(res.Errors)))
+		f.SetPartial(errors.New(decode.Summary(res.Errors, "payloads")))
 	}
 	return app.WriteFrame(&o.out, f)
 }
