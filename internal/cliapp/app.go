@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -43,7 +42,6 @@ type App struct {
 
 	wsMu sync.Mutex
 	ws   *engine.Workspace
-	tmpN atomic.Int64
 }
 
 // New returns an App on the process's standard streams.
@@ -128,16 +126,8 @@ func (a *App) ReadTable(ctx context.Context, path string) (*frame.Frame, error) 
 	if !engine.Importable(path) {
 		return nil, UsageError(fmt.Errorf("read %s: not a table file (want .csv, .tsv, .json, .jsonl, .ndjson, .parquet or .zip)", path))
 	}
-	ws, err := a.Workspace(ctx)
-	if err != nil {
-		return nil, err
-	}
-	table := fmt.Sprintf("_huntkit_in_%d", a.tmpN.Add(1))
-	if err := ws.Import(ctx, table, path); err != nil {
-		return nil, err
-	}
-	defer ws.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+engine.QuoteIdent(table))
-	return ws.Query(ctx, "SELECT * FROM "+engine.QuoteIdent(table))
+	// DuckDB's reader straight into typed columns: no workspace table in between.
+	return engine.ReadFrame(ctx, path)
 }
 
 // IsTerminal reports whether w is a terminal.
