@@ -115,3 +115,41 @@ func TestReadFrameCancelled(t *testing.T) {
 		t.Error("cancelled read returned no error")
 	}
 }
+
+// BenchmarkReadFrame reads $HUNTKIT_BENCH_CSV (for example gen_data.py proc --n 1000000)
+// into a Frame: ReadFrame against the Import + SELECT * path it replaces in the CLI.
+func BenchmarkReadFrame(b *testing.B) {
+	path := os.Getenv("HUNTKIT_BENCH_CSV")
+	if path == "" {
+		b.Skip("set HUNTKIT_BENCH_CSV to a CSV file")
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.Run("ReadFrame", func(b *testing.B) {
+		b.SetBytes(st.Size())
+		for b.Loop() {
+			if _, err := ReadFrame(ctx, path); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ImportQuery", func(b *testing.B) {
+		b.SetBytes(st.Size())
+		for b.Loop() {
+			w, err := Open(ctx, "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := w.Import(ctx, "t", path); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := w.Query(ctx, "SELECT * FROM t"); err != nil {
+				b.Fatal(err)
+			}
+			w.Close()
+		}
+	})
+}
