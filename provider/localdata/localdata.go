@@ -61,6 +61,14 @@ type Driver struct {
 	files  map[string]string // table name -> file
 	loaded map[string]bool
 	failed map[string]error // table name -> why its file did not import
+	views  map[string]int   // tables made views over their files -> queries run on them
+}
+
+// viewer is the optional workspace capability of making a table a view over its file
+// (engine.Workspace): one query on a file reads only what it needs, with no table to fill.
+type viewer interface {
+	ImportView(ctx context.Context, table, path string) (bool, error)
+	Materialize(ctx context.Context, table, path string) error
 }
 
 // New returns a LocalData driver over s.Workspace with the data folders from s.DataPaths
@@ -140,11 +148,24 @@ func (d *Driver) ensure(ctx context.Context, tables ...string) error {
 		if !ok {
 			continue
 		}
-		if err := d.ws.Import(ctx, t, file); err != nil {
+		view := false
+		var err error
+		if v, ok := d.ws.(viewer); ok {
+			view, err = v.ImportView(ctx, t, file)
+		} else {
+			err = d.ws.Import(ctx, t, file)
+		}
+		if err != nil {
 			if ctx.Err() == nil {
 				d.failed[t] = err
 			}
 			return err
+		}
+		if view {
+			if d.views == nil {
+				d.views = map[string]int{}
+			}
+			d.views[t] = 0
 		}
 		d.loaded[t] = true
 	}
@@ -202,7 +223,25 @@ func (d *Driver) run(ctx context.Context, text string, exec func() (*frame.Frame
 			}
 		}
 	}
+	if err := d.materialize(ctx, false); err != nil {
+		return nil, err
+	}
 	f, err := exec()
+	if err != nil && engine.ReadError(err) && len(d.views) > 0 {
+		// a value or row a view's sample did not foresee: import the tables as Import does
+		// (full type detection, file:line errors) and run again.
+		if merr := d.materialize(ctx, true); merr != nil {
+			return nil, merr
+		}
+		f, err = exec()
+	}
+	d.mu.Lock()
+	for t := range d.views {
+		if mentions(text, t) {
+			d.views[t]++
+		}
+	}
+	d.mu.Unlock()
 	if err == nil || !rest || !missingName(err) {
 		return f, err
 	}
@@ -210,6 +249,31 @@ func (d *Driver) run(ctx context.Context, text string, exec func() (*frame.Frame
 		return nil, rerr
 	}
 	return exec()
+}
+
+// materialize turns views into tables: all of them, or those that a query already read (a
+// second query on a file reads the table rather than the file again).
+func (d *Driver) materialize(ctx context.Context, all bool) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v, ok := d.ws.(viewer)
+	if !ok {
+		return nil
+	}
+	for t, used := range d.views {
+		if !all && used == 0 {
+			continue
+		}
+		delete(d.views, t)
+		if err := v.Materialize(ctx, t, d.files[t]); err != nil {
+			d.loaded[t] = false
+			if ctx.Err() == nil {
+				d.failed[t] = err
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // missingName reports whether err may come from a table that is not imported yet: an
