@@ -223,14 +223,14 @@ func (d *Driver) run(ctx context.Context, text string, exec func() (*frame.Frame
 			}
 		}
 	}
-	if err := d.materialize(ctx, false); err != nil {
+	if err := d.materialize(ctx, text, false); err != nil {
 		return nil, err
 	}
 	f, err := exec()
 	if err != nil && engine.ReadError(err) && len(d.views) > 0 {
 		// a value or row a view's sample did not foresee: import the tables as Import does
 		// (full type detection, file:line errors) and run again.
-		if merr := d.materialize(ctx, true); merr != nil {
+		if merr := d.materialize(ctx, text, true); merr != nil {
 			return nil, merr
 		}
 		f, err = exec()
@@ -251,9 +251,9 @@ func (d *Driver) run(ctx context.Context, text string, exec func() (*frame.Frame
 	return exec()
 }
 
-// materialize turns views into tables: all of them, or those that a query already read (a
-// second query on a file reads the table rather than the file again).
-func (d *Driver) materialize(ctx context.Context, all bool) error {
+// materialize turns views into tables: all of them, or those that a query already read or
+// that text reads more than once (several statements, self-joins), so a file is parsed once.
+func (d *Driver) materialize(ctx context.Context, text string, all bool) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	v, ok := d.ws.(viewer)
@@ -261,7 +261,7 @@ func (d *Driver) materialize(ctx context.Context, all bool) error {
 		return nil
 	}
 	for t, used := range d.views {
-		if !all && used == 0 {
+		if !all && used == 0 && mentionCount(text, t) < 2 {
 			continue
 		}
 		delete(d.views, t)
@@ -284,17 +284,22 @@ func missingName(err error) bool {
 }
 
 // mentions reports whether text holds name as a whole identifier (case-insensitive).
-func mentions(text, name string) bool {
+func mentions(text, name string) bool { return mentionCount(text, name) > 0 }
+
+// mentionCount counts the places where text holds name as a whole identifier
+// (case-insensitive).
+func mentionCount(text, name string) int {
 	lt, ln := strings.ToLower(text), strings.ToLower(name)
+	n := 0
 	for off := 0; ; {
 		i := strings.Index(lt[off:], ln)
 		if i < 0 {
-			return false
+			return n
 		}
 		i += off
 		end := i + len(ln)
 		if (i == 0 || !identByte(lt[i-1])) && (end == len(lt) || !identByte(lt[end])) {
-			return true
+			n++
 		}
 		off = i + 1
 	}

@@ -237,7 +237,7 @@ func TestViewsThenTables(t *testing.T) {
 	}
 	late.WriteString("40000,x-late\n")
 	bad.WriteString("40000,\"unclosed\n")
-	for name, text := range map[string]string{"Late.csv": late.String(), "Bad.csv": bad.String(), "Small.csv": "a,b\n1,x\n2,y\n"} {
+	for name, text := range map[string]string{"Late.csv": late.String(), "Bad.csv": bad.String(), "Small.csv": "a,b\n1,x\n2,y\n", "Pair.csv": "a\n1\n2\n"} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -277,6 +277,10 @@ func TestViewsThenTables(t *testing.T) {
 	}
 	if got := sum("SELECT count(*) FROM Small"); got != 2 || isView("Small") {
 		t.Errorf("second query: count %d, view %v (want a table)", got, isView("Small"))
+	}
+	// a query that reads a table twice reads a table imported once
+	if got := sum("SELECT count(*) FROM Pair a JOIN Pair b ON a.a = b.a"); got != 2 || isView("Pair") {
+		t.Errorf("self-join: %d, view %v (want a table)", got, isView("Pair"))
 	}
 	if got := sum("SELECT count(*) FROM Late WHERE code = 'x-late'"); got != 1 || isView("Late") {
 		t.Errorf("late value: count %d, view %v", got, isView("Late"))
