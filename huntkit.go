@@ -129,7 +129,6 @@ type Huntkit struct {
 	wsShared bool
 	wsMu     sync.Mutex
 	ws       *engine.Workspace
-	tmpN     int
 
 	warn       func(string)
 	fileAccess bool

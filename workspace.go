@@ -189,25 +189,15 @@ func exportFormat(format, path string) error {
 	return fmt.Errorf("export: cannot tell the format of %s from its extension; name one with --format csv|ndjson|parquet", path)
 }
 
-// ReadTable reads a table file (CSV, TSV, JSON lines, Parquet, zipped JSON lines) through
-// the workspace's importer into a Frame, leaving no table behind.
+// ReadTable reads a table file (CSV, TSV, JSON lines, Parquet, zipped JSON lines) into a
+// Frame with the workspace importer's readers, type detection and file:line errors, but in a
+// private engine: no workspace table is created (engine.ReadFrame).
 func (h *Huntkit) ReadTable(ctx context.Context, path string) (*frame.Frame, error) {
 	if !engine.Importable(path) {
 		return nil, badRequest(fmt.Errorf("read %s: not a table file (want .csv, .tsv, .json, .jsonl, .ndjson, .parquet or .zip)", path))
 	}
-	ws, err := h.Workspace(ctx)
-	if err != nil {
-		return nil, err
-	}
-	h.wsMu.Lock()
-	h.tmpN++
-	table := fmt.Sprintf("_huntkit_in_%d", h.tmpN)
-	h.wsMu.Unlock()
-	if err := ws.Import(ctx, table, path); err != nil {
-		return nil, err
-	}
-	defer ws.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+engine.QuoteIdent(table))
-	return ws.Query(ctx, "SELECT * FROM "+engine.QuoteIdent(table))
+	// DuckDB's reader straight into typed columns: no workspace table in between.
+	return engine.ReadFrame(ctx, path)
 }
 
 // ReadStream reads CSV or JSON lines (told apart by the first character) from r.

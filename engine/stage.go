@@ -49,7 +49,10 @@ func kindOf(m os.FileMode) string {
 // private folder inside the staging folder, removed by release.
 func (w *Workspace) stageFile(ctx context.Context, path string) (string, func(), error) {
 	if err := CheckRegular(path); err != nil {
-		return "", nil, fmt.Errorf("import %w", err)
+		if errors.Is(err, ErrNotRegular) {
+			return "", nil, fmt.Errorf("import %w", err) // names the path already
+		}
+		return "", nil, fmt.Errorf("import %s: %w", path, err)
 	}
 	if w.fileAccess {
 		return path, func() {}, nil

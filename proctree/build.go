@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/huntkit/huntkit/frame"
 )
@@ -360,16 +361,45 @@ func (b *builder) guids(rows []int32) (guid, pguid []string) {
 	}
 	cHost, cPid, cPpid := b.col(s.Host), b.col(s.ProcessID), b.col(s.ParentID)
 	cCt, cPt := b.col(s.CreationTime), b.col(s.ParentTime)
+	cName, cFile, cPname, cPfile := b.col(s.ProcessName), b.col(s.ProcessFile), b.col(s.ParentName), b.col(s.ParentFile)
 	for x, r := range rows {
 		h := textAt(cHost, int(r))
 		if ct, ok := timeNS(cCt, int(r)); ok {
-			guid[x] = exactID(h, idText(cPid, int(r)), ct)
+			name := joinFile(textAt(cName, int(r)), textAt(cFile, int(r)))
+			guid[x] = b.exactKey(h, name, idText(cPid, int(r)), ct)
 		}
 		if pt, ok := timeNS(cPt, int(r)); ok && idText(cPpid, int(r)) != "" {
-			pguid[x] = exactID(h, idText(cPpid, int(r)), pt)
+			pname := joinFile(textAt(cPname, int(r)), textAt(cPfile, int(r)))
+			pguid[x] = b.exactKey(h, pname, idText(cPpid, int(r)), pt)
 		}
 	}
 	return guid, pguid
+}
+
+// exactKey is Defender's identity of a process. Host-aware builds use the host, pid and
+// creation time. MSTICPy mode keys a process as MSTICPy's Defender builder does: the
+// lower-case image file name, the pid and the creation time rounded to 10 µs, on any host
+// (so equal keys on two machines are one process there).
+func (b *builder) exactKey(host, name, pid string, t int64) string {
+	if b.o.hostAware {
+		return exactID(host, pid, t)
+	}
+	base := name[strings.LastIndexAny(name, `\/`)+1:]
+	return exactID(strings.ToLower(base), pid, roundHalfEven(t, 10_000))
+}
+
+// roundHalfEven rounds t to a multiple of unit, ties to the even multiple (as pandas'
+// Timestamp.round).
+func roundHalfEven(t, unit int64) int64 {
+	q, r := t/unit, t%unit
+	if r < 0 {
+		q--
+		r += unit
+	}
+	if 2*r > unit || (2*r == unit && q%2 != 0) {
+		q++
+	}
+	return q * unit
 }
 
 func (b *builder) parentTime(row int32) int64 {
@@ -389,7 +419,7 @@ func (b *builder) grandGUID(row int32) string {
 	if gpid == "" || !ok {
 		return ""
 	}
-	return exactID(textAt(b.col(s.Host), int(row)), gpid, gt)
+	return b.exactKey(textAt(b.col(s.Host), int(row)), textAt(b.col(s.GrandparentName), int(row)), gpid, gt)
 }
 
 func exactID(host, pid string, t int64) string {

@@ -1,5 +1,6 @@
 // Package proctree builds process trees from process-creation events: Windows Security 4688,
-// Sysmon event 1, Microsoft Defender DeviceProcessEvents, Linux auditd (MSTICPy-style
+// Sysmon event 1, Microsoft Defender DeviceProcessEvents and Defender's internal layout
+// (CreatedProcess*/InitiatingProcess* columns, as MSTICPy uses), Linux auditd (MSTICPy-style
 // SYSCALL_EXECVE tables, or raw audit logs through ReadAuditLog), osquery process tables and
 // pslist-style process listings (Volatility).
 //
@@ -25,8 +26,9 @@
 // host: with data from many machines a child can be attached to a same-named process with the
 // same pid on another machine, and parents missing on several hosts are merged into one
 // inferred root. huntkit matches on the same host by default (HostAware(true)). MSTICPyCompat
-// (CLI: --host-aware=false) ignores hosts and Sysmon GUIDs (Defender's exact parent identity
-// is always used) and reproduces MSTICPy's counts for 4688, auditd and pslist data exactly
+// (CLI: --host-aware=false) ignores hosts and Sysmon GUIDs, keys Defender processes as
+// MSTICPy does (file name, pid and creation time rounded to 10 µs; README.md says why the
+// host-aware key is better) and reproduces MSTICPy's counts for 4688, auditd and pslist data exactly
 // (see the golden tests against shared/data/msticpy/EXPECTED_VALUES.md); on the 1M-event
 // benchmark of 100 hosts it finds 4 roots and depth 15 where the host-aware build finds the
 // true 400 roots and depth 11. Two small deliberate differences remain in both modes: a

@@ -87,6 +87,22 @@ var (
 		ParentCmdLine: "InitiatingProcessCommandLine", GrandparentID: "InitiatingProcessParentId",
 		GrandparentName: "InitiatingProcessParentFileName", GrandparentTime: "InitiatingProcessParentCreationTime",
 	}
+	// MDEInternal is Defender's internal process-creation layout (CreatedProcess* columns for
+	// the new process, InitiatingProcess* for its parent and InitiatingProcessParent* for the
+	// grandparent), the layout MSTICPy builds trees from after converting DeviceProcessEvents.
+	// CreatedProcessFilePath and InitiatingProcessImageFilePath hold the folder or the full path.
+	MDEInternal = Schema{
+		Name: "mde-internal", Time: "CreatedProcessCreationTime", ProcessName: "CreatedProcessFilePath|CreatedProcessName",
+		ProcessID: "CreatedProcessId", ParentID: "InitiatingProcessId|CreatedProcessParentId",
+		ParentName:  "InitiatingProcessImageFilePath|InitiatingProcessName|CreatedProcessParentName",
+		ProcessFile: "CreatedProcessName", ParentFile: "InitiatingProcessName",
+		CmdLine: "CreatedProcessCommandLine", User: "CreatedProcessAccountName", UserID: "CreatedProcessAccountSid",
+		LogonID: "InitiatingProcessLogonId", TargetLogonID: "CreatedProcessAccountLogonId|LogonId",
+		Host:         "ComputerDnsName|DeviceName|MachineId",
+		CreationTime: "CreatedProcessCreationTime", ParentTime: "InitiatingProcessCreationTime|CreatedProcessParentCreationTimeUtc",
+		ParentCmdLine: "InitiatingProcessCommandLine|Process_CommandLine", GrandparentID: "InitiatingProcessParentProcessId",
+		GrandparentName: "InitiatingProcessParentProcessName", GrandparentTime: "InitiatingProcessParentCreationTime",
+	}
 	// Auditd is Linux auditd process execution as tabulated by MSTICPy (SYSCALL + EXECVE rows merged).
 	Auditd = Schema{
 		Name: "auditd", Time: "TimeGenerated|Timestamp", ProcessName: "exe", ProcessID: "pid", ParentID: "ppid",
@@ -107,10 +123,11 @@ var (
 )
 
 // Schemas returns the built-in schemas.
-func Schemas() []Schema { return []Schema{Win4688, Sysmon1, MDE, Auditd, Osquery, Pslist} }
+func Schemas() []Schema { return []Schema{Win4688, Sysmon1, MDE, MDEInternal, Auditd, Osquery, Pslist} }
 
 // LookupSchema returns a built-in schema by name (case-insensitive; "windows", "security",
-// "sysmon1", "defender", "deviceprocessevents", "linux", "auditd", "volatility" are aliases).
+// "sysmon1", "defender", "deviceprocessevents", "mdeint", "defender-internal", "linux",
+// "auditd", "volatility" are aliases).
 func LookupSchema(name string) (Schema, error) {
 	switch strings.ToLower(strings.TrimSpace(name)) {
 	case "4688", "windows", "win", "security", "securityevent":
@@ -119,6 +136,8 @@ func LookupSchema(name string) (Schema, error) {
 		return Sysmon1, nil
 	case "mde", "defender", "deviceprocessevents":
 		return MDE, nil
+	case "mde-internal", "mdeint", "mde_int", "defender-internal":
+		return MDEInternal, nil
 	case "auditd", "linux", "lx":
 		return Auditd, nil
 	case "osquery":
@@ -126,7 +145,7 @@ func LookupSchema(name string) (Schema, error) {
 	case "pslist", "volatility":
 		return Pslist, nil
 	}
-	return Schema{}, fmt.Errorf("%w %q (want auto, 4688, sysmon, mde, auditd, osquery or pslist)", ErrUnknownSchema, name)
+	return Schema{}, fmt.Errorf("%w %q (want auto, 4688, sysmon, mde, mde-internal, auditd, osquery or pslist)", ErrUnknownSchema, name)
 }
 
 // fields lists the schema's column specs, in a fixed order.

@@ -62,6 +62,14 @@ type Driver struct {
 	loaded map[string]bool
 	failed map[string]error // table name -> why its file did not import
 	names  *engine.TableNames
+	views  map[string]int   // tables made views over their files -> queries run on them
+}
+
+// viewer is the optional workspace capability of making a table a view over its file
+// (engine.Workspace): one query on a file reads only what it needs, with no table to fill.
+type viewer interface {
+	ImportView(ctx context.Context, table, path string) (bool, error)
+	Materialize(ctx context.Context, table, path string) error
 }
 
 // New returns a LocalData driver over s.Workspace with the data folders from s.DataPaths
@@ -142,11 +150,24 @@ func (d *Driver) ensure(ctx context.Context, tables ...string) error {
 		if !ok {
 			continue
 		}
-		if err := d.ws.Import(ctx, t, file); err != nil {
+		view := false
+		var err error
+		if v, ok := d.ws.(viewer); ok {
+			view, err = v.ImportView(ctx, t, file)
+		} else {
+			err = d.ws.Import(ctx, t, file)
+		}
+		if err != nil {
 			if ctx.Err() == nil {
 				d.failed[t] = err
 			}
 			return err
+		}
+		if view {
+			if d.views == nil {
+				d.views = map[string]int{}
+			}
+			d.views[t] = 0
 		}
 		d.loaded[t] = true
 	}
@@ -204,7 +225,25 @@ func (d *Driver) run(ctx context.Context, text string, exec func() (*frame.Frame
 			}
 		}
 	}
+	if err := d.materialize(ctx, text, false); err != nil {
+		return nil, err
+	}
 	f, err := exec()
+	if err != nil && engine.ReadError(err) && len(d.views) > 0 {
+		// a value or row a view's sample did not foresee: import the tables as Import does
+		// (full type detection, file:line errors) and run again.
+		if merr := d.materialize(ctx, text, true); merr != nil {
+			return nil, merr
+		}
+		f, err = exec()
+	}
+	d.mu.Lock()
+	for t := range d.views {
+		if mentions(text, t) {
+			d.views[t]++
+		}
+	}
+	d.mu.Unlock()
 	if err == nil || !rest || !missingName(err) {
 		return f, err
 	}
@@ -212,6 +251,31 @@ func (d *Driver) run(ctx context.Context, text string, exec func() (*frame.Frame
 		return nil, rerr
 	}
 	return exec()
+}
+
+// materialize turns views into tables: all of them, or those that a query already read or
+// that text reads more than once (several statements, self-joins), so a file is parsed once.
+func (d *Driver) materialize(ctx context.Context, text string, all bool) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	v, ok := d.ws.(viewer)
+	if !ok {
+		return nil
+	}
+	for t, used := range d.views {
+		if !all && used == 0 && mentionCount(text, t) < 2 {
+			continue
+		}
+		delete(d.views, t)
+		if err := v.Materialize(ctx, t, d.files[t]); err != nil {
+			d.loaded[t] = false
+			if ctx.Err() == nil {
+				d.failed[t] = err
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // missingName reports whether err may come from a table that is not imported yet: an
@@ -222,17 +286,22 @@ func missingName(err error) bool {
 }
 
 // mentions reports whether text holds name as a whole identifier (case-insensitive).
-func mentions(text, name string) bool {
+func mentions(text, name string) bool { return mentionCount(text, name) > 0 }
+
+// mentionCount counts the places where text holds name as a whole identifier
+// (case-insensitive).
+func mentionCount(text, name string) int {
 	lt, ln := strings.ToLower(text), strings.ToLower(name)
+	n := 0
 	for off := 0; ; {
 		i := strings.Index(lt[off:], ln)
 		if i < 0 {
-			return false
+			return n
 		}
 		i += off
 		end := i + len(ln)
 		if (i == 0 || !identByte(lt[i-1])) && (end == len(lt) || !identByte(lt[end])) {
-			return true
+			n++
 		}
 		off = i + 1
 	}

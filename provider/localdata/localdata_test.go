@@ -3,6 +3,7 @@ package localdata_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,5 +242,75 @@ func TestQueryReadsNoFileOutsideDataPaths(t *testing.T) {
 	}
 	if f, err := d.Query(context.Background(), query.Request{Language: "kql", Text: filepath.Join("testdata", "SecurityAlert.jsonl")}); err != nil || f.Len() != 1 {
 		t.Errorf("a file in the data path: %v %v", f, err)
+	}
+}
+
+// A query on an in-memory workspace reads the file through a view (only what it needs); a
+// second query on the same table reads a table imported once. A value past DuckDB's type
+// sample that does not fit, or a malformed row, makes the tables be imported as Import does
+// (full type detection, file:line errors) and the query run again.
+func TestViewsThenTables(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var late, bad strings.Builder
+	late.WriteString("id,code\n")
+	bad.WriteString("id,name\n")
+	for i := 0; i < 40000; i++ {
+		fmt.Fprintf(&late, "%d,%d\n", i, i%7)
+		fmt.Fprintf(&bad, "%d,n%d\n", i, i)
+	}
+	late.WriteString("40000,x-late\n")
+	bad.WriteString("40000,\"unclosed\n")
+	for name, text := range map[string]string{"Late.csv": late.String(), "Bad.csv": bad.String(), "Small.csv": "a,b\n1,x\n2,y\n", "Pair.csv": "a\n1\n2\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws, err := engine.Open(ctx, "", engine.WithFileAccess(true)) // views read files at query time
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	d, err := localdata.New(ctx, query.Settings{DataPaths: []string{dir}, Workspace: ws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	isView := func(name string) bool {
+		tabs, err := ws.Tables(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ti := range tabs {
+			if ti.Name == name {
+				return ti.View
+			}
+		}
+		t.Fatalf("no table %s", name)
+		return false
+	}
+	sum := func(text string) int64 {
+		t.Helper()
+		f, err := d.Query(ctx, query.Request{Language: "sql", Text: text})
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		return f.Columns()[0].Int(0)
+	}
+	if got := sum("SELECT sum(a) FROM Small"); got != 3 || !isView("Small") {
+		t.Errorf("first query: sum %d, view %v", got, isView("Small"))
+	}
+	if got := sum("SELECT count(*) FROM Small"); got != 2 || isView("Small") {
+		t.Errorf("second query: count %d, view %v (want a table)", got, isView("Small"))
+	}
+	// a query that reads a table twice reads a table imported once
+	if got := sum("SELECT count(*) FROM Pair a JOIN Pair b ON a.a = b.a"); got != 2 || isView("Pair") {
+		t.Errorf("self-join: %d, view %v (want a table)", got, isView("Pair"))
+	}
+	if got := sum("SELECT count(*) FROM Late WHERE code = 'x-late'"); got != 1 || isView("Late") {
+		t.Errorf("late value: count %d, view %v", got, isView("Late"))
+	}
+	_, err = d.Query(ctx, query.Request{Language: "sql", Text: "SELECT max(name) FROM Bad"})
+	if err == nil || !strings.Contains(err.Error(), "Bad.csv:40002") {
+		t.Errorf("malformed row: %v, want Import's error naming Bad.csv:40002", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf16"
+	"unsafe"
 
 	"github.com/spf13/cobra"
 
@@ -66,19 +67,28 @@ func textOf(b []byte) string {
 	var order binary.ByteOrder
 	switch {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
-		return string(b[3:])
+		return bytesText(b[3:])
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
 		order = binary.LittleEndian
 	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
 		order = binary.BigEndian
 	default:
-		return string(b)
+		return bytesText(b)
 	}
 	u := make([]uint16, 0, (len(b)-2)/2)
 	for i := 2; i+1 < len(b); i += 2 {
 		u = append(u, order.Uint16(b[i:]))
 	}
 	return string(utf16.Decode(u))
+}
+
+// bytesText views b as a string without copying it (tens of megabytes for a large input);
+// the callers own b and never change it afterwards.
+func bytesText(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 type extractOpts struct {

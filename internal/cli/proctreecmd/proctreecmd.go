@@ -207,7 +207,7 @@ Roles for --col: ` + roleNames(),
 	fl.BoolVar(&h.Open, "open", false, "open the HTML tree in a browser (written to a temporary file when --html is not given)")
 	fl.StringVar(&h.Title, "title", "", "HTML page title")
 	cliapp.AddOutputFlags(cmd, &out)
-	fl.StringVar(&schema, "schema", "auto", "input schema: auto, 4688, sysmon, mde, auditd, osquery or pslist")
+	fl.StringVar(&schema, "schema", "auto", "input schema: auto, 4688, sysmon, mde, mde-internal, auditd, osquery or pslist")
 	fl.BoolVar(&hostAware, "host-aware", true, "match parents on the same host only (false: across hosts, as MSTICPy)")
 	fl.BoolVar(&guids, "guids", true, "use process GUIDs (Sysmon) when present")
 	fl.StringArrayVar(&cols, "col", nil, "map a role to a column, ROLE=COLUMN (repeatable)")

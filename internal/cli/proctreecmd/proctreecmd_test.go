@@ -199,3 +199,33 @@ func TestFindHTMLMatchesText(t *testing.T) {
 		t.Errorf("page does not show the 3 selected processes (%v)", err)
 	}
 }
+
+// Defender's internal layout is detected through the DuckDB reader, and --host-aware=false
+// gives MSTICPy's counts (derived in proctree/mdeint_test.go).
+func TestMDEInternalLayout(t *testing.T) {
+	in := filepath.Join("..", "..", "..", "proctree", "testdata", "mde_internal.csv")
+	for _, c := range []struct {
+		flag string
+		want map[string]any
+	}{
+		{"--host-aware=false", map[string]any{"Processes": 17.0, "RootProcesses": 3.0, "LeafProcesses": 7.0, "BranchProcesses": 7.0, "LargestTreeDepth": 6.0, "Schema": "mde-internal"}},
+		{"--host-aware=true", map[string]any{"Processes": 19.0, "RootProcesses": 4.0, "LeafProcesses": 7.0, "BranchProcesses": 8.0, "LargestTreeDepth": 6.0, "Schema": "mde-internal"}},
+	} {
+		out, errs, code := run(t, in, c.flag, "--summary", "-o", "json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", c.flag, code, errs)
+		}
+		var rows []map[string]any
+		if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) != 1 {
+			t.Fatalf("%v: %s", err, out)
+		}
+		for k, v := range c.want {
+			if rows[0][k] != v {
+				t.Errorf("%s: %s = %v, want %v", c.flag, k, rows[0][k], v)
+			}
+		}
+	}
+	if _, errs, code := run(t, in, "--schema", "defender-internal", "--summary"); code != 0 {
+		t.Errorf("--schema defender-internal: exit %d: %s", code, errs)
+	}
+}
