@@ -7,4 +7,6 @@ import (
 	_ "github.com/huntkit/huntkit/provider/localdata"
 	// OTRF Security-Datasets (msticpy's Mordor).
 	_ "github.com/huntkit/huntkit/provider/otrf"
+	// Splunk through the REST export endpoint.
+	_ "github.com/huntkit/huntkit/provider/splunk"
 )
