@@ -6,8 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strconv"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -41,7 +41,7 @@ func BenchmarkExport1M(b *testing.B) {
 			line = append(line, `{"preview":false,"offset":`...)
 			line = strconv.AppendInt(line, int64(i), 10)
 			line = append(line, `,"result":{"_time":"`...)
-			line = base.Add(time.Duration(i) * time.Second).AppendFormat(line, "2006-01-02T15:04:05.000-07:00")
+			line = base.Add(time.Duration(i)*time.Second).AppendFormat(line, "2006-01-02T15:04:05.000-07:00")
 			line = append(line, `","host":"ws`...)
 			line = strconv.AppendInt(line, int64(i%500), 10)
 			line = append(line, `","EventCode":"4625","user":"user`...)

@@ -31,7 +31,7 @@ func (d *Driver) SavedSearches(ctx context.Context) ([]SavedSearch, error) {
 	defer resp.Body.Close()
 	var body struct {
 		Entry []struct {
-			Name    string `json:"name"`
+			Name    string               `json:"name"`
 			ACL     struct{ App string } `json:"acl"`
 			Content struct {
 				Search      string `json:"search"`
