@@ -7,6 +7,8 @@ import (
 	_ "github.com/huntkit/huntkit/provider/localdata"
 	// OTRF Security-Datasets (msticpy's Mordor).
 	_ "github.com/huntkit/huntkit/provider/otrf"
+	// Elasticsearch: ES|QL, Lucene and query DSL with point-in-time paging.
+	_ "github.com/huntkit/huntkit/provider/elastic"
 	// Splunk through the REST export endpoint.
 	_ "github.com/huntkit/huntkit/provider/splunk"
 )

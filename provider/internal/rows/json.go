@@ -39,9 +39,25 @@ func (c *Collector) object(dec *jsontext.Decoder, prefix string, flatten bool, k
 		return fmt.Errorf("%w: want an object, found %s", ErrShape, tok.Kind())
 	}
 	for dec.PeekKind() != '}' {
-		raw, err := dec.ReadValue()
+		v, err := dec.ReadValue()
 		if err != nil {
 			return err
+		}
+		// the decoder's buffer moves on the next read: keep a copy of the name
+		c.key = append(c.key[:0], v...)
+		raw := c.key
+		if flatten && dec.PeekKind() == '{' {
+			name, err := unquote(raw)
+			if err != nil {
+				return err
+			}
+			if prefix != "" {
+				name = prefix + "." + name
+			}
+			if err := c.object(dec, name, flatten, k); err != nil {
+				return err
+			}
+			continue
 		}
 		col, name, err := c.field(raw, prefix, *k)
 		if err != nil {
@@ -49,15 +65,7 @@ func (c *Collector) object(dec *jsontext.Decoder, prefix string, flatten bool, k
 		}
 		*k++
 		switch dec.PeekKind() {
-		case '{':
-			if flatten {
-				if err := c.object(dec, name, flatten, k); err != nil {
-					return err
-				}
-				continue
-			}
-			fallthrough
-		case '[':
+		case '{', '[':
 			v, err := dec.ReadValue()
 			if err != nil {
 				return err
@@ -71,7 +79,7 @@ func (c *Collector) object(dec *jsontext.Decoder, prefix string, flatten bool, k
 			c.Value(name, numbers(x))
 			continue
 		}
-		v, err := dec.ReadValue()
+		v, err = dec.ReadValue()
 		if err != nil {
 			return err
 		}

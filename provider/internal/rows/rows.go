@@ -45,6 +45,7 @@ type Collector struct {
 	idx   map[string]int
 	n     int // rows finished
 	slots []slot
+	key   []byte
 	// InferText turns text columns whose values all parse as numbers, booleans or times
 	// into typed columns (Splunk returns every field as text). Off by default.
 	InferText bool
