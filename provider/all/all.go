@@ -9,6 +9,10 @@ import (
 	_ "github.com/huntkit/huntkit/provider/otrf"
 	// Elasticsearch: ES|QL, Lucene and query DSL with point-in-time paging.
 	_ "github.com/huntkit/huntkit/provider/elastic"
+	// osquery result logs, one table per scheduled query.
+	_ "github.com/huntkit/huntkit/provider/osquery"
 	// Splunk through the REST export endpoint.
 	_ "github.com/huntkit/huntkit/provider/splunk"
+	// Velociraptor collection results, one table per artifact.
+	_ "github.com/huntkit/huntkit/provider/velociraptor"
 )
