@@ -109,7 +109,9 @@ func (s *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 }
 
 // Warnings returns the staging problems, then LocalData's import problems.
-func (s *Driver) Warnings() []error { return append(append([]error{}, s.warnings...), s.Driver.Warnings()...) }
+func (s *Driver) Warnings() []error {
+	return append(append([]error{}, s.warnings...), s.Driver.Warnings()...)
+}
 
 // Close removes the staged files (tables already imported stay in the workspace).
 func (s *Driver) Close() error { return s.dir.Remove() }
