@@ -13,6 +13,8 @@ import (
 	_ "github.com/huntkit/huntkit/provider/osquery"
 	// Splunk through the REST export endpoint.
 	_ "github.com/huntkit/huntkit/provider/splunk"
+	// Sumo Logic through the Search Job API.
+	_ "github.com/huntkit/huntkit/provider/sumologic"
 	// Velociraptor collection results, one table per artifact.
 	_ "github.com/huntkit/huntkit/provider/velociraptor"
 )
