@@ -77,7 +77,7 @@ func SettingsFrom(ctx context.Context, c *config.Config) (Settings, error) {
 		s.Endpoint = v
 	}
 	s.AccessID = arg("accessid")
-	if c.IsSet(section + ".Args.accessid") && s.AccessID == "" {
+	if c.IsSet(section+".Args.accessid") && s.AccessID == "" {
 		v, err := c.Secret(ctx, section+".Args.accessid")
 		if err != nil {
 			return s, err
