@@ -9,6 +9,8 @@ import (
 	_ "github.com/huntkit/huntkit/provider/otrf"
 	// Elasticsearch: ES|QL, Lucene and query DSL with point-in-time paging.
 	_ "github.com/huntkit/huntkit/provider/elastic"
+	// OpenObserve SQL through its _search API.
+	_ "github.com/huntkit/huntkit/provider/openobserve"
 	// osquery result logs, one table per scheduled query.
 	_ "github.com/huntkit/huntkit/provider/osquery"
 	// Splunk through the REST export endpoint.
