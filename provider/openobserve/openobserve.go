@@ -28,7 +28,8 @@ import (
 // Name is the environment's name (msticpy's).
 const Name = "OpenObserve"
 
-const section = "DataProviders.OpenObserve"
+// section is where the settings live: msticpy writes OpenObserve; Openobserve is read too.
+var section = "DataProviders.OpenObserve"
 
 func init() {
 	query.Register(query.Environment{
@@ -38,7 +39,9 @@ func init() {
 		New: func(ctx context.Context, s query.Settings) (query.Driver, error) {
 			return New(ctx, s)
 		},
-		Configured: func(c *config.Config) bool { return c.IsSet(section) },
+		Configured: func(c *config.Config) bool {
+			return c.IsSet(section) || c.IsSet("DataProviders.Openobserve")
+		},
 	})
 }
 
@@ -60,6 +63,10 @@ type Settings struct {
 
 // SettingsFrom reads the settings from the configuration, resolving the password.
 func SettingsFrom(ctx context.Context, c *config.Config) (Settings, error) {
+	section := section
+	if !c.IsSet(section) && c.IsSet("DataProviders.Openobserve") {
+		section = "DataProviders.Openobserve"
+	}
 	s := Settings{URL: "https://localhost:5080", Organization: "default"}
 	arg := func(k string) string {
 		v, _ := c.String(section + ".Args." + k)
