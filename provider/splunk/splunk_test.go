@@ -387,3 +387,13 @@ func TestRegistered(t *testing.T) {
 		t.Fatalf("Splunk registered: %v built=%v", err, env.Built())
 	}
 }
+
+func TestConnect(t *testing.T) {
+	f, srv := serve(t, body(golden(t, "export.json")))
+	if err := driver(t, srv, nil).Connect(context.Background()); err != nil || f.logins.Load() != 1 {
+		t.Fatalf("session connect: %v, logins %d", err, f.logins.Load())
+	}
+	if err := driver(t, srv, func(s *Settings) { s.Password = "bad" }).Connect(context.Background()); !errors.Is(err, remote.ErrAuth) {
+		t.Fatalf("bad password: %v", err)
+	}
+}
