@@ -224,6 +224,15 @@ func dataProviders() map[string]func() *spec {
 	wrap := func(a *spec) func() *spec {
 		return func() *spec { return obj(map[string]*spec{"Args": a}) }
 	}
+	openObserve := wrap(args(map[string]*spec{
+		"connection_str": req(kURL, "the OpenObserve URL"),
+		"user":           req(kStr, "the user name"),
+		"password":       req(kSecret, hintSecret),
+		"organization":   s(kStr), // huntkit (provider/openobserve)
+		"verify":         s(kBool),
+		"timeout":        s(kTimeout),
+		"ca_file":        s(kStr),
+	}))
 	otrf := func() *spec {
 		return obj(map[string]*spec{
 			"save_folder": folder(true),
@@ -272,11 +281,15 @@ func dataProviders() map[string]func() *spec {
 			"autologin":    s(kBool),
 			"bearer_token": s(kSecret),
 			"timeout":      s(kTimeout),
+			"ca_file":      s(kStr), // huntkit: extra trusted CAs (provider/splunk)
 		})),
 		"Sumologic": wrap(args(map[string]*spec{
 			"connection_str": req(kURL, "the API endpoint URL"),
 			"accessid":       req(kSecret, "the access ID"),
 			"accesskey":      req(kSecret, "the access key: "+hintSecret),
+			"timeout":        s(kTimeout), // huntkit (provider/sumologic)
+			"verify":         s(kBool),
+			"ca_file":        s(kStr),
 		})),
 		"Cybereason": wrap(args(map[string]*spec{
 			"TenantId":     req(kStr, "the tenant name"),
@@ -286,11 +299,8 @@ func dataProviders() map[string]func() *spec {
 		"Kusto": func() *spec {
 			return obj(map[string]*spec{"Args": kustoArgs(false), "ClusterGroups": s(kList)})
 		},
-		"Openobserve": wrap(args(map[string]*spec{
-			"connection_str": req(kURL, "the OpenObserve URL"),
-			"user":           req(kStr, "the user name"),
-			"password":       req(kSecret, hintSecret),
-		})),
+		"Openobserve":      openObserve,
+		"OpenObserve":      openObserve, // msticpy's spelling (provider/openobserve reads both)
 		"Elastic":          func() *spec { return openObj(map[string]*spec{"Args": openObj(nil)}) },
 		"Prismacloud":      func() *spec { return openObj(map[string]*spec{"Args": openObj(nil)}) },
 		"OSQueryLogs":      wrap(openObj(map[string]*spec{"data_paths": s(kFolders), "cache_file": s(kStr)})),

@@ -9,4 +9,16 @@ import (
 	_ "github.com/huntkit/huntkit/provider/otrf"
 	// Microsoft Sentinel / Log Analytics through the Azure SDK.
 	_ "github.com/huntkit/huntkit/provider/sentinel"
+	// Elasticsearch: ES|QL, Lucene and query DSL with point-in-time paging.
+	_ "github.com/huntkit/huntkit/provider/elastic"
+	// OpenObserve SQL through its _search API.
+	_ "github.com/huntkit/huntkit/provider/openobserve"
+	// osquery result logs, one table per scheduled query.
+	_ "github.com/huntkit/huntkit/provider/osquery"
+	// Splunk through the REST export endpoint.
+	_ "github.com/huntkit/huntkit/provider/splunk"
+	// Sumo Logic through the Search Job API.
+	_ "github.com/huntkit/huntkit/provider/sumologic"
+	// Velociraptor collection results, one table per artifact.
+	_ "github.com/huntkit/huntkit/provider/velociraptor"
 )

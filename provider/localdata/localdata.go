@@ -62,7 +62,7 @@ type Driver struct {
 	loaded map[string]bool
 	failed map[string]error // table name -> why its file did not import
 	names  *engine.TableNames
-	views  map[string]int   // tables made views over their files -> queries run on them
+	views  map[string]int // tables made views over their files -> queries run on them
 }
 
 // viewer is the optional workspace capability of making a table a view over its file
