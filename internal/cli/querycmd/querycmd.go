@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/huntkit/huntkit/config"
 	"io"
 	"sort"
 	"strings"
@@ -372,7 +373,7 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 		return err
 	}
 	if o.print {
-		text := req.Text
+		text := config.MaskText(req.Text) // a URL or connection string in the query keeps its secret
 		if !strings.HasSuffix(text, "\n") {
 			text += "\n"
 		}

@@ -383,3 +383,14 @@ func TestConfigCustomFolders(t *testing.T) {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+func TestQueryPrintMasksSecrets(t *testing.T) {
+	kqlText := `externaldata (a:string) ['https://analyst:Hunter2pw@files.example.com/x.csv?sig=Zm9vYmFyc2VjcmV0']`
+	out, errOut, code := run(t, "query", "LocalData", "--kql", kqlText, "--print")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out, "Hunter2pw") || strings.Contains(out, "Zm9vYmFyc2VjcmV0") || !strings.Contains(out, "files.example.com") {
+		t.Errorf("--print shows a secret or lost the query:\n%s", out)
+	}
+}
