@@ -45,14 +45,15 @@ func TestExamples(t *testing.T) {
 	}
 }
 
-// delegated are the example lines that need a running Azure emulator and a signed-in
-// Azure CLI: the named test starts `huntkit emulate` and runs each of them for real.
+// delegated are the example lines another test runs for real, with the fixtures they need:
+// a running Azure emulator and a signed-in Azure CLI, or the analyses' input files.
 var delegated = []struct {
 	re   *regexp.Regexp
 	test string
 }{
 	{regexp.MustCompile(`huntkit (--config \S+ )?(emulate|auth status|schema MSSentinel|query MSSentinel (SecurityAlert\.|--kql))`),
 		"internal/cli/emulatecmd.TestEmulatorWorkflow"},
+	{regexp.MustCompile(`^huntkit analyze `), "internal/cli/analyzecmd.TestHelpExamples (with its session, series and syslog fixtures)"},
 }
 
 // example is one command line from a --help Example or from README.md.
