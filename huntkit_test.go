@@ -374,7 +374,7 @@ sources:
 	}
 	n := 0
 	for _, w := range warned {
-		if strings.Contains(w, "built-in template") && strings.Contains(w, "WindowsSecurity.list_host_logons") && strings.Contains(w, "mine.yaml") {
+		if strings.Contains(w, "mine.yaml replaces") && strings.Contains(w, "built-in templates") && strings.Contains(w, "WindowsSecurity.list_host_logons") {
 			n++
 		}
 	}

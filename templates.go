@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/huntkit/huntkit/query"
@@ -96,9 +97,7 @@ func (h *Huntkit) Templates() (*query.Store, error) {
 			h.warnf("%s", line)
 		}
 	}
-	for _, o := range st.Overrides() { // said once: the store is loaded once
-		h.warnf("%s", o)
-	}
+	h.noteOverrides(st.Overrides()) // said once: the store is loaded once
 	h.store = st
 	return st, nil
 }
@@ -231,4 +230,36 @@ func dialectFor(env string, t *query.Template) query.Dialect {
 		}
 	}
 	return query.KQL
+}
+
+// noteOverrides says, one line per replacing file, which templates it replaces (a custom
+// folder's template in place of a built-in one of the same environment and name).
+func (h *Huntkit) noteOverrides(ovs []query.Override) {
+	byFile := map[string][]string{}
+	builtin := map[string]int{}
+	var files []string
+	for _, o := range ovs {
+		if _, ok := byFile[o.New]; !ok {
+			files = append(files, o.New)
+		}
+		name := o.Env + "." + o.Name
+		if !slices.Contains(byFile[o.New], name) {
+			byFile[o.New] = append(byFile[o.New], name)
+		}
+		if o.FromBuiltin {
+			builtin[o.New]++
+		}
+	}
+	for _, f := range files {
+		names := byFile[f]
+		shown := strings.Join(names, ", ")
+		if len(names) > 3 {
+			shown = strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d more", len(names)-3)
+		}
+		what := "templates"
+		if builtin[f] > 0 {
+			what = "built-in templates"
+		}
+		h.warnf("%s replaces %d %s of the same name: %s", f, len(names), what, shown)
+	}
 }

@@ -26,7 +26,6 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
 	"github.com/huntkit/huntkit/internal/cli/schemacmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
-	_ "github.com/huntkit/huntkit/provider/all"
 	_ "github.com/huntkit/huntkit/queries"
 )
 

@@ -186,8 +186,9 @@ func TestQueryErrors(t *testing.T) {
 		{[]string{"query", "LogAnalytics", "--queries", dir}, 2, "name a template"},
 		{[]string{"query", "LogAnalytics", "--sql", "select 1", "--kql", "T"}, 2, "not both"},
 		{[]string{"query", "LogAnalytics", "--queries", "/nonexistent/dir", "X.y"}, 2, "--queries /nonexistent/dir"},
-		{[]string{"query", "LogAnalytics", "WindowsSecurity.list_host_logons", "--queries", dir, "-p", "host_name=a"}, 1, "MSSentinel: driver not built yet"},
-		{[]string{"query", "Splunk", "--kql", "T | take 1"}, 1, "Splunk: driver not built yet"},
+		{[]string{"query", "LogAnalytics", "WindowsSecurity.list_host_logons", "--queries", dir, "-p", "host_name=a"}, 1, "no Log Analytics workspace configured"},
+		{[]string{"query", "Splunk", "--kql", "T | take 1"}, 1, "DataProviders.Splunk.Args.host is not set"},
+		{[]string{"query", "Cybereason", "--kql", "T | take 1"}, 1, "Cybereason: driver not built yet"},
 		{[]string{"query", "Nope", "--sql", "select 1"}, 2, `unknown data environment "Nope" (see huntkit providers)`},
 		{[]string{"queries", "--env", "Nope"}, 2, `unknown data environment "Nope" (see huntkit providers)`},
 	}
@@ -222,7 +223,7 @@ func TestProviders(t *testing.T) {
 			t.Errorf("%s has no language", n)
 		}
 	}
-	if r := byName["MSSentinel"]; r == nil || !strings.Contains(r["aliases"].(string), "LogAnalytics") || r["built"] != false || r["configured"] != false {
+	if r := byName["MSSentinel"]; r == nil || !strings.Contains(r["aliases"].(string), "LogAnalytics") || r["built"] != true || r["configured"] != false {
 		t.Errorf("MSSentinel row = %v", r)
 	}
 	if r := byName["Cybereason"]; r == nil || r["status"] != "not built yet" {
