@@ -270,3 +270,37 @@ func TestToTableSpecialFloats(t *testing.T) {
 		t.Fatalf("rows = %s, %v", b, err)
 	}
 }
+
+// tenantBackend answers with two rows carrying a TenantId column.
+type tenantBackend struct{}
+
+func (tenantBackend) Query(context.Context, string, time.Time, time.Time) (*frame.Frame, error) {
+	return frame.MustNew(frame.NewStrings("Name", []string{"a", "b"}), frame.NewStrings("TenantId", []string{"t", "t"})), nil
+}
+
+func (tenantBackend) Schema(context.Context) (map[string][]frame.Field, error) { return nil, nil }
+
+// TestLogsQuerySeveralWorkspaces: a query with additional workspaces unions the workspaces'
+// rows, each with TenantId set to its workspace id (as Log Analytics fills that column); a
+// workspace named twice is queried once.
+func TestLogsQuerySeveralWorkspaces(t *testing.T) {
+	second := "11111111-2222-3333-4444-555555555555"
+	s, c := start(t, Options{Backend: tenantBackend{}, WorkspaceIDs: []string{DefaultWorkspaceID, second}})
+	tok, _, _ := s.Issue(s.URL, "app")
+	for _, tc := range []struct{ body, want string }{
+		{`{"query": "T"}`, `[["a","t"],["b","t"]]`},
+		{`{"query": "T", "workspaces": ["` + second + `", "` + DefaultWorkspaceID + `"]}`,
+			`[["a","` + DefaultWorkspaceID + `"],["b","` + DefaultWorkspaceID + `"],["a","` + second + `"],["b","` + second + `"]]`},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/v1/workspaces/"+DefaultWorkspaceID+"/query", strings.NewReader(tc.body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		status, m := do(t, c, req)
+		if status != 200 {
+			t.Fatalf("%s: %d %v", tc.body, status, m)
+		}
+		rows, _ := json.Marshal(m["tables"].([]any)[0].(map[string]any)["rows"])
+		if string(rows) != tc.want {
+			t.Errorf("%s: rows = %s, want %s", tc.body, rows, tc.want)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func (s *Server) logsQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), preferWait(r.Header.Get("Prefer")))
 	defer cancel()
-	f, err := s.opt.Backend.Query(ctx, body.Query, start, end)
+	f, err := s.queryWorkspaces(ctx, append([]string{r.PathValue("workspace")}, body.Workspaces...), body.Query, start, end)
 	if err != nil {
 		s.queryError(w, err)
 		return
@@ -116,6 +116,44 @@ func (s *Server) logsQuery(w http.ResponseWriter, r *http.Request) {
 		resp["error"] = partial
 	}
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// queryWorkspaces runs the query once per distinct workspace and stacks the results, as
+// Log Analytics unions the workspaces of a cross-workspace query. Every workspace is served
+// from the one backend; with several, a TenantId column (which in Log Analytics holds the
+// workspace id) is set to each row's workspace id so the rows tell where they came from.
+func (s *Server) queryWorkspaces(ctx context.Context, ids []string, q string, start, end time.Time) (*frame.Frame, error) {
+	var distinct []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if k := strings.ToLower(id); !seen[k] {
+			seen[k] = true
+			distinct = append(distinct, id)
+		}
+	}
+	parts := make([]*frame.Frame, 0, len(distinct))
+	for _, id := range distinct {
+		f, err := s.opt.Backend.Query(ctx, q, start, end)
+		if err != nil {
+			return nil, err
+		}
+		if len(distinct) > 1 {
+			if c := f.Col("TenantId"); c != nil && c.Type() == frame.String {
+				vals := make([]string, f.Len())
+				for k := range vals {
+					vals[k] = id
+				}
+				if err := f.AddColumn(frame.NewStrings("TenantId", vals)); err != nil {
+					return nil, err
+				}
+			}
+		}
+		parts = append(parts, f)
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	return frame.Concat(parts...)
 }
 
 // queryError answers a query the backend refused: KQL errors with the Kusto error shape and

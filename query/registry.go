@@ -49,6 +49,15 @@ type Settings struct {
 	// Options are per-command driver options by flag name ("workspace-name", "auth",
 	// "fail-on-partial", "timeout", ...); drivers ignore the ones they do not know.
 	Options map[string]string
+	// Progress, when set, opens a counter for a long step (chunks of a split query); the
+	// front door passes its progress sink (huntkit.WithProgress). total is 0 when unknown.
+	Progress func(label string, total int) Progress
+}
+
+// Progress counts items done in a long step; Done is called once at the end.
+type Progress interface {
+	Add(n int)
+	Done()
 }
 
 // Environment describes a data environment: its names, its query language and how to make a

@@ -82,6 +82,7 @@ type Driver struct {
 	failOnPartial bool
 	wait          int           // seconds; 0 = the service default
 	split         time.Duration // chunk length; 0 = one query
+	progress      func(string, int) query.Progress
 
 	mu       sync.Mutex
 	warnings []error
@@ -118,7 +119,7 @@ func New(_ context.Context, s query.Settings) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Driver{workspaces: wss, endpoint: as.Cloud.LogAnalytics, cred: cred}
+	d := &Driver{workspaces: wss, endpoint: as.Cloud.LogAnalytics, cred: cred, progress: s.Progress}
 	d.failOnPartial, _ = strconv.ParseBool(opt(OptFailOnPartial))
 	if t := opt(OptTimeout); t != "" {
 		dur, err := parseTimeout(t)
@@ -181,18 +182,19 @@ func (d *Driver) Warnings() []error {
 }
 
 // Query runs KQL on the workspaces. req.Start/End become the timespan when both are set;
-// with a split length the window is queried in chunks (see querySplit).
+// with a split length the window is queried in chunks, and several workspaces are queried
+// one by one with a Workspace column naming each row's workspace (see queryJobs).
 func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, error) {
 	if l := strings.ToLower(req.Language); l != "" && l != "kql" && l != "kusto" {
 		return nil, fmt.Errorf("%s runs KQL, not %s", Name, req.Language)
 	}
-	if d.split > 0 && !req.Start.IsZero() && req.End.Sub(req.Start) > d.split {
-		return d.querySplit(ctx, req)
+	if len(d.workspaces) > 1 || (d.split > 0 && !req.Start.IsZero() && req.End.Sub(req.Start) > d.split) {
+		return d.queryJobs(ctx, req)
 	}
 	d.mu.Lock()
 	d.warnings = nil
 	d.mu.Unlock()
-	f, err := d.queryOnce(ctx, req)
+	f, err := d.queryOnce(ctx, req, d.workspaces[0])
 	if err != nil {
 		return nil, err
 	}
@@ -207,23 +209,19 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 	return f, nil
 }
 
-// queryOnce runs one QueryWorkspace call; a partial result comes back flagged.
-func (d *Driver) queryOnce(ctx context.Context, req query.Request) (*frame.Frame, error) {
+// queryOnce runs one QueryWorkspace call on workspace w; a partial result comes back flagged.
+func (d *Driver) queryOnce(ctx context.Context, req query.Request, w Workspace) (*frame.Frame, error) {
 	body := azquery.Body{Query: &req.Text}
 	if !req.Start.IsZero() && !req.End.IsZero() {
 		ts := azquery.NewTimeInterval(req.Start.UTC(), req.End.UTC())
 		body.Timespan = &ts
-	}
-	for _, w := range d.workspaces[1:] {
-		id := w.ID
-		body.AdditionalWorkspaces = append(body.AdditionalWorkspaces, &id)
 	}
 	var opts *azquery.LogsClientQueryWorkspaceOptions
 	if d.wait > 0 {
 		wait := d.wait
 		opts = &azquery.LogsClientQueryWorkspaceOptions{Options: &azquery.LogsQueryOptions{Wait: &wait}}
 	}
-	resp, err := d.client.QueryWorkspace(ctx, d.workspaces[0].ID, body, opts)
+	resp, err := d.client.QueryWorkspace(ctx, w.ID, body, opts)
 	if err != nil {
 		return nil, describe(err)
 	}
