@@ -344,8 +344,9 @@ func fakeAz(t *testing.T, srv *emulate.Server) {
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 }
 
-// TestSeveralWorkspaces: --workspace-name A,B sends B as an additional workspace; a workspace
-// the service does not know is one clear error line.
+// TestSeveralWorkspaces: --workspace-name A,B queries each workspace on its own and gives one
+// result whose first column, Workspace, names each row's workspace; a workspace the service
+// does not know keeps the other's rows and flags the result partial with one clear line.
 func TestSeveralWorkspaces(t *testing.T) {
 	isolate(t)
 	second := "11111111-2222-3333-4444-555555555555"
@@ -366,11 +367,40 @@ func TestSeveralWorkspaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantAlerts(t, f)
+	if f.Partial() != nil || f.Names()[0] != sentinel.WorkspaceColumn {
+		t.Fatalf("partial %v, columns %v", f.Partial(), f.Names())
+	}
+	if got := strings.Join(f.Col(sentinel.WorkspaceColumn).Strings(), ","); got != "Default,Default,Default,Default,Default,Second,Second,Second,Second,Second" {
+		t.Errorf("Workspace column = %s", got)
+	}
+	if got := strings.Join(f.Col("SystemAlertId").Strings(), ","); got != "a1,a2,a3,a4,a5,a1,a2,a3,a4,a5" {
+		t.Errorf("alert ids = %s", got)
+	}
+	first, err := f.Select(f.Names()[1:]...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAlerts(t, first.Head(5))
+
 	d = newDriver(t, cfg, map[string]string{sentinel.OptWorkspace: "Default,Gone"})
-	_, err = d.Query(context.Background(), alertsKQL())
-	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "HTTP 404 WorkspaceNotFoundError") {
-		t.Fatalf("err = %v", err)
+	f, err = d.Query(context.Background(), alertsKQL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := f.Partial()
+	if !errors.Is(p, sentinel.ErrPartial) || strings.Contains(p.Error(), "\n") || !strings.Contains(p.Error(), "1 of 2 workspaces") ||
+		!strings.Contains(p.Error(), "workspace Gone") || !strings.Contains(p.Error(), "HTTP 404 WorkspaceNotFoundError") {
+		t.Fatalf("partial = %v", p)
+	}
+	if got := strings.Join(f.Col(sentinel.WorkspaceColumn).Strings(), ","); got != "Default,Default,Default,Default,Default" {
+		t.Errorf("Workspace column = %s", got)
+	}
+	if w := d.Warnings(); len(w) != 1 {
+		t.Errorf("warnings = %v", w)
+	}
+	d = newDriver(t, cfg, map[string]string{sentinel.OptWorkspace: "Default,Gone", sentinel.OptFailOnPartial: "true"})
+	if _, err := d.Query(context.Background(), alertsKQL()); !errors.Is(err, sentinel.ErrPartial) || !strings.Contains(err.Error(), "--fail-on-partial") {
+		t.Fatalf("fail-on-partial: err = %v", err)
 	}
 }
 
