@@ -3,8 +3,10 @@
 // Analytics query client (azquery QueryWorkspace), signed in with package azauth.
 //
 // Workspaces come from AzureSentinel.Workspaces by name (Options["workspace-name"], default
-// Default; several names separated by commas query them together), or from an Azure ML
-// config.json in the current folder or its parent. A result the service cut short (the
+// Default; several names separated by commas are queried one by one into one result whose
+// Workspace column names each row's workspace), or from an Azure ML config.json in the
+// current folder or its parent. Split and multi-workspace runs report progress through
+// query.Settings.Progress. A result the service cut short (the
 // partial-result error beside the tables) is kept and flagged: a warning, and the Frame is
 // marked partial (exit 1); Options["fail-on-partial"] makes it an error.
 package sentinel
