@@ -382,3 +382,37 @@ sources:
 		t.Errorf("warnings = %q; want one naming the replaced built-in template", warned)
 	}
 }
+
+// countingProgress is a huntkit.Progress that counts what it is told.
+type countingProgress struct{ n, done *int }
+
+func (p countingProgress) Add(n int) { *p.n += n }
+func (p countingProgress) Done()     { *p.done++ }
+
+// TestDriverProgressReachesSink: a driver's query.Settings.Progress opens counters on the
+// sink given to huntkit.WithProgress (how split Sentinel queries report chunks and rows).
+func TestDriverProgressReachesSink(t *testing.T) {
+	*fake = fakeDriver{}
+	var labels []string
+	var n, done int
+	hk := open(t, huntkit.WithProgress(func(label string, total int) huntkit.Progress {
+		labels = append(labels, label)
+		return countingProgress{&n, &done}
+	}))
+	s, err := hk.Provider("HuntkitLibTest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Query(context.Background(), "T", huntkit.Window{}); err != nil {
+		t.Fatal(err)
+	}
+	if fake.settings.Progress == nil {
+		t.Fatal("the driver got no progress sink")
+	}
+	p := fake.settings.Progress("chunks", 3)
+	p.Add(2)
+	p.Done()
+	if !slices.Equal(labels, []string{"chunks"}) || n != 2 || done != 1 {
+		t.Errorf("labels %q, n %d, done %d", labels, n, done)
+	}
+}
