@@ -46,11 +46,9 @@ func (e *configError) Error() string        { return e.err.Error() }
 func (e *configError) Unwrap() error        { return e.err }
 func (e *configError) Is(target error) bool { return target == ErrConfig }
 
-// Progress counts items done in a long step. Done is called once at the end.
-type Progress interface {
-	Add(n int)
-	Done()
-}
+// Progress counts items done in a long step. Done is called once at the end. It is
+// query.Progress, so drivers report through the same sink (query.Settings.Progress).
+type Progress = query.Progress
 
 // Option configures Open.
 type Option func(*Huntkit)

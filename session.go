@@ -152,7 +152,7 @@ func (s *Session) driver(ctx context.Context) (query.Driver, error) {
 		return nil, err
 	}
 	drv, err := s.env.New(ctx, query.Settings{Config: cfg, DataPaths: s.data, Workspace: ws, Options: s.options,
-		Progress: func(label string, total int) query.Progress { return s.hk.startProgress(label, total) }})
+		Progress: s.hk.startProgress})
 	if err != nil {
 		return nil, fmt.Errorf("data environment %s: %w", s.env.Name, err)
 	}
