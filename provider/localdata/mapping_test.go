@@ -1,0 +1,111 @@
+package localdata_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/huntkit/huntkit/engine"
+	"github.com/huntkit/huntkit/provider/localdata"
+	"github.com/huntkit/huntkit/query"
+)
+
+// mappedDriver is a LocalData driver on testdata/otrf (OTRF column names) with the mapping
+// named by m.
+func mappedDriver(t *testing.T, m string) (query.Driver, error) {
+	t.Helper()
+	ctx := context.Background()
+	ws, err := engine.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return localdata.New(ctx, query.Settings{DataPaths: []string{"testdata/otrf"}, Workspace: ws,
+		Options: map[string]string{"map": m}})
+}
+
+func TestMappingSentinelNames(t *testing.T) {
+	for _, m := range []string{"testdata/maps/map.yaml", "otrf"} {
+		t.Run(m, func(t *testing.T) {
+			d, err := mappedDriver(t, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := d.Query(context.Background(), query.Request{Language: "kql", Text: `SecurityEvent
+| where EventID == 4624 and Computer has "workstation5"
+| where TimeGenerated >= datetime(2020-10-18T07:51:00Z)
+| project TimeGenerated, Computer, TargetUserName, TimeCreated`})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 1 // the built-in otrf mapping keeps the Security channel only
+			if m != "otrf" {
+				want = 2
+			}
+			if f.Len() != want || f.Col("TargetUserName").Str(0) != "pgustavo" || f.Col("Computer").Str(0) != "WORKSTATION5" {
+				t.Fatalf("got %d rows: %v", f.Len(), f)
+			}
+			if got := f.Col("TimeGenerated").Time(0).UTC().Format("15:04:05"); got != "07:52:10" {
+				t.Errorf("TimeGenerated %s", got)
+			}
+			// the source names still work, in SQL too
+			g, err := d.Query(context.Background(), query.Request{Language: "sql", Text: `SELECT count(*) AS n FROM SecurityEvent WHERE Hostname = 'MORDORDC'`})
+			if err != nil || g.Col("n").Int(0) != 1 {
+				t.Errorf("sql on the view: %v %v", g, err)
+			}
+			// the source made a table (its second query) under the view: the view still reads it
+			for i := 0; i < 3; i++ {
+				if _, err := d.Query(context.Background(), query.Request{Language: "kql", Text: "otrf_security | count"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if g, err := d.Query(context.Background(), query.Request{Language: "kql", Text: "SecurityEvent | where Computer == 'MORDORDC' | count"}); err != nil || g.Col("Count").Int(0) != 1 {
+				t.Errorf("view after the source was imported: %v %v", g, err)
+			}
+			if m == "otrf" {
+				w := d.(interface{ Warnings() []error }).Warnings()
+				if len(w) != 1 || !strings.Contains(w[0].Error(), "zeek_dns") || !strings.Contains(w[0].Error(), "TimeCreated") {
+					t.Errorf("warnings %v", w)
+				}
+			}
+		})
+	}
+}
+
+func TestMappingErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, mapping, text, want string
+	}{
+		{"missing column", "testdata/maps/badmap.yaml", "SecurityEvent | count", "testdata/maps/badmap.yaml:6: otrf_security: column not found: HostName2"},
+		{"no such file", "testdata/maps/nope.yaml", "", "testdata/maps/nope.yaml"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := mappedDriver(t, tc.mapping)
+			if err == nil {
+				_, err = d.Query(context.Background(), query.Request{Language: "kql", Text: tc.text})
+			}
+			if !errors.Is(err, localdata.ErrMapping) || !strings.Contains(err.Error(), tc.want) || strings.Count(err.Error(), "\n") > 0 {
+				t.Errorf("got %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseMapping(t *testing.T) {
+	for _, tc := range []struct{ doc, want string }{
+		{"tables:\n  - source: a\n    table: T\n    columns:\n      X: y\n", ""},
+		{"", "m.yaml:1: empty mapping"},
+		{"tables: 3\n", "m.yaml:1: want a tables: list"},
+		{"tables:\n  - source: a\n    table: T\n    colums: {}\n", "m.yaml:4: unknown key \"colums\""},
+		{"tables:\n  - table: T\n", "m.yaml:2: an entry needs source and table"},
+		{"tables:\n  - source: a\n    table: T\n    columns:\n      X: [1]\n", "m.yaml:5: column X"},
+		{"tables:\n  - {source: a, table: T}\n  - {source: b, table: t}\n", "m.yaml:3: table t is already mapped on line 2"},
+		{"tables:\n  - source: \"[\"\n    table: T\n", "m.yaml:2: source"},
+	} {
+		_, err := localdata.ParseMapping("m.yaml", []byte(tc.doc))
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%q: got %v, want %q", tc.doc, err, tc.want)
+		}
+	}
+}
