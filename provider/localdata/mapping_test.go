@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/huntkit/huntkit/engine"
+	"github.com/huntkit/huntkit/internal/testdata"
 	"github.com/huntkit/huntkit/provider/localdata"
 	"github.com/huntkit/huntkit/query"
 )
@@ -107,5 +108,34 @@ func TestParseMapping(t *testing.T) {
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("%q: got %v, want %q", tc.doc, err, tc.want)
 		}
+	}
+}
+
+// TestMappingOTRFFile: the built-in otrf mapping on a real OTRF Security-Datasets file gives
+// SecurityEvent its Security-channel rows with Sentinel's names.
+func TestMappingOTRFFile(t *testing.T) {
+	file := testdata.Shared(t, "otrf/zips/windows_credential_access_host_psh_lsass_memory_dump_comsvcs.zip")
+	ctx := context.Background()
+	ws, err := engine.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	d, err := localdata.New(ctx, query.Settings{DataPaths: []string{file}, Workspace: ws, Options: map[string]string{"map": "otrf"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := "windows_credential_access_host_psh_lsass_memory_dump_comsvcs"
+	want, err := d.Query(ctx, query.Request{Language: "sql", Text: "SELECT count(*) AS n, min(TimeCreated) AS t FROM " + src + " WHERE Channel = 'Security'"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.Query(ctx, query.Request{Language: "kql", Text: "SecurityEvent | summarize n = count(), t = min(TimeGenerated), hosts = dcount(Computer)"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Col("n").Int(0) == 0 || got.Col("n").Int(0) != want.Col("n").Int(0) || got.Col("hosts").Int(0) < 1 ||
+		!got.Col("t").Time(0).Equal(want.Col("t").Time(0)) {
+		t.Errorf("SecurityEvent %v, source %v", got, want)
 	}
 }
