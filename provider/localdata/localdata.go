@@ -436,10 +436,14 @@ func (d *Driver) catalog(ctx context.Context) (kql.MapCatalog, error) {
 	return Catalog(ctx, d.ws)
 }
 
-// Schema imports every data file and lists the workspace's tables with their columns.
+// Schema imports every data file, makes the mapped tables' views, and lists the
+// workspace's tables with their columns.
 // A file that fails to import is left out and reported by Warnings.
 func (d *Driver) Schema(ctx context.Context) (map[string][]frame.Field, error) {
 	if err := d.ensureRest(ctx); err != nil {
+		return nil, err
+	}
+	if err := d.ensureAllMapped(ctx); err != nil {
 		return nil, err
 	}
 	return Catalog(ctx, d.ws)

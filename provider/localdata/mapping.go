@@ -213,6 +213,19 @@ func (d *Driver) ensureMapped(ctx context.Context, text string) error {
 	return nil
 }
 
+// ensureAllMapped makes the views of every mapped table (for Schema).
+func (d *Driver) ensureAllMapped(ctx context.Context) error {
+	if d.mapping == nil {
+		return nil
+	}
+	for _, tm := range d.mapping.Tables {
+		if err := d.ensureMapped(ctx, tm.Table); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // makeView imports tm's sources and creates the view named tm.Table over them.
 func (d *Driver) makeView(ctx context.Context, tm TableMap) error {
 	at := fmt.Sprintf("%s:%d", d.mapping.File, tm.Line)

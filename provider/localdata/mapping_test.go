@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/huntkit/huntkit/engine"
+	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/testdata"
 	"github.com/huntkit/huntkit/provider/localdata"
 	"github.com/huntkit/huntkit/query"
@@ -138,4 +139,45 @@ func TestMappingOTRFFile(t *testing.T) {
 		!got.Col("t").Time(0).Equal(want.Col("t").Time(0)) {
 		t.Errorf("SecurityEvent %v, source %v", got, want)
 	}
+}
+
+func TestMappingSchema(t *testing.T) {
+	d, err := mappedDriver(t, "testdata/maps/map.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := d.(interface {
+		Schema(context.Context) (map[string][]frame.Field, error)
+	}).Schema(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, f := range schema["SecurityEvent"] {
+		names[f.Name] = true
+	}
+	if !names["TimeGenerated"] || !names["Computer"] || !names["Hostname"] || len(schema["otrf_security"]) == 0 {
+		t.Errorf("schema %v", schema)
+	}
+}
+
+func FuzzParseMapping(f *testing.F) {
+	for _, s := range []string{"tables:\n  - source: a\n    table: T\n    columns:\n      X: y\n", "tables: [{source: '[', table: T}]",
+		"tables:\n  - {source: a, table: T, where: x > 1, columns: {A: b}}\n  - {source: b, table: t}\n", "", "- a\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		m, err := localdata.ParseMapping("m.yaml", []byte(doc))
+		if err != nil {
+			if !errors.Is(err, localdata.ErrMapping) {
+				t.Fatalf("error not ErrMapping: %v", err)
+			}
+			return
+		}
+		for _, tm := range m.Tables {
+			if tm.Source == "" || tm.Table == "" {
+				t.Fatalf("entry without source or table: %+v", tm)
+			}
+		}
+	})
 }
