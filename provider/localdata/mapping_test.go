@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/engine"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/testdata"
@@ -180,4 +181,32 @@ func FuzzParseMapping(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMappingFromConfig: DataProviders.LocalData.Args.Mappings names the mapping; --map
+// overrides it.
+func TestMappingFromConfig(t *testing.T) {
+	cfg, err := config.Parse("cfg.yaml", []byte("DataProviders:\n  LocalData:\n    Args:\n      Mappings: testdata/maps/badmap.yaml\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	ws, err := engine.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	for _, tc := range []struct {
+		opts map[string]string
+		ok   bool
+	}{{nil, false}, {map[string]string{"map": "testdata/maps/map.yaml"}, true}} {
+		d, err := localdata.New(ctx, query.Settings{Config: cfg, DataPaths: []string{"testdata/otrf"}, Workspace: ws, Options: tc.opts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = d.Query(ctx, query.Request{Language: "kql", Text: "SecurityEvent | where Computer == 'MORDORDC' | count"})
+		if tc.ok && err != nil || !tc.ok && (err == nil || !strings.Contains(err.Error(), "badmap.yaml:6")) {
+			t.Errorf("options %v: %v", tc.opts, err)
+		}
+	}
 }
