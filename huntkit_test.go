@@ -416,3 +416,26 @@ func TestDriverProgressReachesSink(t *testing.T) {
 		t.Errorf("labels %q, n %d, done %d", labels, n, done)
 	}
 }
+
+// TestMappedTemplate: a Sentinel template runs on files with OTRF's column names through a
+// table mapping; a mapping for another environment is refused.
+func TestMappedTemplate(t *testing.T) {
+	ctx := context.Background()
+	hk := open(t)
+	s, err := hk.Provider("LocalData", huntkit.WithData("provider/localdata/testdata/otrf"), huntkit.WithMapping("otrf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Do(ctx, huntkit.Request{Template: "WindowsSecurity.list_host_logons", Params: huntkit.Params{"host_name": "WORKSTATION5"},
+		Window: huntkit.Window{Start: "2020-10-18", End: "2020-10-19"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Len() != 2 || f.Col("TargetUserName").Str(0) != "wardog" || f.Col("TargetUserName").Str(1) != "pgustavo" ||
+		f.Col("Computer").Str(0) != "WORKSTATION5" {
+		t.Errorf("got %v", f)
+	}
+	if _, err := hk.Provider("LogAnalytics", huntkit.WithMapping("otrf")); !errors.Is(err, huntkit.ErrBadRequest) || !strings.Contains(err.Error(), "--map") {
+		t.Errorf("mapping on LogAnalytics: %v", err)
+	}
+}

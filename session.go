@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/provider/localdata"
 	"github.com/huntkit/huntkit/query"
 )
 
@@ -80,6 +81,16 @@ func WithOptions(opts map[string]string) SessionOption {
 	}
 }
 
+// WithMapping names a table mapping for LocalData: a YAML file, or a built-in mapping by
+// name ("otrf"). Each mapped table (SecurityEvent, ...) is a view over the data files with
+// the mapped columns under their Sentinel names (TimeGenerated from TimeCreated, ...), so
+// templates written for Sentinel run on other schemas; see provider/localdata/README.md.
+// It overrides the config's DataProviders.LocalData.Args.Mappings. Other environments
+// refuse it (Provider returns an ErrBadRequest).
+func WithMapping(file string) SessionOption {
+	return WithOptions(map[string]string{"map": file})
+}
+
 // Session is one data environment: it makes the driver on first use, connects it, runs
 // templates and ad-hoc queries, and gathers the driver's warnings. It is safe for
 // concurrent use.
@@ -107,6 +118,9 @@ func (h *Huntkit) Provider(name string, opts ...SessionOption) (*Session, error)
 	s := &Session{hk: h, env: env, seen: map[string]bool{}}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.options["map"] != "" && env.Name != localdata.Name {
+		return nil, fmt.Errorf("%w: a table mapping (--map) applies to %s, not %s", ErrBadRequest, localdata.Name, env.Name)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()

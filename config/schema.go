@@ -250,7 +250,7 @@ func dataProviders() map[string]func() *spec {
 		"LocalData": func() *spec {
 			return obj(map[string]*spec{
 				"data_paths": s(kFolders),
-				"Args":       openObj(map[string]*spec{"data_paths": s(kFolders)}),
+				"Args":       openObj(map[string]*spec{"data_paths": s(kFolders), "Mappings": s(kStr)}),
 			})
 		},
 		"Mordor":            otrf,

@@ -204,6 +204,9 @@ sources:
 `)
 	copyFile(t, filepath.Join(testdata.ModuleRoot(), "proctree", "testdata", "sysmon1.csv"), filepath.Join(env.work, "sysmon.csv"))
 	copyFile(t, testdata.Shared(t, "msticpy/proctree/linux_proc_test.csv"), filepath.Join(env.work, "linux_audit.csv"))
+	// OTRF column names (TimeCreated, Hostname) for `query --map otrf`
+	copyFile(t, filepath.Join(testdata.ModuleRoot(), "provider", "localdata", "testdata", "otrf", "otrf_security.jsonl"),
+		filepath.Join(env.work, "otrf", "otrf_security.jsonl"))
 }
 
 func copyFile(t *testing.T, from, to string) {

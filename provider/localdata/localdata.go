@@ -63,6 +63,10 @@ type Driver struct {
 	failed map[string]error // table name -> why its file did not import
 	names  *engine.TableNames
 	views  map[string]int // tables made views over their files -> queries run on them
+
+	mapping *Mapping        // --map / Args.Mappings: Sentinel tables over the files; nil if none
+	mapped  map[string]bool // lower-case mapped table names whose views exist
+	skipped []error         // files a mapping pattern matched that lack its columns
 }
 
 // viewer is the optional workspace capability of making a table a view over its file
@@ -79,6 +83,11 @@ func New(ctx context.Context, s query.Settings) (*Driver, error) {
 		return nil, ErrNoWorkspace
 	}
 	d := &Driver{ws: s.Workspace, files: map[string]string{}, loaded: map[string]bool{}, failed: map[string]error{}}
+	m, err := mappingFrom(s)
+	if err != nil {
+		return nil, err
+	}
+	d.mapping, d.mapped = m, map[string]bool{}
 	d.paths = append(d.paths, s.DataPaths...)
 	d.paths = append(d.paths, s.Config.DataPaths()...)
 	for _, p := range d.paths {
@@ -214,6 +223,9 @@ func (d *Driver) run(ctx context.Context, text string, exec func() (*frame.Frame
 	if err != nil {
 		return nil, err
 	}
+	if err := d.ensureMapped(ctx, text); err != nil {
+		return nil, err
+	}
 	if rest {
 		for _, w := range reachesAll {
 			if mentions(text, w) {
@@ -320,11 +332,11 @@ func (d *Driver) Warnings() []error {
 		names = append(names, t)
 	}
 	sort.Strings(names)
-	out := make([]error, 0, len(names))
+	out := make([]error, 0, len(names)+len(d.skipped))
 	for _, t := range names {
 		out = append(out, fmt.Errorf("table %s skipped: %w", t, d.failed[t]))
 	}
-	return out
+	return append(out, d.skipped...)
 }
 
 // Query runs req: a bare file name returns that file's table; KQL is compiled to DuckDB SQL
@@ -424,10 +436,14 @@ func (d *Driver) catalog(ctx context.Context) (kql.MapCatalog, error) {
 	return Catalog(ctx, d.ws)
 }
 
-// Schema imports every data file and lists the workspace's tables with their columns.
+// Schema imports every data file, makes the mapped tables' views, and lists the
+// workspace's tables with their columns.
 // A file that fails to import is left out and reported by Warnings.
 func (d *Driver) Schema(ctx context.Context) (map[string][]frame.Field, error) {
 	if err := d.ensureRest(ctx); err != nil {
+		return nil, err
+	}
+	if err := d.ensureAllMapped(ctx); err != nil {
 		return nil, err
 	}
 	return Catalog(ctx, d.ws)

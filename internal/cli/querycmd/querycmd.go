@@ -243,6 +243,7 @@ type queryOpts struct {
 	sql, kql   string
 	save       string
 	data       []string
+	mapping    string
 	out        cliapp.Output
 	driverOpts driverOpts
 }
@@ -267,6 +268,8 @@ func newQuery(app *cliapp.App) *cobra.Command {
 ad-hoc query given with --sql or --kql. Template parameters are given with --param name=value
 (lists as a,b,c); --start and --end set the query window (ISO-8601, now, -3d@d, -2h, or a
 number of days; default: the last day). --print shows the rendered query without running it.
+--map FILE (LocalData) makes Sentinel-named views over files of another schema, e.g. --map
+otrf for OTRF Security-Datasets files (TimeCreated as TimeGenerated, Hostname as Computer).
 
 Parameter values are bound safely: a value the template places inside a quoted literal is
 escaped for that literal; numbers, times and lists are validated against their declared type.
@@ -274,7 +277,8 @@ Code-fragment parameters (add_query_items, table, query_project, event_filter,
 subscription_filter) and str parameters placed outside quotes are inserted as query code.`,
 		Example: `  huntkit query LogAnalytics WindowsSecurity.list_host_logons --param host_name=web01 --start -2d --print
   huntkit query LocalData --sql "SELECT * FROM host_logons LIMIT 10" --data ./data
-  huntkit query LocalData SecurityAlert.list_alerts --data ./data -o csv --out alerts.csv --save alerts`,
+  huntkit query LocalData SecurityAlert.list_alerts --data ./data -o csv --out alerts.csv --save alerts
+  huntkit query LocalData WindowsSecurity.list_host_logons --data ./otrf --map otrf --param host_name=WORKSTATION5 --start 2020-10-18 --end 2020-10-19`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runQuery(cmd.Context(), app, &o, args)
@@ -299,6 +303,7 @@ subscription_filter) and str parameters placed outside quotes are inserted as qu
 	f.StringVar(&o.kql, "kql", "", "run this KQL instead of a template")
 	f.StringVar(&o.save, "save", "", "also save the result as a table in the workspace")
 	f.StringArrayVar(&o.data, "data", nil, "data folder or file for local environments (repeatable)")
+	f.StringVar(&o.mapping, "map", "", "LocalData: table/column mapping YAML file, or a built-in one (otrf), so Sentinel templates run on other schemas")
 	f.StringVar(&o.driverOpts.workspaceName, "workspace-name", "", "Sentinel workspaces from AzureSentinel.Workspaces, comma-separated (default: Default)")
 	f.StringVar(&o.driverOpts.auth, "auth", "", "Azure sign-in methods to try in order, comma-separated (default: Azure.auth_methods)")
 	f.StringVar(&o.driverOpts.timeout, "timeout", "", "server-side query timeout for cloud environments (e.g. 300s, 5m)")
@@ -348,7 +353,8 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 	if err != nil {
 		return err
 	}
-	s, err := hk.Provider(args[0], huntkit.WithData(o.data...), huntkit.WithOptions(o.driverOpts.options(app)))
+	s, err := hk.Provider(args[0], huntkit.WithData(o.data...), huntkit.WithOptions(o.driverOpts.options(app)),
+		huntkit.WithMapping(o.mapping))
 	if err != nil {
 		return err
 	}
