@@ -70,7 +70,7 @@ func TestHuntFindsEveryStage(t *testing.T) {
 				}
 			case hunt.KindFinding:
 				findings++
-				backdoor = backdoor || strings.Contains(it.Text, "support_svc was created and added to Administrators")
+				backdoor = backdoor || strings.Contains(it.Text, "support_svc was created and then added to Administrators")
 			}
 		}
 	}

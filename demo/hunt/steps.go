@@ -392,7 +392,7 @@ func (h *hunt) persistence() {
 	created := h.template(s, "WindowsSecurity.list_accounts_created", since,
 		[]string{"TimeGenerated", "Computer", "SubjectUserName", "TargetUserName", "TargetSid"}, 6)
 	if acct, group := newAdmin(added, created); acct != "" {
-		h.say("→ %s was created and added to %s the same day: a backdoor account", acct, group)
+		h.say("→ %s was created and then added to %s: likely a backdoor account", acct, group)
 		h.template(s, "WindowsSecurity.list_account_changes", map[string]any{"start": h.alertTime.Add(-24 * time.Hour), "account_name": acct},
 			[]string{"TimeGenerated", "Computer", "EventID", "Activity", "SubjectUserName", "TargetUserName"}, 6)
 	}
