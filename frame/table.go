@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,24 +16,33 @@ type TableOptions struct {
 	Width int
 	// MaxRows is the most rows shown; 0 means 50, negative means all.
 	MaxRows int
-	// MaxCellWidth caps a column's width before fitting to Width; 0 means 48.
+	// MaxCellWidth caps a column's width before fitting to Width; 0 means no cap other than
+	// Width itself.
 	MaxCellWidth int
+	// HiddenHint is added to the footer when columns are left out for want of room, for
+	// example "choose them with --columns".
+	HiddenHint string
 }
+
+// Column widths: a column narrower than minColWidth keeps its full width; a wider one is
+// never cut below minColWidth: trailing columns are left out first.
+const (
+	colSep      = 2
+	minColWidth = 20 // a timestamp, an IP address, most host names
+)
 
 const ellipsis = "…"
 
-// WriteTable renders f as an aligned text table that fits opt.Width: long cells are cut with
-// an ellipsis, columns shrink (widest first) and, when even that is not enough, trailing
-// columns are left out. A footer says how many rows and columns were not shown.
+// WriteTable renders f as an aligned text table that fits opt.Width. Columns that fit keep
+// their full width and the wider ones share the rest evenly (allocateWidths), their long
+// cells cut with an ellipsis; when not even minColWidth per column fits, trailing columns
+// are left out. A footer says how many rows and columns were not shown.
 func WriteTable(w io.Writer, f *Frame, opt TableOptions) error {
 	if opt.Width <= 0 {
 		opt.Width = 120
 	}
 	if opt.MaxRows == 0 {
 		opt.MaxRows = 50
-	}
-	if opt.MaxCellWidth <= 0 {
-		opt.MaxCellWidth = 48
 	}
 	shown := f.n
 	if opt.MaxRows > 0 && shown > opt.MaxRows {
@@ -59,35 +69,13 @@ func WriteTable(w io.Writer, f *Frame, opt TableOptions) error {
 			}
 		}
 		cells[j] = col
-		widths[j] = min(wd, opt.MaxCellWidth)
-	}
-	const sep = 2
-	const minWidth = 6
-	total := func(n int) int {
-		t := 0
-		for j := 0; j < n; j++ {
-			t += widths[j]
+		if opt.MaxCellWidth > 0 {
+			wd = min(wd, opt.MaxCellWidth)
 		}
-		return t + sep*(n-1)
+		widths[j] = wd
 	}
-	ncols := len(f.cols)
-	for total(ncols) > opt.Width {
-		// Shrink the widest column that can still shrink.
-		widest := -1
-		for j := 0; j < ncols; j++ {
-			if widths[j] > minWidth && (widest < 0 || widths[j] > widths[widest]) {
-				widest = j
-			}
-		}
-		if widest < 0 {
-			if ncols == 1 {
-				break
-			}
-			ncols--
-			continue
-		}
-		widths[widest]--
-	}
+	widths = allocateWidths(widths, opt.Width)
+	ncols := len(widths)
 	writeRow := func(vals func(j int) string) {
 		var line strings.Builder
 		for j := 0; j < ncols; j++ {
@@ -103,7 +91,7 @@ func WriteTable(w io.Writer, f *Frame, opt TableOptions) error {
 				}
 			}
 			if j < ncols-1 {
-				line.WriteString("  ")
+				line.WriteString(strings.Repeat(" ", colSep))
 			}
 		}
 		bw.WriteString(strings.TrimRight(line.String(), " "))
@@ -125,13 +113,67 @@ func WriteTable(w io.Writer, f *Frame, opt TableOptions) error {
 		for _, c := range f.cols[ncols:] {
 			hidden = append(hidden, c.name)
 		}
-		notes = append(notes, fmt.Sprintf("%s not shown: %s", plural(len(hidden), "column"), fit(strings.Join(hidden, ", "), max(20, opt.Width-30))))
+		note := fmt.Sprintf("%s not shown: %s", plural(len(hidden), "column"), fit(strings.Join(hidden, ", "), max(20, opt.Width-30)))
+		if opt.HiddenHint != "" {
+			note += " (" + opt.HiddenHint + ")"
+		}
+		notes = append(notes, note)
 	}
 	fmt.Fprintf(bw, "(%s)\n", strings.Join(notes, "; "))
 	if f.partial != nil {
 		fmt.Fprintf(bw, "(partial result: %s)\n", oneLine(f.partial.Error()))
 	}
 	return bw.Flush()
+}
+
+// allocateWidths fits columns of the given natural widths into width cells (colSep between
+// columns) and returns the widths of the columns shown, a prefix of natural. Columns are
+// kept while each can have min(natural, minColWidth); the room left is then shared by
+// water-filling: every column narrower than its fair share keeps its natural width and the
+// wider ones split the rest evenly (the leftmost get the odd cells). One column is always
+// shown, cut to width if need be.
+func allocateWidths(natural []int, width int) []int {
+	n, used := 0, 0
+	for n < len(natural) {
+		need := min(natural[n], minColWidth)
+		if n > 0 {
+			need += colSep
+		}
+		if n > 0 && used+need > width {
+			break
+		}
+		used += need
+		n++
+	}
+	out := append([]int(nil), natural[:n]...)
+	room := width - colSep*(n-1)
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return out[order[a]] < out[order[b]] })
+	left := n
+	for k, j := range order {
+		share := room / left
+		if out[j] <= share {
+			room -= out[j]
+			left--
+			continue
+		}
+		// The rest are all wider than the fair share: they split the room evenly.
+		rest := append([]int(nil), order[k:]...)
+		sort.Ints(rest)
+		extra := room - share*left
+		for _, r := range rest {
+			out[r] = max(share, 1)
+			if extra > 0 {
+				out[r]++
+				extra--
+			}
+		}
+		break
+	}
+	return out
 }
 
 func plural(n int, word string) string {

@@ -50,6 +50,7 @@ func TestHuntFindsEveryStage(t *testing.T) {
 		t.Errorf("%d steps started, %d returned", started, len(res.Steps))
 	}
 	var queries, findings, total int
+	var backdoor bool
 	for _, s := range res.Steps {
 		total += len(s.Items)
 		for _, it := range s.Items {
@@ -59,10 +60,22 @@ func TestHuntFindsEveryStage(t *testing.T) {
 					t.Errorf("step %d: query item without query or frame: %+v", s.Number, it)
 				}
 				queries++
+				// A parameter left empty must not render a no-op filter such as
+				// `| where TargetUserName contains ""` (issue 13).
+				if strings.Contains(it.Query, `contains ""`) || strings.Contains(it.Query, `== ""`) {
+					t.Errorf("step %d: %s renders an empty filter:\n%s", s.Number, it.Template, it.Query)
+				}
+				if it.Template == "WindowsSecurity.list_account_changes" && !strings.Contains(it.Query, `contains "support_svc"`) {
+					t.Errorf("step %d: account changes not filtered on the backdoor account:\n%s", s.Number, it.Query)
+				}
 			case hunt.KindFinding:
 				findings++
+				backdoor = backdoor || strings.Contains(it.Text, "support_svc was created and then added to Administrators")
 			}
 		}
+	}
+	if !backdoor {
+		t.Error("the persistence step did not name the backdoor account")
 	}
 	if items != total || queries < 15 || findings < 5 {
 		t.Errorf("items %d/%d, queries %d, findings %d", items, total, queries, findings)

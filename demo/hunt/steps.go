@@ -386,10 +386,39 @@ func (h *hunt) lateral() {
 // Step: persistence.
 func (h *hunt) persistence() {
 	s := h.header("Persistence")
-	h.template(s, "WindowsSecurity.list_account_changes", map[string]any{"start": h.alertTime.Add(-24 * time.Hour)},
-		[]string{"TimeGenerated", "Computer", "EventID", "SubjectUserName", "TargetUserName", "MemberName"}, 6)
+	since := map[string]any{"start": h.alertTime.Add(-24 * time.Hour)}
+	added := h.template(s, "WindowsSecurity.list_admin_group_changes", since,
+		[]string{"TimeGenerated", "Computer", "SubjectUserName", "MemberName", "GroupName"}, 6)
+	created := h.template(s, "WindowsSecurity.list_accounts_created", since,
+		[]string{"TimeGenerated", "Computer", "SubjectUserName", "TargetUserName", "TargetSid"}, 6)
+	if acct, group := newAdmin(added, created); acct != "" {
+		h.say("→ %s was created and then added to %s: likely a backdoor account", acct, group)
+		h.template(s, "WindowsSecurity.list_account_changes", map[string]any{"start": h.alertTime.Add(-24 * time.Hour), "account_name": acct},
+			[]string{"TimeGenerated", "Computer", "EventID", "Activity", "SubjectUserName", "TargetUserName"}, 6)
+	}
 	h.template(s, "MDE.process_cmd_line", map[string]any{"cmd_line": `CurrentVersion\Run`},
 		[]string{"Timestamp", "DeviceName", "AccountName", "ProcessCommandLine"}, 4)
+}
+
+// newAdmin returns an account that list_accounts_created shows created and
+// list_admin_group_changes shows added to a privileged group (matched by SID), and the group.
+func newAdmin(added, created *frame.Frame) (account, group string) {
+	if added == nil || created == nil || added.Col("MemberSid") == nil || created.Col("TargetSid") == nil ||
+		created.Col("TargetUserName") == nil || added.Col("GroupName") == nil {
+		return "", ""
+	}
+	sids := map[string]int{}
+	for i := 0; i < created.Len(); i++ {
+		if sid := created.Col("TargetSid").Text(i); sid != "" {
+			sids[sid] = i
+		}
+	}
+	for i := 0; i < added.Len(); i++ {
+		if j, ok := sids[added.Col("MemberSid").Text(i)]; ok {
+			return created.Col("TargetUserName").Text(j), added.Col("GroupName").Text(i)
+		}
+	}
+	return "", ""
 }
 
 // Step: staging and exfiltration.

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,7 @@ import (
 	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/suggest"
 )
 
 // App is the state shared by the commands of one huntkit run.
@@ -194,19 +196,32 @@ func termWidth(w io.Writer) int {
 	return wd
 }
 
-// Output holds the -o and --out flags of a command that prints a Frame.
+// tableWidth is the width of the table written to w: $COLUMNS when it is a positive number
+// (it overrides the detected width, on a terminal or not), else the terminal's width, else
+// 0 (not a terminal).
+func tableWidth(w io.Writer) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(os.Getenv("COLUMNS"))); err == nil && n > 0 {
+		return n
+	}
+	return termWidth(w)
+}
+
+// Output holds the -o, --out, --max-rows and --columns flags of a command that prints a Frame.
 type Output struct {
 	Format string
 	File   string
 	// MaxRows caps the terminal table; 0 = 50 on a terminal, all rows otherwise.
 	MaxRows int
+	// Columns, when set, selects the columns written, in this order (--columns a,b,c).
+	Columns []string
 }
 
-// AddOutputFlags registers -o/--output and --out on cmd.
+// AddOutputFlags registers -o/--output, --out, --max-rows and --columns on cmd.
 func AddOutputFlags(cmd *cobra.Command, o *Output) {
 	cmd.Flags().StringVarP(&o.Format, "output", "o", "", "output format: "+strings.Join(frame.Formats, ", ")+" (default table, or from the --out file's extension)")
 	cmd.Flags().StringVar(&o.File, "out", "", "write the result to this file (written whole or not at all)")
 	cmd.Flags().IntVar(&o.MaxRows, "max-rows", 0, "rows shown in a table on a terminal (0: 50; -1: all)")
+	cmd.Flags().StringSliceVar(&o.Columns, "columns", nil, "write only these columns, in this order (comma-separated; names match ignoring case)")
 	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return frame.Formats, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -234,6 +249,10 @@ func (a *App) WriteFrame(o *Output, f *frame.Frame) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
+	f, err := o.selectColumns(f)
+	if err != nil {
+		return err
+	}
 	if o.File != "" {
 		format := o.Format
 		if format == "" {
@@ -249,11 +268,12 @@ func (a *App) WriteFrame(o *Output, f *frame.Frame) error {
 	} else {
 		format := strings.ToLower(o.Format)
 		if format == "" || format == "table" {
-			opt := frame.TableOptions{MaxRows: o.MaxRows}
-			if wd := termWidth(a.Out); wd > 0 {
-				opt.Width = wd
-			} else {
-				opt.Width = 200
+			opt := frame.TableOptions{MaxRows: o.MaxRows, HiddenHint: "choose columns with --columns"}
+			opt.Width = tableWidth(a.Out)
+			if !IsTerminal(a.Out) {
+				if opt.Width == 0 {
+					opt.Width = 200
+				}
 				if opt.MaxRows == 0 {
 					opt.MaxRows = -1
 				}
@@ -271,6 +291,30 @@ func (a *App) WriteFrame(o *Output, f *frame.Frame) error {
 		return &PartialError{Rows: f.Len(), Err: p}
 	}
 	return nil
+}
+
+// selectColumns applies --columns: the named columns in the given order, each matched
+// exactly or else ignoring case. An unknown name is a usage error naming the closest column.
+func (o *Output) selectColumns(f *frame.Frame) (*frame.Frame, error) {
+	var names []string
+	for _, n := range o.Columns {
+		if n = strings.TrimSpace(n); n == "" {
+			continue
+		}
+		c := f.ColFold(n)
+		if c == nil {
+			return nil, UsageError(fmt.Errorf("--columns: no column %q; %s", n, suggest.Columns(n, f.Names())))
+		}
+		names = append(names, c.Name())
+	}
+	if len(names) == 0 {
+		return f, nil
+	}
+	sel, err := f.Select(names...)
+	if err != nil {
+		return nil, UsageError(fmt.Errorf("--columns: %w", err))
+	}
+	return sel, nil
 }
 
 // PartialError says that a result was written but is incomplete.

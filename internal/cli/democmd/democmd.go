@@ -7,6 +7,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -78,7 +81,9 @@ func run(ctx context.Context, app *cliapp.App, o *options) error {
 	if err != nil {
 		return err
 	}
+	exe, _ := os.Executable()
 	r := &renderer{w: app.Out}
+	r.self, r.buildHint = invocation(exe, exec.LookPath)
 	res, err := hunt.Run(ctx, hk, hunt.Options{
 		Dir:      o.dir,
 		Tenant:   demo.Options{Seed: o.seed, Days: o.days, Size: size},
@@ -98,6 +103,38 @@ func run(ctx context.Context, app *cliapp.App, o *options) error {
 // renderer prints the hunt as it runs.
 type renderer struct {
 	w io.Writer
+	// self is how the closing suggestions call huntkit; buildHint, when set, says how to
+	// build it (the demo was started with go run).
+	self, buildHint string
+}
+
+// invocation tells how the user can run huntkit again, given the running executable's path
+// and a PATH lookup: "huntkit" when that is what PATH finds; "go run ./cmd/huntkit" with a
+// hint to build it when the executable is go run's temporary build (…/go-build…/exe/NAME);
+// otherwise the executable's own path.
+func invocation(exe string, lookPath func(string) (string, error)) (cmd, hint string) {
+	slash := filepath.ToSlash(exe)
+	if strings.Contains(slash, "/go-build") && path.Base(path.Dir(slash)) == "exe" {
+		return "go run ./cmd/huntkit", "huntkit was started with go run and is not installed: build it with " +
+			"`go build -o huntkit ./cmd/huntkit` (or `go install ./cmd/huntkit`) to call it as huntkit"
+	}
+	if p, err := lookPath("huntkit"); err == nil && (exe == "" || sameFile(p, exe)) {
+		return "huntkit", ""
+	}
+	if exe == "" {
+		return "huntkit", ""
+	}
+	return exe, ""
+}
+
+// sameFile reports whether a and b name the same file (after resolving links).
+func sameFile(a, b string) bool {
+	ra, err1 := filepath.EvalSymlinks(a)
+	rb, err2 := filepath.EvalSymlinks(b)
+	if err1 != nil || err2 != nil {
+		return filepath.Clean(a) == filepath.Clean(b)
+	}
+	return ra == rb
 }
 
 // intro describes the data before the first step.
@@ -254,7 +291,14 @@ func (r *renderer) summary(res *hunt.Result) {
 		fmt.Fprintf(r.w, "  IoCs not surfaced: %s\n", strings.Join(res.MissedIoCs, "; "))
 	}
 	fmt.Fprintf(r.w, "\n  Keep hunting on the same data, for example:\n")
-	fmt.Fprintf(r.w, "    huntkit queries --env LocalData\n")
-	fmt.Fprintf(r.w, "    huntkit query LocalData WindowsSecurity.list_host_logons --data %s --param host_name=FS01 --start %s --end %s\n",
-		res.Dir, res.Truth.Start.Format("2006-01-02"), res.Truth.End.Format("2006-01-02"))
+	if r.buildHint != "" {
+		fmt.Fprintf(r.w, "  (%s)\n", r.buildHint)
+	}
+	self := r.self
+	if self == "" {
+		self = "huntkit"
+	}
+	fmt.Fprintf(r.w, "    %s queries --env LocalData\n", self)
+	fmt.Fprintf(r.w, "    %s query LocalData WindowsSecurity.list_host_logons --data %s --param host_name=FS01 --start %s --end %s\n",
+		self, res.Dir, res.Truth.Start.Format("2006-01-02"), res.Truth.End.Format("2006-01-02"))
 }

@@ -46,6 +46,10 @@ func TestDemoFindsIntrusion(t *testing.T) {
 		"ThreatIntelligence.list_indicators_by_ip", "LocalFeed", "WindowsSecurity.list_explicit_credential_logons",
 		"Network.list_large_outbound_transfers", "Azure.list_aad_mfa_fatigue", "LinuxSyslog.list_ssh_brute_force",
 		"of 12 planted stages found", "generated in",
+		"WindowsSecurity.list_admin_group_changes", `TargetUserName contains "support_svc"`,
+	}
+	if strings.Contains(out, `contains ""`) {
+		t.Error(`a step renders an empty filter (contains "")`)
 	}
 	for _, w := range want {
 		if !strings.Contains(out, w) {
