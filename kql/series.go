@@ -75,7 +75,9 @@ func (c *compiler) multiOutput(x syntax.Expr, sc *scope) (fields []multiField, p
 func (c *compiler) seriesArgs(call *syntax.Call, sc *scope, types []ktype, defs []string) []string {
 	out := make([]string, len(types))
 	for i, t := range types {
-		out[i] = defs[i]
+		if i < len(defs) {
+			out[i] = defs[i]
+		}
 		if i+1 < len(call.Args) {
 			out[i] = c.convert(c.scalar(call.Args[i+1], sc), t).sql
 		}
