@@ -118,6 +118,9 @@ func TestSeriesFunctions(t *testing.T) {
 | where f != 0
 | project i, f`,
 			"i|f\n100|1\n"},
+		{"project several columns", `print x = dynamic([1, 3, 5, 7, 9])
+| project (b, s) = series_decompose(x, 0), series_fit_line(x)`,
+			"b|s|series_fit_line_x_rsquare|series_fit_line_x_slope|series_fit_line_x_variance|series_fit_line_x_rvariance|series_fit_line_x_interception|series_fit_line_x_line_fit\n[1,3,5,7,9]|[0,0,0,0,0]|1|2|10|0|-1|[1,3,5,7,9]\n"},
 		{"outliers", `print x = dynamic([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 100])
 | mv-expand o = series_outliers(x) to typeof(real)
 | project o = round(o, 4)`,
