@@ -101,6 +101,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Workspace, error) 
 		stage = real // DuckDB compares resolved paths with its allowed directories
 	}
 	w.stage = stage
+	if err := w.registerUDFs(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open workspace %s: %w", path, err)
+	}
 	if _, err := w.db.ExecContext(ctx, "SET GLOBAL TimeZone='UTC'; SET autoinstall_known_extensions=false; SET autoload_known_extensions=false"); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open workspace %s: %w", path, err)

@@ -1039,6 +1039,23 @@ func (c *compiler) project(r *rel, items []*syntax.Assign, e *env) *rel {
 			}
 			continue
 		}
+		if fields, prefix, ok := c.multiOutput(a.X, &scope{rel: r, env: e}); ok {
+			for i, f := range fields {
+				n := prefix + f.suffix
+				if len(a.Names) > 0 {
+					if i >= len(a.Names) {
+						break
+					}
+					n = a.Names[i].Name
+				}
+				if seen[n] {
+					c.failAt(a, nil, "column %q is projected twice", n)
+				}
+				seen[n] = true
+				cols = append(cols, outCol{n, f.sql, f.t})
+			}
+			continue
+		}
 		x := c.scalar(a.X, &scope{rel: r, env: e})
 		names := c.assignNames(a, x, &auto, nil)
 		if len(names) > 1 {

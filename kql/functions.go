@@ -753,6 +753,8 @@ func (c *compiler) callImpl(v *syntax.Call, sc *scope) sqlExpr {
 			def = ", " + c.convert(arg(2), a.t).sql
 		}
 		return res(fn+"("+a.sql+", "+off+def+") OVER (ORDER BY "+ordCol+")", a.t)
+	case "series_outliers":
+		return c.seriesOutliers(v, sc)
 	case "row_cumsum":
 		c.nargs(v, 1, 2)
 		if sc.rel == nil || !sc.rel.ord {
