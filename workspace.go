@@ -87,8 +87,9 @@ type ImportOptions struct {
 	Lenient bool
 }
 
-// Import imports table files (CSV, TSV, JSON lines, Parquet, zipped JSON lines) and the
-// importable files of folders into the workspace, one table per file. A file that fails
+// Import imports table files (CSV, TSV, JSON lines, .log files of JSON lines or Zeek TSV,
+// Parquet, zipped JSON lines) and the importable files of folders into the workspace, one
+// table per file. A file that fails
 // does not stop the others; each outcome is returned. Entries skipped (with the reason) are
 // warned about. Bad arguments (a path that does not exist, Table with several files, no
 // importable file at all: ErrNothingImported) are ErrBadRequest errors.

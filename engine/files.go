@@ -77,12 +77,15 @@ func sourceKind(path string) (string, error) {
 		return "parquet", nil
 	case ".zip":
 		return "zip", nil
+	case ".log":
+		return sniffLog(path)
 	}
-	return "", fmt.Errorf("%s: %w %q (want .csv, .tsv, .json, .jsonl, .ndjson, .parquet or .zip of JSON lines)", path, ErrFormat, filepath.Ext(path))
+	return "", fmt.Errorf("%s: %w %q (want .csv, .tsv, .json, .jsonl, .ndjson, .log (JSON lines or Zeek TSV), .parquet or .zip of JSON lines)", path, ErrFormat, filepath.Ext(path))
 }
 
 // Import reads a file into table (replacing a table of that name), inferring column types:
 // CSV/TSV (header row; gzip and zstd compressed too), JSON lines or a JSON array, Parquet,
+// .log files holding JSON lines or a Zeek TSV log (typed from its #types header; see zeekToJSON),
 // and zip archives of JSON lines or CSV files (as OTRF security datasets ship; every
 // member becomes part of one table, columns united by name).
 func (w *Workspace) Import(ctx context.Context, table, path string) error {
@@ -119,6 +122,15 @@ func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 		src = func(full bool) string { return jsonSource([]string{path}, full) }
 	case "parquet":
 		src = func(bool) string { return "read_parquet(" + QuoteString(path) + ")" }
+	case "zeek":
+		tmp, cols, err := zeekToJSON(ctx, path, w.stage)
+		if err != nil {
+			return fmt.Errorf("import %w", err)
+		}
+		defer os.Remove(tmp)
+		src = func(bool) string {
+			return "read_json(" + QuoteString(tmp) + ", format='newline_delimited', maximum_object_size=67108864, columns=" + cols + ")"
+		}
 	case "zip":
 		dir, files, err := unzipMembers(ctx, path, w.stage)
 		if err != nil {
