@@ -58,7 +58,17 @@ func TestImportZeekTSV(t *testing.T) {
 	if f.Col("note").Str(0) != "a\tb" || f.Col("note").IsNull(1) || f.Col("note").Str(1) != "" {
 		t.Errorf("strings: %q %q", f.Col("note").Str(0), f.Col("note").Str(1))
 	}
-	// ReadFrame reads it too.
+	// ImportView imports it as a table, and ReadFrame reads it.
+	vw, err := Open(ctx, "", WithFileAccess(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vw.Close()
+	if view, err := vw.ImportView(ctx, "conn", filepath.Join("testdata", "conn.log")); err != nil || view {
+		t.Errorf("ImportView: view=%v, %v", view, err)
+	} else if cols, _ := vw.Columns(ctx, "conn"); len(cols) != 12 || cols[0].Type != frame.Time {
+		t.Errorf("ImportView columns %v", cols)
+	}
 	rf, err := ReadFrame(ctx, filepath.Join("testdata", "conn.log"))
 	if err != nil || rf.Len() != 2 || rf.Col("ts").Type() != frame.Time {
 		t.Errorf("ReadFrame: %v, %v", rf, err)
