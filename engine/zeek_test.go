@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"archive/zip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -161,3 +162,38 @@ func FuzzZeekToJSON(f *testing.F) {
 }
 
 func jsonValid(s string) bool { return json.Valid([]byte(s)) }
+
+// Real Zeek TSV logs (OTRF's LSASS campaign capture, a zip of .log files) import with their
+// #types: every member unpacked to a temporary folder imports, and conn's ts is a timestamp.
+func TestImportZeekTSVShared(t *testing.T) {
+	zp := testdata.Shared(t, "otrf/zips/compound_LSASS_campaign_01_zeek_logs.zip")
+	zr, err := zip.OpenReader(zp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	dir := t.TempDir()
+	ctx := context.Background()
+	for _, f := range zr.File {
+		if err := extract(ctx, f, filepath.Join(dir, filepath.Base(f.Name))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan, err := PlanImport([]string{dir})
+	if err != nil || len(plan.Sources) != len(zr.File) || len(plan.Skipped) != 0 {
+		t.Fatalf("plan %+v, %v", plan, err)
+	}
+	w := open(t)
+	for _, s := range plan.Sources {
+		if err := w.Import(ctx, s.Table, s.Path); err != nil {
+			t.Error(err)
+		}
+	}
+	f, err := w.Query(ctx, `SELECT min(ts) AS first, count(*) AS n, count(DISTINCT id_orig_h) AS hosts FROM conn`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Col("first").Type() != frame.Time || f.Col("first").Time(0).Year() != 2023 || f.Col("n").Int(0) == 0 {
+		t.Errorf("conn: %v", f)
+	}
+}
