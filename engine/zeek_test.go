@@ -197,3 +197,39 @@ func TestImportZeekTSVShared(t *testing.T) {
 		t.Errorf("conn: %v", f)
 	}
 }
+
+// A zip's .log members of JSON lines import; an archive of other logs is refused with each
+// member and the reason (issue 13).
+func TestImportZipLogMembers(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(name string, members map[string]string) string {
+		p := filepath.Join(dir, name)
+		fh, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw := zip.NewWriter(fh)
+		for n, body := range members {
+			mw, _ := zw.Create(n)
+			mw.Write([]byte(body))
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		fh.Close()
+		return p
+	}
+	w := open(t)
+	ctx := context.Background()
+	if err := w.Import(ctx, "j", mk("j.zip", map[string]string{"dns.log": "{\"a\":1}\n{\"a\":2}\n"})); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := w.Query(ctx, "SELECT sum(a) AS s FROM j"); err != nil || f.Col("s").Int(0) != 3 {
+		t.Errorf("json .log member: %v, %v", f, err)
+	}
+	body, _ := os.ReadFile(filepath.Join("testdata", "conn.log"))
+	err := w.Import(ctx, "x", mk("x.zip", map[string]string{"audit.log": "type=SYSCALL msg=audit(1.0:1): pid=1\n", "conn.log": string(body)}))
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "audit.log: not JSON lines") || !strings.Contains(err.Error(), "conn.log: a Zeek TSV log") {
+		t.Errorf("zip of other logs: %v", err)
+	}
+}
