@@ -69,6 +69,9 @@ func (h *Huntkit) SQL(ctx context.Context, sql string) (*frame.Frame, error) {
 	return ws.Query(ctx, sql)
 }
 
+// ErrNothingImported is wrapped when an import finds no file it can read.
+var ErrNothingImported = errors.New("no importable files")
+
 // Imported is the outcome of importing one file.
 type Imported struct {
 	File, Table string
@@ -84,10 +87,12 @@ type ImportOptions struct {
 	Lenient bool
 }
 
-// Import imports table files (CSV, TSV, JSON lines, Parquet, zipped JSON lines) and the
-// importable files of folders into the workspace, one table per file. A file that fails
-// does not stop the others; each outcome is returned. Bad arguments (a path that does not
-// exist, Table with several files) are ErrBadRequest errors.
+// Import imports table files (CSV, TSV, JSON lines, .log files of JSON lines or Zeek TSV,
+// Parquet, zipped JSON lines) and the importable files of folders into the workspace, one
+// table per file. A file that fails
+// does not stop the others; each outcome is returned. Entries skipped (with the reason) are
+// warned about. Bad arguments (a path that does not exist, Table with several files, no
+// importable file at all: ErrNothingImported) are ErrBadRequest errors.
 func (h *Huntkit) Import(ctx context.Context, paths []string, o ImportOptions) ([]Imported, error) {
 	plan, err := engine.PlanImport(paths)
 	if err != nil {
@@ -98,6 +103,9 @@ func (h *Huntkit) Import(ctx context.Context, paths []string, o ImportOptions) (
 	}
 	for _, m := range plan.Notices {
 		h.warnf("%s", m)
+	}
+	if len(plan.Sources) == 0 {
+		return nil, badRequest(fmt.Errorf("%s: %w (%d entries skipped)", strings.Join(paths, ", "), ErrNothingImported, len(plan.Skipped)))
 	}
 	if o.Table != "" && len(plan.Sources) != 1 {
 		return nil, badRequest(fmt.Errorf("--table needs exactly one file, got %d", len(plan.Sources)))

@@ -77,12 +77,15 @@ func sourceKind(path string) (string, error) {
 		return "parquet", nil
 	case ".zip":
 		return "zip", nil
+	case ".log":
+		return sniffLog(path)
 	}
-	return "", fmt.Errorf("%s: %w %q (want .csv, .tsv, .json, .jsonl, .ndjson, .parquet or .zip of JSON lines)", path, ErrFormat, filepath.Ext(path))
+	return "", fmt.Errorf("%s: %w %q (want .csv, .tsv, .json, .jsonl, .ndjson, .log (JSON lines or Zeek TSV), .parquet or .zip of JSON lines)", path, ErrFormat, filepath.Ext(path))
 }
 
 // Import reads a file into table (replacing a table of that name), inferring column types:
 // CSV/TSV (header row; gzip and zstd compressed too), JSON lines or a JSON array, Parquet,
+// .log files holding JSON lines or a Zeek TSV log (typed from its #types header; see zeekToJSON),
 // and zip archives of JSON lines or CSV files (as OTRF security datasets ship; every
 // member becomes part of one table, columns united by name).
 func (w *Workspace) Import(ctx context.Context, table, path string) error {
@@ -119,8 +122,17 @@ func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 		src = func(full bool) string { return jsonSource([]string{path}, full) }
 	case "parquet":
 		src = func(bool) string { return "read_parquet(" + QuoteString(path) + ")" }
+	case "zeek":
+		tmp, cols, err := zeekToJSON(ctx, path, w.stage)
+		if err != nil {
+			return fmt.Errorf("import %w", err)
+		}
+		defer os.Remove(tmp)
+		src = func(bool) string {
+			return "read_json(" + QuoteString(tmp) + ", format='newline_delimited', maximum_object_size=67108864, columns=" + cols + ")"
+		}
 	case "zip":
-		dir, files, err := unzipMembers(ctx, path, w.stage)
+		dir, files, skipped, err := unzipMembers(ctx, path, w.stage)
 		if err != nil {
 			return fmt.Errorf("import %s: %w", path, err)
 		}
@@ -140,7 +152,11 @@ func (w *Workspace) importFile(ctx context.Context, table, path string) error {
 			text := w.hexColumns(ctx, cs)
 			src = func(full bool) string { return csvSource(cs, full, text, maxLine) }
 		default:
-			return fmt.Errorf("import %s: %w: the archive holds no JSON or CSV files", path, ErrFormat)
+			why := ""
+			if len(skipped) > 0 {
+				why = " (" + strings.Join(skipped, "; ") + ")"
+			}
+			return fmt.Errorf("import %s: %w: the archive holds no JSON or CSV files%s", path, ErrFormat, why)
 		}
 	}
 	w.mu.Lock()
@@ -450,39 +466,54 @@ func importError(ctx context.Context, path string, err error) error {
 // maxMember bounds one unpacked archive member (zip bombs are refused).
 const maxMember = 4 << 30
 
-// unzipMembers extracts the data files of a zip archive into a temporary folder.
-func unzipMembers(ctx context.Context, path, tmpRoot string) (string, []string, error) {
+// unzipMembers extracts the data files of a zip archive into a temporary folder: JSON, CSV
+// and .log members holding JSON lines. The .log members that are not (Zeek TSV logs, text
+// logs) are left out and returned in skipped with the reason.
+func unzipMembers(ctx context.Context, path, tmpRoot string) (dir string, files, skipped []string, err error) {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	defer zr.Close()
-	dir, err := os.MkdirTemp(tmpRoot, "zip-*")
+	dir, err = os.MkdirTemp(tmpRoot, "zip-*")
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
-	var files []string
 	for i, f := range zr.File {
 		if f.FileInfo().IsDir() || strings.HasPrefix(filepath.Base(f.Name), ".") || strings.Contains(f.Name, "__MACOSX") {
 			continue
 		}
 		name := strings.ToLower(f.Name)
-		if !(strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson") ||
+		isLog := strings.HasSuffix(name, ".log")
+		if !(isLog || strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".jsonl") || strings.HasSuffix(name, ".ndjson") ||
 			strings.HasSuffix(name, ".csv") || strings.HasSuffix(name, ".tsv")) {
 			continue
 		}
 		if f.UncompressedSize64 > maxMember {
 			os.RemoveAll(dir)
-			return "", nil, fmt.Errorf("member %s unpacks to %d bytes, over the %d-byte limit", f.Name, f.UncompressedSize64, int64(maxMember))
+			return "", nil, nil, fmt.Errorf("member %s unpacks to %d bytes, over the %d-byte limit", f.Name, f.UncompressedSize64, int64(maxMember))
 		}
 		out := filepath.Join(dir, fmt.Sprintf("%03d_%s", i, filepath.Base(f.Name)))
 		if err := extract(ctx, f, out); err != nil {
 			os.RemoveAll(dir)
-			return "", nil, fmt.Errorf("member %s: %w", f.Name, err)
+			return "", nil, nil, fmt.Errorf("member %s: %w", f.Name, err)
+		}
+		if isLog {
+			kind, err := sniffLog(out)
+			switch {
+			case kind == "zeek":
+				skipped = append(skipped, f.Name+": a Zeek TSV log (unzip the archive and import the folder: one table per log)")
+				os.Remove(out)
+				continue
+			case err != nil:
+				skipped = append(skipped, f.Name+": not JSON lines")
+				os.Remove(out)
+				continue
+			}
 		}
 		files = append(files, out)
 	}
-	return dir, files, nil
+	return dir, files, skipped, nil
 }
 
 func extract(ctx context.Context, f *zip.File, out string) error {

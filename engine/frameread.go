@@ -29,7 +29,7 @@ func ReadFrame(ctx context.Context, path string) (*frame.Frame, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("import %s: %w", path, err)
 	}
-	if kind == "zip" {
+	if kind == "zip" || kind == "zeek" {
 		return readViaTable(ctx, path)
 	}
 	rc, err := openRaw()

@@ -15,7 +15,8 @@ type Source struct {
 }
 
 // Plan is what an import of files and folders will do: the sources with distinct table names,
-// the entries skipped (not regular files: FIFOs, devices, sockets), and notices for files whose
+// the entries skipped with the reason (files of a folder that are not importable, subfolders,
+// and entries that are not regular files: FIFOs, devices, sockets), and notices for files whose
 // table was renamed because another file maps to the same name.
 type Plan struct {
 	Sources []Source
@@ -28,7 +29,8 @@ type Plan struct {
 // table name (TableName; DuckDB compares names case-insensitively, so T.csv and t.csv
 // collide) get distinct, predictable names: in path order, the first keeps the name and the
 // others get _2, _3, ... with a notice naming both files. Only regular files are imported;
-// others are listed in Skipped. A path that does not exist is an error.
+// others, and a folder's files of a type Import does not read, are listed in Skipped with
+// the reason (a file named directly is kept, so that its import fails with the reason). A path that does not exist is an error.
 func PlanImport(paths []string) (Plan, error) {
 	var p Plan
 	var files []string
@@ -51,7 +53,12 @@ func PlanImport(paths []string) (Plan, error) {
 		}
 		for _, e := range ents {
 			f := filepath.Join(a, e.Name())
-			if e.IsDir() || !Importable(f) {
+			if e.IsDir() {
+				p.Skipped = append(p.Skipped, f+": a folder (folders are not imported recursively)")
+				continue
+			}
+			if _, err := sourceKind(f); err != nil {
+				p.Skipped = append(p.Skipped, err.Error())
 				continue
 			}
 			if err := CheckRegular(f); err != nil {

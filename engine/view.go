@@ -11,8 +11,8 @@ import (
 // the columns and rows a query needs, with no table to fill first. Type detection is
 // Import's (sample, hexadecimal columns kept as text) and the header must give the same
 // columns. It returns view=false when it imported a table instead: for a workspace kept in a
-// file (a view would point at the file, not hold its rows), zip archives, or when the view
-// cannot be made. A value past the type-detection sample that does not fit, or a malformed
+// file (a view would point at the file, not hold its rows), zip archives, Zeek TSV logs
+// (converted first), or when the view cannot be made. A value past the type-detection sample that does not fit, or a malformed
 // row, shows only when a query reads it: Materialize then imports the table as Import does
 // and reports the row. A sandboxed workspace (without WithFileAccess) always imports: a view
 // would read its file at query time, when the sandbox refuses files outside the workspace.
@@ -21,7 +21,7 @@ func (w *Workspace) ImportView(ctx context.Context, table, path string) (view bo
 	if err != nil {
 		return false, err
 	}
-	if w.path != "" || kind == "zip" || !w.fileAccess {
+	if w.path != "" || kind == "zip" || kind == "zeek" || !w.fileAccess {
 		return false, w.Import(ctx, table, path)
 	}
 	var src string

@@ -22,7 +22,7 @@ func newWorkspaceCmd(app *cliapp.App) *cobra.Command {
 	var lenient bool
 	imp := &cobra.Command{
 		Use:   "import FILE|DIR...",
-		Short: "Import CSV, JSON lines, Parquet or zipped JSON files as tables (named after each file)",
+		Short: "Import CSV, JSON lines (.json, .jsonl, .log), Zeek TSV logs, Parquet or zipped JSON files as tables (named after each file)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/huntkit/huntkit/internal/cli/clitest"
+	"github.com/huntkit/huntkit/internal/cliapp"
 )
 
 // workspace export refuses what it cannot do, as usage errors, and writes no file: an
@@ -46,5 +47,45 @@ func TestWorkspaceExportErrors(t *testing.T) {
 	}
 	if data, err := os.ReadFile(out); err != nil || !strings.Contains(string(data), `"Computer":"WKS-01"`) {
 		t.Errorf("export file: %s %v", data, err)
+	}
+}
+
+// workspace import of a folder lists what it skips and why, and a folder with nothing it can
+// read is an error (exit 2, one line), not a silent success (issue 13).
+func TestWorkspaceImportSkipped(t *testing.T) {
+	clitest.Isolate(t)
+	dir := t.TempDir()
+	for name, body := range map[string]string{"notes.xyz": "hello\n", "plain.log": "just text\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "", "workspace", "import", dir)
+	if r.Code != cliapp.ExitUsage || r.Out != "" {
+		t.Fatalf("nothing importable: %+v", r)
+	}
+	for _, want := range []string{
+		"skipped " + filepath.Join(dir, "notes.xyz") + `: unsupported file type ".xyz"`,
+		"skipped " + filepath.Join(dir, "plain.log") + ": ",
+		"skipped " + filepath.Join(dir, "sub") + ": a folder",
+		dir + ": no importable files (3 entries skipped)",
+	} {
+		if !strings.Contains(r.Err, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.Err)
+		}
+	}
+	if last := strings.Split(strings.TrimSpace(r.Err), "\n"); !strings.Contains(last[len(last)-1], "no importable files") {
+		t.Errorf("last line %q", last[len(last)-1])
+	}
+	// With one readable file the rest is listed and the import succeeds.
+	if err := os.WriteFile(filepath.Join(dir, "ok.csv"), []byte("a\n1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, "", "workspace", "import", dir)
+	if r.Code != 0 || !strings.Contains(r.Err, "skipped "+filepath.Join(dir, "notes.xyz")) || !strings.Contains(r.Err, "as table ok") {
+		t.Errorf("one importable file: %+v", r)
 	}
 }
