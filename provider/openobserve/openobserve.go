@@ -89,13 +89,7 @@ func SettingsFrom(ctx context.Context, c *config.Config) (Settings, error) {
 	if s.User == "" || s.Password == "" {
 		return s, fmt.Errorf("%w: set %s.Args.user and password", ErrConfig, section)
 	}
-	if n, ok := c.Int(section + ".Args.timeout"); ok && n > 0 {
-		s.Timeout = time.Duration(n) * time.Second
-	}
-	s.TLS.CAFile = config.ExpandHome(arg("ca_file"))
-	if v, ok := c.Bool(section + ".Args.verify"); ok {
-		s.TLS.Insecure = !v
-	}
+	s.Timeout, s.TLS = remote.Connection(c, section, s.Timeout)
 	return s, nil
 }
 

@@ -113,13 +113,7 @@ func SettingsFrom(ctx context.Context, c *config.Config) (Settings, error) {
 		return s, fmt.Errorf("%w: set %s.Args.bearer_token, or username and password", ErrConfig, section)
 	}
 	s.App, s.Owner = arg("app"), arg("owner")
-	s.TLS.CAFile = config.ExpandHome(arg("ca_file"))
-	if v, ok := c.Bool(section + ".Args.verify"); ok {
-		s.TLS.Insecure = !v
-	}
-	if n, ok := c.Int(section + ".Args.timeout"); ok && n > 0 {
-		s.Timeout = time.Duration(n) * time.Second
-	}
+	s.Timeout, s.TLS = remote.Connection(c, section, s.Timeout)
 	return s, nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/internal/httpretry"
 )
 
@@ -197,4 +198,22 @@ func Fail(service string, resp *http.Response, msg func([]byte) string) error {
 		m += " (Retry-After " + ra + ")"
 	}
 	return &StatusError{Service: service, Code: resp.StatusCode, Message: m}
+}
+
+// Connection reads the connection keys every remote driver shares from section.Args:
+// `timeout` (seconds per request; unset or not positive keeps def), `ca_file` (extra trusted
+// roots, "~" expanded) and `verify` (false skips certificate checks).
+func Connection(c *config.Config, section string, def time.Duration) (time.Duration, TLS) {
+	timeout := def
+	if n, ok := c.Int(section + ".Args.timeout"); ok && n > 0 {
+		timeout = time.Duration(n) * time.Second
+	}
+	var t TLS
+	if v, ok := c.String(section + ".Args.ca_file"); ok {
+		t.CAFile = config.ExpandHome(strings.TrimSpace(v))
+	}
+	if v, ok := c.Bool(section + ".Args.verify"); ok {
+		t.Insecure = !v
+	}
+	return timeout, t
 }

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/huntkit/huntkit/config"
 )
 
 func noSleep(waits *[]time.Duration) func(context.Context, time.Duration) error {
@@ -130,5 +132,20 @@ func TestTLSCAFile(t *testing.T) {
 	c, _ := TLS{}.Client(0)
 	if _, err := c.Get(srv.URL); err == nil {
 		t.Error("unknown certificate accepted with verification on")
+	}
+}
+
+func TestConnection(t *testing.T) {
+	c, err := config.Parse("t.yaml", []byte("DataProviders:\n  Splunk:\n    Args:\n      timeout: 30\n      ca_file: ~/ca.pem\n      verify: false\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	timeout, tls := Connection(c, "DataProviders.Splunk", time.Minute)
+	if timeout != 30*time.Second || !tls.Insecure || !strings.HasSuffix(tls.CAFile, "/ca.pem") || strings.HasPrefix(tls.CAFile, "~") {
+		t.Errorf("set: %v %+v", timeout, tls)
+	}
+	timeout, tls = Connection(c, "DataProviders.Elastic", time.Minute)
+	if timeout != time.Minute || tls.Insecure || tls.CAFile != "" {
+		t.Errorf("unset: %v %+v", timeout, tls)
 	}
 }
