@@ -82,7 +82,14 @@ type Server struct {
 	done    chan struct{}
 	mu      sync.Mutex
 	serveEr error
+	// state holds what each emulated API keeps for the life of the process (writes to
+	// incidents, watchlists, ...), keyed by the API's name.
+	state sync.Map
 }
+
+// routeSets are the emulated APIs beyond sign-in, Logs and Key Vault; each file that
+// serves one adds its registration in an init function.
+var routeSets []func(s *Server, mux *http.ServeMux)
 
 // Start listens and serves in the background until Close or ctx ends.
 func Start(ctx context.Context, opt Options) (*Server, error) {
@@ -158,6 +165,9 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /secrets/{name}", s.kvAuthed(s.getSecret))
 	mux.HandleFunc("GET /secrets/{name}/{$}", s.kvAuthed(s.getSecret))
 	mux.HandleFunc("GET /secrets/{name}/{version}", s.kvAuthed(s.getSecret))
+	for _, add := range routeSets {
+		add(s, mux)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, "PathNotFoundError", "The requested path does not exist: "+r.URL.Path, nil)
 	})
