@@ -210,7 +210,7 @@ func (h *Huntkit) geoProvider(ctx context.Context, o EnrichOptions, total int) (
 	if err != nil {
 		return nil, nil, err
 	}
-	s, serr := geoip.LoadSettings(ctx, cfg)
+	s, serr := geoip.SettingsFrom(ctx, cfg)
 	if o.DBDir != "" {
 		s.DBFolder = o.DBDir
 	}
@@ -326,18 +326,14 @@ func (h *Huntkit) whoisLookup(ctx context.Context, o EnrichOptions, values []str
 	return f, err
 }
 
-// WhoisBootstrap is the RDAP bootstrap registry the configuration and o name
-// (OtherProviders.RDAP.Args.BootstrapURL and CacheFolder; o.BootstrapURL and o.Offline win).
+// WhoisBootstrap is the RDAP bootstrap registry the configuration names (whois.SettingsFrom),
+// with o.BootstrapURL and o.Offline applied.
 func WhoisBootstrap(cfg *config.Config, o EnrichOptions) *whois.Bootstrap {
-	bs := &whois.Bootstrap{BaseURL: o.BootstrapURL, CacheDir: whois.DefaultCacheDir(), Offline: o.Offline}
-	if bs.BaseURL == "" && cfg != nil {
-		bs.BaseURL, _ = cfg.String("OtherProviders.RDAP.Args.BootstrapURL")
+	bs := whois.SettingsFrom(cfg).Bootstrap()
+	if o.BootstrapURL != "" {
+		bs.BaseURL = o.BootstrapURL
 	}
-	if cfg != nil {
-		if d, ok := cfg.String("OtherProviders.RDAP.Args.CacheFolder"); ok && d != "" {
-			bs.CacheDir = config.ExpandHome(d)
-		}
-	}
+	bs.Offline = o.Offline
 	return bs
 }
 

@@ -78,7 +78,7 @@ func newInfo(app *cliapp.App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, serr := geoip.LoadSettings(cmd.Context(), cfg)
+			s, serr := geoip.SettingsFrom(cmd.Context(), cfg)
 			if serr != nil {
 				app.Warnf("%v", serr)
 			}
@@ -227,7 +227,7 @@ AuthKey (MaxMind account ID and licence key).`,
 			if err != nil {
 				return err
 			}
-			s, err := geoip.LoadSettings(cmd.Context(), cfg)
+			s, err := geoip.SettingsFrom(cmd.Context(), cfg)
 			if err != nil {
 				return cliapp.ConfigError(err)
 			}
