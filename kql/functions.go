@@ -42,7 +42,7 @@ var knownUnimplemented = map[string]bool{
 	"base64_decode_toguid": true, "base64_decode_toarray": true, "base64_encode_fromarray": true, "dayofweek_iso": true,
 	"unixtime_microseconds_todatetime": true, "unixtime_nanoseconds_todatetime": true, "datetime_list_timezones": true,
 	"parse_command_line": true, "has_any_index": true, "zip": true, "bag_remove_keys": true, "ipv4_compare": true,
-	"ipv6_is_match": true, "parse_csv": true, "isutf8": true, "parse_xml": true, "datetime_utc_to_local": true,
+	"ipv6_is_match": true, "parse_csv": true, "isutf8": true, "datetime_utc_to_local": true,
 	"datetime_local_to_utc": true, "row_window_session": true, "percentilesw": true, "percentilew": true, "cursor_after": true,
 	"current_principal": true, "current_cluster_endpoint": true, "estimate_data_size": true, "ipv4_lookup": true,
 	"geo_info_from_ip_address": true, "hll": true, "tdigest": true, "hll_merge": true, "tdigest_merge": true,
@@ -716,6 +716,10 @@ func fnUrlDecode(c *fcall, v *syntax.Call) sqlExpr {
 
 func fnUrlEncode(c *fcall, v *syntax.Call) sqlExpr {
 	return c.res("url_encode("+c.str(0).sql+")", kString)
+}
+
+func fnParseXML(c *fcall, v *syntax.Call) sqlExpr {
+	return c.res("CAST(hk_parse_xml("+c.str(0).sql+") AS JSON)", kDynamic)
 }
 
 func fnParseUrl(c *fcall, v *syntax.Call) sqlExpr {
