@@ -92,7 +92,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Workspace, error) 
 		w.Close()
 		return nil, fmt.Errorf("open workspace %s: %w", path, err)
 	}
-	stage, err := os.MkdirTemp("", "huntkit-stage-*")
+	removeStaleStages(os.TempDir())
+	stage, err := os.MkdirTemp("", stageName())
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open workspace %s: staging folder: %w", path, err)

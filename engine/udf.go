@@ -175,6 +175,9 @@ func (w *Workspace) registerUDFs(ctx context.Context) error {
 			return fmt.Errorf("register function %s: %w", name, err)
 		}
 	}
+	if err := duckdb.RegisterScalarUDF(conn, "hk_parse_xml", xmlUDF{}); err != nil {
+		return fmt.Errorf("register function hk_parse_xml: %w", err)
+	}
 	return nil
 }
 

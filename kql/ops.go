@@ -8,207 +8,181 @@ import (
 	"strings"
 )
 
-// aggregate function names and the prefix of their default result column.
-var aggregatePrefix = map[string]string{
-	"count": "count_", "countif": "countif_", "dcount": "dcount_", "dcountif": "dcountif_", "count_distinct": "count_distinct_",
-	"sum": "sum_", "sumif": "sumif_", "avg": "avg_", "avgif": "avgif_", "min": "min_", "max": "max_", "minif": "minif_", "maxif": "maxif_",
-	"make_set": "set_", "makeset": "set_", "make_set_if": "set_", "make_list": "list_", "makelist": "list_", "make_list_if": "list_",
-	"make_list_with_nulls": "list_", "make_bag": "bag_", "make_bag_if": "bag_", "any": "any_", "take_any": "any_", "anyif": "anyif_", "take_anyif": "anyif_",
-	"stdev": "stdev_", "stdevif": "stdevif_", "stdevp": "stdevp_", "variance": "variance_", "varianceif": "varianceif_", "variancep": "variancep_",
-	"percentile": "percentile_", "percentiles": "percentile_", "arg_max": "max_", "arg_min": "min_", "hll": "hll_", "tdigest": "tdigest_",
-	"binary_all_or": "binary_all_or_", "binary_all_and": "binary_all_and_",
-}
-
-func isAggregate(n string) bool { _, ok := aggregatePrefix[n]; return ok }
-
-func aggregateNames() []string {
-	out := make([]string, 0, len(aggregatePrefix))
-	for k := range aggregatePrefix {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // aggCollector marks a scope where aggregate calls are allowed.
 type aggCollector struct{}
 
 func (a *aggCollector) aggregate(c *compiler, v *syntax.Call, sc *scope) sqlExpr {
-	inner := &scope{rel: sc.rel, env: sc.env}
-	arg := func(i int) sqlExpr {
-		if i >= len(v.Args) {
-			c.failAt(v, nil, "%s() is missing argument %d", v.Fn.Name, i+1)
-		}
-		x := c.scalar(v.Args[i], inner)
-		if x.agg {
-			c.failAt(v.Args[i], nil, "aggregate functions cannot be nested")
-		}
-		return x
+	d := funcIndex[v.Fn.Name]
+	if d == nil || d.compile == nil {
+		c.unsupported(v, "aggregate function "+v.Fn.Name+"()")
 	}
-	res := func(s string, t ktype) sqlExpr { return sqlExpr{sql: s, t: t, agg: true} }
-	cond := func(i int) string { return c.toBool(arg(i)).sql }
-	name := v.Fn.Name
-	switch name {
-	case "count":
-		c.nargs(v, 0, 1)
-		if len(v.Args) == 1 {
-			if _, ok := v.Args[0].(*syntax.Star); !ok {
-				return res("count("+arg(0).sql+")", kLong)
-			}
-		}
-		return res("count(*)", kLong)
-	case "countif":
-		c.nargs(v, 1, 1)
-		return res("count(*) FILTER (WHERE "+cond(0)+")", kLong)
-	case "dcount", "count_distinct":
-		c.nargs(v, 1, 2)
-		return res("count(DISTINCT "+arg(0).sql+")", kLong)
-	case "dcountif":
-		c.nargs(v, 2, 3)
-		return res("count(DISTINCT "+arg(0).sql+") FILTER (WHERE "+cond(1)+")", kLong)
-	case "sum", "sumif":
-		if name == "sum" {
-			c.nargs(v, 1, 1)
-		} else {
-			c.nargs(v, 2, 2)
-		}
-		x := arg(0)
-		if x.t == kDynamic {
-			x = c.convert(x, kReal)
-		}
-		s := "sum(" + x.sql + ")"
-		if x.t == kTimespan {
-			s = "to_microseconds(CAST(sum(epoch_us(" + x.sql + ")) AS BIGINT))"
-		}
-		if name == "sumif" {
-			s += " FILTER (WHERE " + cond(1) + ")"
-		}
-		t := x.t
-		switch t {
-		case kInt, kLong, kBool:
-			s, t = "CAST("+s+" AS BIGINT)", kLong
-		case kTimespan:
-		default:
-			s, t = "CAST("+s+" AS DOUBLE)", kReal
-		}
-		return res(s, t)
-	case "avg", "avgif":
-		x := arg(0)
-		if x.t == kDynamic || x.t == kBool {
-			x = c.convert(x, kReal)
-		}
-		s := "avg(" + x.sql + ")"
-		if name == "avgif" {
-			c.nargs(v, 2, 2)
-			s += " FILTER (WHERE " + cond(1) + ")"
-		} else {
-			c.nargs(v, 1, 1)
-		}
-		if x.t == kTimespan || x.t == kDatetime {
-			return res(s, x.t)
-		}
-		return res(s, kReal)
-	case "min", "max", "minif", "maxif":
-		x := arg(0)
-		if x.t == kDynamic {
-			x = c.convert(x, kReal)
-		}
-		fn := strings.TrimSuffix(name, "if")
-		s := fn + "(" + x.sql + ")"
-		if strings.HasSuffix(name, "if") {
-			c.nargs(v, 2, 2)
-			s += " FILTER (WHERE " + cond(1) + ")"
-		} else {
-			c.nargs(v, 1, 1)
-		}
-		return res(s, x.t)
-	case "make_set", "makeset", "make_list", "makelist", "make_set_if", "make_list_if", "make_list_with_nulls":
-		x := arg(0)
-		isIf := strings.HasSuffix(name, "_if")
-		maxArg := 1
-		if isIf {
-			maxArg = 2
-		}
-		c.nargs(v, maxArg, maxArg+1)
-		distinct := ""
-		if strings.Contains(name, "set") {
-			distinct = "DISTINCT "
-		}
-		val := x.sql
-		if x.t == kDatetime {
-			val = "strftime(" + x.sql + ", '%Y-%m-%dT%H:%M:%S.%fZ')"
-		} else if x.t == kTimespan {
-			val = "CAST(" + x.sql + " AS VARCHAR)"
-		}
-		filter := x.sql + " IS NOT NULL"
-		if name == "make_list_with_nulls" {
-			filter = "true"
-		}
-		if isIf {
-			filter += " AND " + cond(1)
-		}
-		order := ""
-		if distinct == "" && sc.rel != nil && sc.rel.ord {
-			order = " ORDER BY " + ordCol // make_list keeps the serialized row order
-		}
-		s := "list(" + distinct + val + order + ") FILTER (WHERE " + filter + ")"
-		if len(v.Args) > maxArg {
-			s = "list_slice(" + s + ", 1, " + arg(maxArg).sql + ")"
-		}
-		return res("coalesce(to_json("+s+"), CAST('[]' AS JSON))", kDynamic)
-	case "make_bag", "make_bag_if":
-		x := c.dyn(arg(0))
-		filter := "json_type(" + x.sql + ") = 'OBJECT'"
-		if name == "make_bag_if" {
-			filter += " AND " + cond(1)
-		}
-		return res("coalesce(list_reduce(list("+x.sql+") FILTER (WHERE "+filter+"), lambda a, b: json_merge_patch(a, b)), CAST('{}' AS JSON))", kDynamic)
-	case "any", "take_any":
-		if len(v.Args) == 1 {
-			if _, ok := v.Args[0].(*syntax.Star); ok {
-				c.unsupported(v, name+"(*)")
-			}
-		}
-		c.nargs(v, 1, 1)
-		x := arg(0)
-		return res("any_value("+x.sql+")", x.t)
-	case "anyif", "take_anyif":
-		c.nargs(v, 2, 2)
-		x := arg(0)
-		return res("any_value("+x.sql+") FILTER (WHERE "+cond(1)+")", x.t)
-	case "stdev", "stdevp", "variance", "variancep", "stdevif", "varianceif":
-		fn := map[string]string{"stdev": "stddev_samp", "stdevp": "stddev_pop", "variance": "var_samp", "variancep": "var_pop", "stdevif": "stddev_samp", "varianceif": "var_samp"}[name]
-		x := c.convert(arg(0), kReal)
-		s := fn + "(" + x.sql + ")"
-		if strings.HasSuffix(name, "if") {
-			c.nargs(v, 2, 2)
-			s += " FILTER (WHERE " + cond(1) + ")"
-		}
-		return res(s, kReal)
-	case "percentile":
-		c.nargs(v, 2, 2)
-		x := arg(0)
-		if x.t == kDynamic {
-			x = c.convert(x, kReal)
-		}
-		return res("quantile_disc("+x.sql+", "+arg(1).sql+" / 100.0)", x.t)
-	case "binary_all_or", "binary_all_and":
-		c.nargs(v, 1, 1)
-		fn := "bit_or"
-		if name == "binary_all_and" {
-			fn = "bit_and"
-		}
-		return res(fn+"("+arg(0).sql+")", kLong)
-	case "arg_max", "arg_min", "percentiles":
-		c.failAt(v, ErrUnsupported, "%s() must be a top-level summarize aggregate", name)
+	if d.kind == kindTopAggregate {
+		c.failAt(v, ErrUnsupported, "%s() must be a top-level summarize aggregate", v.Fn.Name)
 	}
-	c.unsupported(v, "aggregate function "+name+"()")
-	return sqlExpr{}
+	c.nargs(v, d.min, d.max)
+	return d.compile(&fcall{compiler: c, sc: sc, inner: &scope{rel: sc.rel, env: sc.env}, v: v, name: v.Fn.Name, lname: v.Fn.Name}, v)
+}
+
+func aggCount(c *fcall, v *syntax.Call) sqlExpr {
+	if len(v.Args) == 1 {
+		if _, ok := v.Args[0].(*syntax.Star); !ok {
+			return c.res("count("+c.arg(0).sql+")", kLong)
+		}
+	}
+	return c.res("count(*)", kLong)
+}
+
+func aggCountif(c *fcall, v *syntax.Call) sqlExpr {
+	return c.res("count(*) FILTER (WHERE "+c.cond(0)+")", kLong)
+}
+
+func aggDcount(c *fcall, v *syntax.Call) sqlExpr {
+	return c.res("count(DISTINCT "+c.arg(0).sql+")", kLong)
+}
+
+func aggDcountif(c *fcall, v *syntax.Call) sqlExpr {
+	return c.res("count(DISTINCT "+c.arg(0).sql+") FILTER (WHERE "+c.cond(1)+")", kLong)
+}
+
+func aggSum(c *fcall, v *syntax.Call) sqlExpr {
+	x := c.arg(0)
+	if x.t == kDynamic {
+		x = c.convert(x, kReal)
+	}
+	s := "sum(" + x.sql + ")"
+	if x.t == kTimespan {
+		s = "to_microseconds(CAST(sum(epoch_us(" + x.sql + ")) AS BIGINT))"
+	}
+	if c.name == "sumif" {
+		s += " FILTER (WHERE " + c.cond(1) + ")"
+	}
+	t := x.t
+	switch t {
+	case kInt, kLong, kBool:
+		s, t = "CAST("+s+" AS BIGINT)", kLong
+	case kTimespan:
+	default:
+		s, t = "CAST("+s+" AS DOUBLE)", kReal
+	}
+	return c.res(s, t)
+}
+
+func aggAvg(c *fcall, v *syntax.Call) sqlExpr {
+	x := c.arg(0)
+	if x.t == kDynamic || x.t == kBool {
+		x = c.convert(x, kReal)
+	}
+	s := "avg(" + x.sql + ")"
+	if c.name == "avgif" {
+		s += " FILTER (WHERE " + c.cond(1) + ")"
+	}
+	if x.t == kTimespan || x.t == kDatetime {
+		return c.res(s, x.t)
+	}
+	return c.res(s, kReal)
+}
+
+func aggMin(c *fcall, v *syntax.Call) sqlExpr {
+	x := c.arg(0)
+	if x.t == kDynamic {
+		x = c.convert(x, kReal)
+	}
+	fn := strings.TrimSuffix(c.name, "if")
+	s := fn + "(" + x.sql + ")"
+	if strings.HasSuffix(c.name, "if") {
+		s += " FILTER (WHERE " + c.cond(1) + ")"
+	}
+	return c.res(s, x.t)
+}
+
+func aggMakeSet(c *fcall, v *syntax.Call) sqlExpr {
+	x := c.arg(0)
+	isIf := strings.HasSuffix(c.name, "_if")
+	maxArg := 1
+	if isIf {
+		maxArg = 2
+	}
+	distinct := ""
+	if strings.Contains(c.name, "set") {
+		distinct = "DISTINCT "
+	}
+	val := x.sql
+	if x.t == kDatetime {
+		val = "strftime(" + x.sql + ", '%Y-%m-%dT%H:%M:%S.%fZ')"
+	} else if x.t == kTimespan {
+		val = "CAST(" + x.sql + " AS VARCHAR)"
+	}
+	filter := x.sql + " IS NOT NULL"
+	if c.name == "make_list_with_nulls" {
+		filter = "true"
+	}
+	if isIf {
+		filter += " AND " + c.cond(1)
+	}
+	order := ""
+	if distinct == "" && c.sc.rel != nil && c.sc.rel.ord {
+		order = " ORDER BY " + ordCol // make_list keeps the serialized row order
+	}
+	s := "list(" + distinct + val + order + ") FILTER (WHERE " + filter + ")"
+	if len(v.Args) > maxArg {
+		s = "list_slice(" + s + ", 1, " + c.arg(maxArg).sql + ")"
+	}
+	return c.res("coalesce(to_json("+s+"), CAST('[]' AS JSON))", kDynamic)
+}
+
+func aggMakeBag(c *fcall, v *syntax.Call) sqlExpr {
+	x := c.dyn(c.arg(0))
+	filter := "json_type(" + x.sql + ") = 'OBJECT'"
+	if c.name == "make_bag_if" {
+		filter += " AND " + c.cond(1)
+	}
+	return c.res("coalesce(list_reduce(list("+x.sql+") FILTER (WHERE "+filter+"), lambda a, b: json_merge_patch(a, b)), CAST('{}' AS JSON))", kDynamic)
+}
+
+func aggAny(c *fcall, v *syntax.Call) sqlExpr {
+	if len(v.Args) == 1 {
+		if _, ok := v.Args[0].(*syntax.Star); ok {
+			c.unsupported(v, c.name+"(*)")
+		}
+	}
+	x := c.arg(0)
+	return c.res("any_value("+x.sql+")", x.t)
+}
+
+func aggAnyif(c *fcall, v *syntax.Call) sqlExpr {
+	x := c.arg(0)
+	return c.res("any_value("+x.sql+") FILTER (WHERE "+c.cond(1)+")", x.t)
+}
+
+func aggStdev(c *fcall, v *syntax.Call) sqlExpr {
+	fn := map[string]string{"stdev": "stddev_samp", "stdevp": "stddev_pop", "variance": "var_samp", "variancep": "var_pop", "stdevif": "stddev_samp", "varianceif": "var_samp"}[c.name]
+	x := c.convert(c.arg(0), kReal)
+	s := fn + "(" + x.sql + ")"
+	if strings.HasSuffix(c.name, "if") {
+		s += " FILTER (WHERE " + c.cond(1) + ")"
+	}
+	return c.res(s, kReal)
+}
+
+func aggPercentile(c *fcall, v *syntax.Call) sqlExpr {
+	x := c.arg(0)
+	if x.t == kDynamic {
+		x = c.convert(x, kReal)
+	}
+	return c.res("quantile_disc("+x.sql+", "+c.arg(1).sql+" / 100.0)", x.t)
+}
+
+func aggBinaryAllOr(c *fcall, v *syntax.Call) sqlExpr {
+	fn := "bit_or"
+	if c.name == "binary_all_and" {
+		fn = "bit_and"
+	}
+	return c.res(fn+"("+c.arg(0).sql+")", kLong)
 }
 
 // aggName is the default result name of an unnamed aggregate.
 func aggName(call *syntax.Call) string {
-	p := aggregatePrefix[call.Fn.Name]
+	p := funcIndex[call.Fn.Name].prefix
 	switch call.Fn.Name {
 	case "countif":
 		return p

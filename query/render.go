@@ -71,6 +71,10 @@ type boundValue struct {
 // parameter the template places outside quotes. Template defaults are template text and are
 // inserted as written.
 //
+// Optional filters: a KQL pipe filter line ("| where A contains "{p}" or B == "{p}"") whose
+// every term tests a str parameter left out whose default is "" is left out of the query,
+// as msticpy's empty defaults intend (no filter), instead of rendering `contains ""`.
+//
 // Parameters "start" and "end" of type datetime that have no value and no default get the
 // default window: end = now, start = end - 1 day.
 func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption) (Request, error) {
@@ -178,6 +182,11 @@ func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption
 			req.Start.Format(time.RFC3339), req.End.Format(time.RFC3339), ErrBadWindow)
 	}
 
+	if q, dropped := dropUnsetFilters(t.Query, unsetOptional(bound)); dropped {
+		if segs, err = parseFormat(q); err != nil {
+			return Request{}, err
+		}
+	}
 	sc := d.NewScanner()
 	var out strings.Builder
 	for _, s := range segs {
@@ -204,6 +213,17 @@ func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption
 }
 
 var blankLines = regexp.MustCompile(`\n\s*\n`)
+
+// unsetOptional names the str parameters left out whose default is "": optional filters.
+func unsetOptional(bound map[string]*boundValue) map[string]bool {
+	out := map[string]bool{}
+	for name, b := range bound {
+		if b.p.Type == TypeStr && b.fromDefault && b.str == "" && !CodeParams[name] {
+			out[name] = true
+		}
+	}
+	return out
+}
 
 // bindFormatted binds one value, wrapped in the parameter's msticpy "format" template when it
 // has one (the value goes where the format has {} or {0}; the rest is template text), and

@@ -396,7 +396,7 @@ func (p *parser) source() Expr {
 		case "search":
 			return p.searchSource(start)
 		case "find":
-			p.fail("the %s operator is not supported", p.tok().val)
+			return p.findSource(start)
 		}
 	}
 	return p.expr()
@@ -423,6 +423,38 @@ func (p *parser) searchSource(start int) Expr {
 		Params: []*NamedArg{{Loc: Span{start, start}, Name: "withsource", Value: &Ident{Loc: Span{start, start}, Name: "$table"}}}}
 	op := &GenericOp{Loc: Span{ts, p.prevEnd()}, Name: "search", Raw: kind + p.src[ts:p.prevEnd()]}
 	return &Pipe{Loc: Span{start, p.prevEnd()}, Source: src, Ops: []Operator{op}}
+}
+
+// findSource parses find [withsource=Name] in (T1, T2, ...) where Pred [project c1, c2, ...]
+// as the union of the tables with a source column (source_ unless named), filtered by Pred
+// and, with project, narrowed to the source column and the projected columns. Without
+// project every column of the union is kept (Kusto's project-smart packs the others into
+// pack_; that is not reproduced). A find over every table (no in clause) is refused.
+func (p *parser) findSource(start int) Expr {
+	p.next()
+	source := "source_"
+	if p.isKw("withsource") && p.peek(1).kind == tPunct && p.peek(1).val == "=" {
+		p.next()
+		p.next()
+		source = p.expectIdent().val
+	}
+	if !p.acceptKw("in") {
+		p.fail("find over every table is not supported; name the tables: find in (T1, T2) where ...")
+	}
+	tables := delimited(p, "(", ")", p.tableRef)
+	ws := p.tok().pos
+	p.expectKw("where")
+	pred := p.expr()
+	src := &UnionExpr{Loc: Span{start, p.prevEnd()}, Tables: tables,
+		Params: []*NamedArg{{Loc: Span{start, start}, Name: "withsource", Value: &Ident{Loc: Span{start, start}, Name: source}}}}
+	ops := []Operator{&WhereOp{Loc: Span{ws, p.prevEnd()}, Name: "where", Pred: pred}}
+	if p.isKw("project") {
+		ps := p.tok().pos
+		p.next()
+		items := append([]*Assign{{Loc: Span{ps, ps}, X: &Ident{Loc: Span{ps, ps}, Name: source}}}, p.assignList()...)
+		ops = append(ops, &ProjectOp{Loc: Span{ps, p.prevEnd()}, Name: "project", Items: items})
+	}
+	return &Pipe{Loc: Span{start, p.prevEnd()}, Source: src, Ops: ops}
 }
 
 // delimited parses open item, item, ... close (a trailing comma allowed).
