@@ -44,7 +44,7 @@ func init() {
 }
 
 // ErrConfig marks settings that cannot work.
-var ErrConfig = errors.New("elastic settings")
+var ErrConfig = remote.SettingsError("elastic settings")
 
 // ErrQuery marks a query Elasticsearch refused (400: a parse error, an unknown index...).
 var ErrQuery = errors.New("elasticsearch refused the query")

@@ -46,7 +46,7 @@ func init() {
 }
 
 // ErrConfig marks settings that cannot work.
-var ErrConfig = errors.New("openobserve settings")
+var ErrConfig = remote.SettingsError("openobserve settings")
 
 // Settings are the driver's options (DataProviders.OpenObserve.Args).
 type Settings struct {

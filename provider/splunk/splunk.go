@@ -8,7 +8,6 @@ package splunk
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -37,12 +36,18 @@ func init() {
 		New: func(ctx context.Context, s query.Settings) (query.Driver, error) {
 			return New(ctx, s)
 		},
-		Configured: func(c *config.Config) bool { return c.IsSet(section) },
+		Configured:   func(c *config.Config) bool { return c.IsSet(section) },
+		OwnTemplates: true,
 	})
 }
 
+// AppOption is the per-command option (query.Settings.Options; the CLI's --splunk-app)
+// naming the app whose namespace searches run in, as msticpy's connect(app=...); it
+// overrides the app setting.
+const AppOption = "splunk-app"
+
 // ErrConfig marks settings that cannot work (no host, no credentials, a bad port).
-var ErrConfig = errors.New("splunk settings")
+var ErrConfig = remote.SettingsError("splunk settings")
 
 // Settings are the driver's options (DataProviders.Splunk.Args in the configuration).
 type Settings struct {
@@ -134,6 +139,9 @@ func New(ctx context.Context, s query.Settings) (*Driver, error) {
 	set, err := SettingsFrom(ctx, s.Config)
 	if err != nil {
 		return nil, err
+	}
+	if app := strings.TrimSpace(s.Options[AppOption]); app != "" {
+		set.App = app
 	}
 	return NewWith(set)
 }

@@ -361,8 +361,14 @@ DataProviders:
 		t.Errorf("settings %+v", s)
 	}
 	cfg, _ = config.Parse("c.yaml", []byte("DataProviders:\n  Splunk:\n    Args:\n      host: h\n"))
-	if _, err := SettingsFrom(context.Background(), cfg); !errors.Is(err, ErrConfig) {
+	if _, err := SettingsFrom(context.Background(), cfg); !errors.Is(err, ErrConfig) || !errors.Is(err, config.ErrMissing) {
 		t.Errorf("no credentials: %v", err)
+	}
+	// a missing host is a configuration error (config.ErrMissing: the CLI's exit code 3)
+	cfg, _ = config.Parse("c.yaml", []byte("DataProviders:\n  Splunk:\n    Args:\n      bearer_token: t\n"))
+	_, err = New(context.Background(), query.Settings{Config: cfg})
+	if !errors.Is(err, ErrConfig) || !errors.Is(err, config.ErrMissing) || !strings.Contains(err.Error(), "Args.host is not set") {
+		t.Errorf("no host: %v", err)
 	}
 }
 

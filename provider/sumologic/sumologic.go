@@ -47,7 +47,7 @@ func init() {
 
 // Errors callers can test.
 var (
-	ErrConfig    = errors.New("sumologic settings")
+	ErrConfig    = remote.SettingsError("sumologic settings")
 	ErrCancelled = errors.New("sumo logic cancelled the search job")
 )
 

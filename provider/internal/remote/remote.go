@@ -217,3 +217,15 @@ func Connection(c *config.Config, section string, def time.Duration) (time.Durat
 	}
 	return timeout, t
 }
+
+// SettingsError returns a driver's sentinel for settings that cannot work (no host, no
+// credentials, a bad port). It reads as name and matches config.ErrMissing, so the CLI
+// reports it as a configuration error (exit code 3).
+func SettingsError(name string) error { return settingsError(name) }
+
+type settingsError string
+
+func (e settingsError) Error() string { return string(e) }
+
+// Is matches config.ErrMissing.
+func (e settingsError) Is(target error) bool { return target == config.ErrMissing }
