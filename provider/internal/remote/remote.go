@@ -45,7 +45,11 @@ type StatusError struct {
 	Service string
 	Code    int
 	Message string
+	Err     error // the retrying client's error behind it (attempts made), if any
 }
+
+// Unwrap returns the retrying client's error.
+func (e *StatusError) Unwrap() error { return e.Err }
 
 // Error implements the error interface.
 func (e *StatusError) Error() string {
@@ -186,13 +190,7 @@ func Fail(service string, resp *http.Response, msg func([]byte) string) error {
 		m = msg(b)
 	}
 	if m == "" {
-		m = strings.TrimSpace(string(b))
-		if i := strings.IndexByte(m, '\n'); i >= 0 {
-			m = m[:i]
-		}
-		if len(m) > 300 {
-			m = m[:300] + "..."
-		}
+		m = firstLine(b)
 	}
 	if ra := resp.Header.Get("Retry-After"); resp.StatusCode == http.StatusTooManyRequests && ra != "" {
 		m += " (Retry-After " + ra + ")"
