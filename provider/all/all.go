@@ -10,6 +10,7 @@ import (
 	// Microsoft Sentinel / Log Analytics through the Azure SDK.
 	_ "github.com/huntkit/huntkit/provider/sentinel"
 	// Elasticsearch: ES|QL, Lucene and query DSL with point-in-time paging.
+	_ "github.com/huntkit/huntkit/provider/cybereason"
 	_ "github.com/huntkit/huntkit/provider/elastic"
 	// OpenObserve SQL through its _search API.
 	_ "github.com/huntkit/huntkit/provider/openobserve"

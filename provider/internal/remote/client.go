@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -113,4 +114,18 @@ func firstLine(b []byte) string {
 		m = m[:300] + "..."
 	}
 	return m
+}
+
+// IsStatus reports whether err is a *StatusError with one of the codes.
+func IsStatus(err error, codes ...int) bool {
+	var se *StatusError
+	if !errors.As(err, &se) {
+		return false
+	}
+	for _, c := range codes {
+		if se.Code == c {
+			return true
+		}
+	}
+	return false
 }
