@@ -27,10 +27,10 @@ type fake struct {
 	t        *testing.T
 	results  []json.RawMessage // in order
 	ids      []string
-	total    int  // totalResults announced (default: len(results))
-	firstCut int  // results in the first answer without a token (msticpy's "short first page")
-	stopAt   int  // pages with a token beyond this hold nothing (0: no stop)
-	expireAt int  // the query request (1-based) whose session is refused once
+	total    int // totalResults announced (default: len(results))
+	firstCut int // results in the first answer without a token (msticpy's "short first page")
+	stopAt   int // pages with a token beyond this hold nothing (0: no stop)
+	expireAt int // the query request (1-based) whose session is refused once
 	status   string
 	mu       sync.Mutex
 	sessions map[string]bool
