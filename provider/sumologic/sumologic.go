@@ -287,25 +287,25 @@ func (d *Driver) read(ctx context.Context, id, kind string, count int) (*frame.F
 		q := url.Values{"offset": {strconv.Itoa(off)}, "limit": {strconv.Itoa(d.set.PageSize)}}
 		resp, err := d.call(ctx, http.MethodGet, "/v1/search/jobs/"+url.PathEscape(id)+"/"+kind+"?"+q.Encode(), nil)
 		if err != nil {
-			return finish(c, ctxErr(ctx, err))
+			return remote.Finish("sumologic", c, remote.CtxErr(ctx, err))
 		}
 		n, err := page(jsontext.NewDecoder(resp.Body, rows.DecoderOptions...), kind, c)
 		resp.Body.Close()
 		if err != nil {
-			return finish(c, ctxErr(ctx, err))
+			return remote.Finish("sumologic", c, remote.CtxErr(ctx, err))
 		}
 		if n == 0 {
 			break
 		}
 		off += n
 	}
-	return finish(c, nil)
+	return remote.Finish("sumologic", c, nil)
 }
 
 // page reads {"fields":[{"name":...}],"messages"|"records":[{"map":{...}}]}.
 func page(dec *jsontext.Decoder, kind string, c *rows.Collector) (int, error) {
 	n := 0
-	if err := expect(dec, '{'); err != nil {
+	if err := rows.Expect(dec, '{'); err != nil {
 		return 0, err
 	}
 	for dec.PeekKind() != '}' {
@@ -326,7 +326,7 @@ func page(dec *jsontext.Decoder, kind string, c *rows.Collector) (int, error) {
 				}
 			}
 		case kind:
-			if err := expect(dec, '['); err != nil {
+			if err := rows.Expect(dec, '['); err != nil {
 				return n, err
 			}
 			for dec.PeekKind() != ']' {
@@ -349,7 +349,7 @@ func page(dec *jsontext.Decoder, kind string, c *rows.Collector) (int, error) {
 }
 
 func item(dec *jsontext.Decoder, c *rows.Collector) error {
-	if err := expect(dec, '{'); err != nil {
+	if err := rows.Expect(dec, '{'); err != nil {
 		return err
 	}
 	for dec.PeekKind() != '}' {
@@ -374,47 +374,8 @@ func item(dec *jsontext.Decoder, c *rows.Collector) error {
 	return nil
 }
 
-func expect(dec *jsontext.Decoder, k jsontext.Kind) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	if tok.Kind() != k {
-		return fmt.Errorf("%w: want %v, found %v", rows.ErrShape, k, tok.Kind())
-	}
-	return nil
-}
 
-func ctxErr(ctx context.Context, err error) error {
-	if err != nil && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return err
-}
 
-// finish returns the rows: a failure before any row is an error; after rows, the Frame is
-// flagged partial.
-func finish(c *rows.Collector, cause error) (*frame.Frame, error) {
-	var se *jsontext.SyntacticError
-	switch {
-	case cause == nil:
-	case errors.Is(cause, io.ErrUnexpectedEOF):
-		cause = fmt.Errorf("the page ended in the middle: %w", cause)
-	case errors.As(cause, &se), errors.Is(cause, rows.ErrShape), errors.Is(cause, io.EOF):
-		cause = fmt.Errorf("%w: %v", remote.ErrMalformed, cause)
-	}
-	if cause != nil && c.Len() == 0 {
-		return nil, fmt.Errorf("sumologic: %w", cause)
-	}
-	f, err := c.Frame()
-	if err != nil {
-		return nil, err
-	}
-	if cause != nil {
-		f.SetPartial(fmt.Errorf("sumologic: %w after %d rows: %w", remote.ErrPartial, f.Len(), cause))
-	}
-	return f, nil
-}
 
 // deleteJob releases the job (best effort: Sumo Logic drops idle jobs by itself).
 func (d *Driver) deleteJob(id string) {

@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -43,4 +44,12 @@ func Finish(service string, c *rows.Collector, cause error) (*frame.Frame, error
 		f.SetPartial(fmt.Errorf("%s: %w after %d rows: %w", service, ErrPartial, f.Len(), cause))
 	}
 	return f, nil
+}
+
+// CtxErr prefers the context's error (timeout, Ctrl-C) over the read error it caused.
+func CtxErr(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
 }
