@@ -160,9 +160,10 @@ func (d *Driver) call(ctx context.Context, method, path string, body any) (io.Re
 		}
 		h.Set("Content-Type", "application/json")
 	}
-	// Creating a job is not idempotent: a POST is sent once unless the answer is 429 (the
-	// job was not created).
-	resp, err := d.client.Do(ctx, httpretry.Request{Method: method, URL: d.set.Endpoint + path, Header: h, Body: b, Stream: true})
+	// Every call is retried, job creation too: a job created twice after a lost answer is
+	// never read and Sumo Logic drops it when idle.
+	resp, err := d.client.Do(ctx, httpretry.Request{Method: method, URL: d.set.Endpoint + path, Header: h, Body: b,
+		Idempotent: true, Stream: true})
 	if err != nil {
 		return nil, fmt.Errorf("sumologic: %w", err)
 	}
