@@ -2,6 +2,7 @@ package httpretry
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -48,5 +49,16 @@ func TestStreamNotUsedForRefusals(t *testing.T) {
 	resp, err := c.Do(context.Background(), Request{URL: srv.URL, Stream: true})
 	if err == nil || resp == nil || resp.Stream != nil || string(resp.Body) != "bad token" {
 		t.Fatalf("resp %+v err %v", resp, err)
+	}
+}
+
+func TestCertificateFailureNotRetried(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	c := &Client{Name: "svc", MaxRetries: 3, BaseDelay: time.Hour} // a retry would wait an hour
+	_, err := c.Do(context.Background(), Request{URL: srv.URL})
+	var te *TransportError
+	if !errors.As(err, &te) || !te.Permanent || !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -296,10 +296,6 @@ func hit(dec *jsontext.Decoder, c *rows.Collector, p *pageResult) error {
 	return nil
 }
 
-
-
-
-
 // openPIT opens a point in time over the index pattern.
 func (d *Driver) openPIT(ctx context.Context, index string) (string, error) {
 	res, err := d.es.OpenPointInTime(strings.Split(index, ","), d.set.KeepAlive, d.es.OpenPointInTime.WithContext(ctx))

@@ -53,8 +53,8 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	return decodeExport(ctx, resp.Body)
+	defer resp.Close()
+	return decodeExport(ctx, resp)
 }
 
 // SearchText makes SPL runnable by the export endpoint: a query that starts with neither
@@ -116,7 +116,6 @@ func streamErr(ctx context.Context, err error) error {
 	}
 	return err
 }
-
 
 // exportLine reads one object of the stream into c.
 func exportLine(dec *jsontext.Decoder, c *rows.Collector) error {
