@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,17 +15,11 @@ import (
 	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/provider/internal/remote"
+	"github.com/huntkit/huntkit/provider/internal/remotetest"
 	"github.com/huntkit/huntkit/query"
 )
 
-func golden(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func golden(t testing.TB, name string) []byte { return remotetest.Golden(t, name) }
 
 // fakeES answers like an Elasticsearch 8.19 node: a point in time, search pages of the
 // documents of testdata/docs.json repeated to total hits (sort value = hit number), ES|QL.

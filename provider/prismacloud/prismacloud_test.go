@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,14 +18,7 @@ import (
 	"github.com/huntkit/huntkit/query"
 )
 
-func golden(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func golden(t *testing.T, name string) []byte { return remotetest.Golden(t, name) }
 
 // fake is a Prisma Cloud API on loopback: /login for analyst / S3cretKey, token extension,
 // and the four searches answering from testdata.

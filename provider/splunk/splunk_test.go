@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,17 +14,11 @@ import (
 	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/provider/internal/remote"
+	"github.com/huntkit/huntkit/provider/internal/remotetest"
 	"github.com/huntkit/huntkit/query"
 )
 
-func golden(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func golden(t *testing.T, name string) []byte { return remotetest.Golden(t, name) }
 
 // fake is a Splunk server on loopback: export answers with body, login with the golden
 // session key for alice/secret.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,14 +17,7 @@ import (
 	"github.com/huntkit/huntkit/query"
 )
 
-func golden(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func golden(t *testing.T, name string) []byte { return remotetest.Golden(t, name) }
 
 // fakeSumo follows the Search Job API: one job, "GATHERING RESULTS" on the first poll, then
 // the done status; hooks replace an answer by path kind ("create", "status", "page").

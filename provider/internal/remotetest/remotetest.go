@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -133,4 +135,14 @@ func Sequence(hs ...http.Handler) http.Handler {
 		mu.Unlock()
 		hs[i].ServeHTTP(w, r)
 	})
+}
+
+// Golden returns the test's testdata/name.
+func Golden(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
