@@ -167,8 +167,8 @@ func TestBadRequests(t *testing.T) {
 
 func TestNotBuiltPreparesButDoesNotRun(t *testing.T) {
 	hk := open(t)
-	s, _ := hk.Provider("Cybereason")
-	if _, err := s.Prepare(huntkit.Request{Text: "{}"}); err != nil {
+	s, _ := hk.Provider("Kusto")
+	if _, err := s.Prepare(huntkit.Request{Text: "T | take 1"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Connect(context.Background()); !errors.Is(err, query.ErrNotBuilt) {
@@ -279,7 +279,7 @@ func TestQueriesAndHelp(t *testing.T) {
 	for _, p := range infos {
 		ps = append(ps, p.Name+":"+p.Status())
 	}
-	if !slices.Contains(ps, "LocalData:not configured") || !slices.Contains(ps, "Cybereason:not built yet") {
+	if !slices.Contains(ps, "LocalData:not configured") || !slices.Contains(ps, "Kusto:not built yet") || !slices.Contains(ps, "Cybereason:not configured") {
 		t.Errorf("providers %v", ps)
 	}
 }

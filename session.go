@@ -105,6 +105,7 @@ type Session struct {
 	warnings []error
 	seen     map[string]bool
 	closed   bool
+	own      *query.Store // the service's own templates, once listed (owntemplates.go)
 }
 
 // Provider returns a Session for the data environment called name (a name or alias as
@@ -194,7 +195,9 @@ func (s *Session) Prepare(r Request) (query.Request, error) {
 	}
 	t, err := s.hk.Template(s.env.Name, r.Template)
 	if err != nil {
-		return query.Request{}, err
+		if t = s.ownTemplate(r.Template); t == nil {
+			return query.Request{}, err
+		}
 	}
 	values := make(map[string]any, len(r.Params)+2)
 	for k, v := range r.Params {
@@ -259,7 +262,7 @@ func (s *Session) Execute(ctx context.Context, req query.Request) (*frame.Frame,
 
 // Do prepares and runs r.
 func (s *Session) Do(ctx context.Context, r Request) (*frame.Frame, error) {
-	req, err := s.Prepare(r)
+	req, err := s.PrepareContext(ctx, r)
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,52 @@ type segment struct {
 // "{{" and "}}" stand for literal braces. Positional fields, attribute/index access,
 // conversions and format specs are rejected with the query line:col.
 func parseFormat(q string) ([]segment, error) {
+	segs, err := parseStrict(q)
+	if err != nil {
+		if t := strings.TrimSpace(q); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+			return parseJSONBody(q), nil
+		}
+	}
+	return segs, err
+}
+
+// parseJSONBody splits a JSON query body written the way msticpy's Cybereason templates are:
+// braces are JSON's own, and only {name} (a parameter name alone between braces) is a
+// placeholder. It is used when a body that starts with { or [ is not a str.format template.
+func parseJSONBody(q string) []segment {
+	var segs []segment
+	start := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] != '{' {
+			continue
+		}
+		end := strings.IndexByte(q[i+1:], '}')
+		if end <= 0 {
+			continue
+		}
+		name := q[i+1 : i+1+end]
+		ok := name[0] < '0' || name[0] > '9'
+		for j := 0; j < len(name) && ok; j++ {
+			ok = isIdent(name[j])
+		}
+		if !ok {
+			continue
+		}
+		if i > start {
+			segs = append(segs, segment{lit: q[start:i], off: start})
+		}
+		segs = append(segs, segment{field: name, off: i})
+		i += end + 1
+		start = i + 1
+	}
+	if start < len(q) {
+		segs = append(segs, segment{lit: q[start:], off: start})
+	}
+	return segs
+}
+
+// parseStrict is parseFormat for str.format templates.
+func parseStrict(q string) ([]segment, error) {
 	var segs []segment
 	var lit strings.Builder
 	litStart := 0

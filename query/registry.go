@@ -34,6 +34,13 @@ type Schemaer interface {
 	Schema(ctx context.Context) (map[string][]frame.Field, error)
 }
 
+// Templater is an optional Driver capability: templates the service keeps itself (Splunk's
+// saved searches), listed and run like the library's. Environments with such a driver set
+// Environment.OwnTemplates.
+type Templater interface {
+	Templates(ctx context.Context) ([]*Template, error)
+}
+
 // Workspace is what local drivers need from the investigation workspace. *engine.Workspace
 // satisfies it, so local drivers run on the CLI's workspace.
 type Workspace interface {
@@ -70,6 +77,9 @@ type Environment struct {
 	Dialect     Dialect // how this language writes literals (safe parameter binding)
 	New         func(ctx context.Context, s Settings) (Driver, error)
 	Configured  func(c *config.Config) bool
+	// OwnTemplates says the driver offers templates of its own once connected (a
+	// Templater: Splunk's saved searches), listed with the library's when configured.
+	OwnTemplates bool
 
 	stub bool // registered by this package's table; no driver in this build
 }

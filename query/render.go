@@ -189,13 +189,36 @@ func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption
 	}
 	sc := d.NewScanner()
 	var out strings.Builder
-	for _, s := range segs {
+	wd, _ := d.(WholeValueDialect)
+	skipQuote := false
+	for i, s := range segs {
 		if s.field == "" {
-			out.WriteString(s.lit)
-			sc.Feed(s.lit)
+			lit := s.lit
+			if skipQuote { // the closing quote of a literal a whole value replaced
+				lit, skipQuote = lit[1:], false
+			}
+			out.WriteString(lit)
+			sc.Feed(lit)
 			continue
 		}
 		b := bound[s.field]
+		whole, inArray := false, false
+		if wd != nil && b != nil {
+			whole, inArray = wholeValue(out.String(), segs, i)
+		}
+		if whole {
+			text, err := wd.WholeValue(b.value(), inArray)
+			if err != nil {
+				return Request{}, &ParamTypeError{Template: name, Param: b.p.Name, Expected: "a JSON value", Value: fmt.Sprint(b.value()), Err: err}
+			}
+			o := out.String()
+			out.Reset()
+			out.WriteString(o[:len(o)-1])
+			out.WriteString(text)
+			sc.Feed(`"`) // the scanner saw the opening quote; close the literal it opened
+			skipQuote = true
+			continue
+		}
 		if b == nil {
 			l, c := lineCol(t.Query, s.off)
 			return Request{}, &SyntaxError{File: t.File, Line: t.Line, Template: name, QueryLine: l, QueryCol: c,

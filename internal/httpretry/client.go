@@ -3,6 +3,8 @@ package httpretry
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +46,11 @@ type Request struct {
 	// PATCH): set it for read-only queries sent as POST. GET, HEAD, OPTIONS, TRACE, PUT and
 	// DELETE are always retryable, as is a request with an Idempotency-Key header.
 	Idempotent bool
+	// Stream leaves the body of the final answer unread: Response.Stream holds it open
+	// (Body stays nil) and the caller must close it. Retried answers (429, 5xx, 408) and
+	// 401/403 are still read for their messages. Client.Timeout then bounds the whole
+	// answer, reading included, and ends when the stream is closed.
+	Stream bool
 }
 
 // Response is a completed exchange.
@@ -53,6 +60,8 @@ type Response struct {
 	Body     []byte
 	URL      string // the URL that answered, after redirects
 	Attempts int    // attempts made, this one included
+	// Stream is the unread body of a Request.Stream answer; the caller closes it.
+	Stream io.ReadCloser
 }
 
 // Client sends requests with rate limiting and retries. The zero value works: no rate
@@ -243,11 +252,9 @@ func (c *Client) cancelled(ctx context.Context) error {
 }
 
 func (c *Client) once(ctx context.Context, req Request) (*Response, error) {
-	actx := ctx
+	actx, cancel := ctx, context.CancelFunc(func() {})
 	if c.Timeout > 0 {
-		var cancel context.CancelFunc
 		actx, cancel = context.WithTimeout(ctx, c.Timeout)
-		defer cancel()
 	}
 	var body io.Reader
 	if req.Body != nil {
@@ -255,6 +262,7 @@ func (c *Client) once(ctx context.Context, req Request) (*Response, error) {
 	}
 	hr, err := http.NewRequestWithContext(actx, req.Method, req.URL, body)
 	if err != nil {
+		cancel()
 		return nil, fmt.Errorf("%s: build request: %s", c.Name, c.Redact(err.Error()))
 	}
 	for k, vs := range req.Header {
@@ -274,22 +282,40 @@ func (c *Client) once(ctx context.Context, req Request) (*Response, error) {
 	}
 	res, err := hc.Do(hr)
 	if err != nil {
-		return nil, c.transportError(ctx, actx, req, err)
-	}
-	defer res.Body.Close()
-	limit := c.MaxBody
-	if limit <= 0 {
-		limit = 64 << 20
-	}
-	b, err := io.ReadAll(io.LimitReader(res.Body, limit))
-	if err != nil {
+		cancel()
 		return nil, c.transportError(ctx, actx, req, err)
 	}
 	final := req.URL
 	if res.Request != nil && res.Request.URL != nil {
 		final = res.Request.URL.String()
 	}
-	return &Response{Status: res.StatusCode, Header: res.Header, Body: b, URL: final}, nil
+	out := &Response{Status: res.StatusCode, Header: res.Header, URL: final}
+	if req.Stream && !retryStatus(res.StatusCode) && res.StatusCode != http.StatusUnauthorized && res.StatusCode != http.StatusForbidden {
+		out.Stream = &streamBody{ReadCloser: res.Body, cancel: cancel}
+		return out, nil
+	}
+	defer cancel()
+	defer res.Body.Close()
+	limit := c.MaxBody
+	if limit <= 0 {
+		limit = 64 << 20
+	}
+	if out.Body, err = io.ReadAll(io.LimitReader(res.Body, limit)); err != nil {
+		return nil, c.transportError(ctx, actx, req, err)
+	}
+	return out, nil
+}
+
+// streamBody ends the attempt's timeout when the stream is closed.
+type streamBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *streamBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 func (c *Client) transportError(ctx, actx context.Context, req Request, err error) error {
@@ -306,7 +332,12 @@ func (c *Client) transportError(ctx, actx context.Context, req Request, err erro
 		return te
 	}
 	var dns *net.DNSError
-	te.Permanent = errors.As(err, &dns) || errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH)
+	var cert *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var host x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	te.Permanent = errors.As(err, &dns) || errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH) ||
+		errors.As(err, &cert) || errors.As(err, &unknown) || errors.As(err, &host) || errors.As(err, &invalid) // a certificate does not heal
 	return te
 }
 

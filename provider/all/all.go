@@ -10,11 +10,15 @@ import (
 	// Microsoft Sentinel / Log Analytics through the Azure SDK.
 	_ "github.com/huntkit/huntkit/provider/sentinel"
 	// Elasticsearch: ES|QL, Lucene and query DSL with point-in-time paging.
+	// Cybereason visual search.
+	_ "github.com/huntkit/huntkit/provider/cybereason"
 	_ "github.com/huntkit/huntkit/provider/elastic"
 	// OpenObserve SQL through its _search API.
 	_ "github.com/huntkit/huntkit/provider/openobserve"
 	// osquery result logs, one table per scheduled query.
 	_ "github.com/huntkit/huntkit/provider/osquery"
+	// Prisma Cloud RQL search.
+	_ "github.com/huntkit/huntkit/provider/prismacloud"
 	// Splunk through the REST export endpoint.
 	_ "github.com/huntkit/huntkit/provider/splunk"
 	// Sumo Logic through the Search Job API.

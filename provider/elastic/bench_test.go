@@ -57,7 +57,7 @@ func BenchmarkSearch1M(b *testing.B) {
 	}))
 	defer srv.Close()
 	d, err := NewWith(Settings{URLs: []string{srv.URL}, APIKey: "a2V5OnNlY3JldA==", PageSize: pageSize,
-		Transport: srv.Client().Transport, Retry: remote.Retry{}})
+		Conn: remote.Conn{HTTP: srv.Client()}})
 	if err != nil {
 		b.Fatal(err)
 	}

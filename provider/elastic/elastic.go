@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -44,7 +43,7 @@ func init() {
 }
 
 // ErrConfig marks settings that cannot work.
-var ErrConfig = errors.New("elastic settings")
+var ErrConfig = remote.SettingsError("elastic settings")
 
 // ErrQuery marks a query Elasticsearch refused (400: a parse error, an unknown index...).
 var ErrQuery = errors.New("elasticsearch refused the query")
@@ -63,11 +62,8 @@ type Settings struct {
 	PageSize       int           // page_size: hits a page (default 5000, at most 10000)
 	KeepAlive      string        // keep_alive: how long the point in time lives between pages (2m)
 	Timeout        time.Duration // timeout: longest a query may run (0: none)
-	TLS            remote.TLS
-	// Transport sends the requests (nil: built from TLS); the seam for the shared
-	// retrying client and for tests. 429 answers are retried by Retry around it.
-	Transport http.RoundTripper
-	Retry     remote.Retry
+	// Conn holds TLS and retries: requests go through internal/httpretry (remote.Transport).
+	Conn remote.Conn
 }
 
 // SettingsFrom reads the settings from the configuration, resolving secrets.
@@ -116,7 +112,8 @@ func SettingsFrom(ctx context.Context, c *config.Config) (Settings, error) {
 	if v := arg("keep_alive"); v != "" {
 		s.KeepAlive = v
 	}
-	s.Timeout, s.TLS = remote.Connection(c, section, s.Timeout)
+	s.Conn = remote.ConnFrom(c, section, 0)
+	s.Timeout, s.Conn.Timeout = s.Conn.Timeout, 0 // a bound on the whole query, not per request
 	return s, nil
 }
 
@@ -152,19 +149,16 @@ func NewWith(set Settings) (*Driver, error) {
 	if set.Index == "" {
 		set.Index = "*"
 	}
-	base := set.Transport
-	if base == nil {
-		c, err := set.TLS.Client(0)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
-		}
-		base = c.Transport
+	tr, err := set.Conn.Transport("elasticsearch")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
+	tr.Client.Secrets = []string{set.APIKey, set.Password}
 	es, err := elasticsearch.NewClient(elasticsearch.Config{
 		Addresses: set.URLs, CloudID: set.CloudID,
 		APIKey: set.APIKey, Username: set.Username, Password: set.Password,
-		Transport:    &remote.Transport{Base: base, Retry: set.Retry},
-		DisableRetry: true, // 429 is retried by remote.Transport with Retry-After; others fail fast
+		Transport:    tr,
+		DisableRetry: true, // retries are remote.Transport's (httpretry: Retry-After, backoff)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrConfig, err)

@@ -34,7 +34,7 @@ func (d *Driver) esql(ctx context.Context, text string, req query.Request) (*fra
 	}
 	res, err := d.es.EsqlQuery(bytes.NewReader(b), d.es.EsqlQuery.WithContext(ctx), d.es.EsqlQuery.WithFormat("json"))
 	if err != nil {
-		return nil, fmt.Errorf("elastic: %w", ctxErr(ctx, err))
+		return nil, fmt.Errorf("elastic: %w", remote.CtxErr(ctx, err))
 	}
 	defer res.Body.Close()
 	if res.IsError() {
@@ -42,7 +42,7 @@ func (d *Driver) esql(ctx context.Context, text string, req query.Request) (*fra
 	}
 	f, err := decodeColumnar(jsontext.NewDecoder(res.Body, rows.DecoderOptions...))
 	if err != nil {
-		return nil, fmt.Errorf("elastic: ES|QL answer: %w", describe(ctxErr(ctx, err)))
+		return nil, fmt.Errorf("elastic: ES|QL answer: %w", remote.Describe(remote.CtxErr(ctx, err)))
 	}
 	return f, nil
 }
@@ -72,7 +72,7 @@ func frameType(t string) frame.Type {
 // decodeColumnar reads {"columns":[...],"values":[[...],...]} ("values" after "columns",
 // as Elasticsearch writes them). A multi-valued cell (an array) makes its column dynamic.
 func decodeColumnar(dec *jsontext.Decoder) (*frame.Frame, error) {
-	if err := expect(dec, '{'); err != nil {
+	if err := rows.Expect(dec, '{'); err != nil {
 		return nil, err
 	}
 	var cols []esqlColumn
@@ -130,7 +130,7 @@ func decodeColumnar(dec *jsontext.Decoder) (*frame.Frame, error) {
 }
 
 func columnarValues(dec *jsontext.Decoder, cols []esqlColumn) ([]*frame.Column, error) {
-	if err := expect(dec, '['); err != nil {
+	if err := rows.Expect(dec, '['); err != nil {
 		return nil, err
 	}
 	out := make([]*frame.Column, 0, len(cols))
@@ -155,7 +155,7 @@ func columnarValues(dec *jsontext.Decoder, cols []esqlColumn) ([]*frame.Column, 
 
 // column reads one column's array of values.
 func column(dec *jsontext.Decoder, col esqlColumn) (*frame.Column, error) {
-	if err := expect(dec, '['); err != nil {
+	if err := rows.Expect(dec, '['); err != nil {
 		return nil, err
 	}
 	t := frameType(col.Type)

@@ -141,16 +141,16 @@ func (d *Driver) search(ctx context.Context, index string, body map[string]any, 
 		}
 		p, err := d.page(ctx, body, c)
 		if err != nil {
-			return finish(c, err)
+			return remote.Finish("elastic", c, err)
 		}
 		if p.pit != "" {
 			pit = p.pit
 		}
 		if p.incomplete != nil {
-			return finish(c, p.incomplete)
+			return remote.Finish("elastic", c, p.incomplete)
 		}
 		if p.hits < d.set.PageSize || p.lastSort == nil {
-			return finish(c, nil)
+			return remote.Finish("elastic", c, nil)
 		}
 		after = p.lastSort
 	}
@@ -172,32 +172,32 @@ func (d *Driver) page(ctx context.Context, body map[string]any, c *rows.Collecto
 	}
 	res, err := d.es.Search(d.es.Search.WithContext(ctx), d.es.Search.WithBody(bytes.NewReader(b)))
 	if err != nil {
-		return p, ctxErr(ctx, err)
+		return p, remote.CtxErr(ctx, err)
 	}
 	defer res.Body.Close()
 	if res.IsError() {
 		return p, fail(res.StatusCode, res.Body)
 	}
 	dec := jsontext.NewDecoder(res.Body, rows.DecoderOptions...)
-	if err := expect(dec, '{'); err != nil {
+	if err := rows.Expect(dec, '{'); err != nil {
 		return p, err
 	}
 	for dec.PeekKind() != '}' {
 		name, err := dec.ReadToken()
 		if err != nil {
-			return p, ctxErr(ctx, err)
+			return p, remote.CtxErr(ctx, err)
 		}
 		switch name.String() {
 		case "pit_id":
 			v, err := dec.ReadToken()
 			if err != nil {
-				return p, ctxErr(ctx, err)
+				return p, remote.CtxErr(ctx, err)
 			}
 			p.pit = v.String()
 		case "timed_out":
 			v, err := dec.ReadToken()
 			if err != nil {
-				return p, ctxErr(ctx, err)
+				return p, remote.CtxErr(ctx, err)
 			}
 			if v.Kind() == 't' {
 				p.incomplete = errors.New("the search timed out on the server")
@@ -205,7 +205,7 @@ func (d *Driver) page(ctx context.Context, body map[string]any, c *rows.Collecto
 		case "_shards":
 			v, err := dec.ReadValue()
 			if err != nil {
-				return p, ctxErr(ctx, err)
+				return p, remote.CtxErr(ctx, err)
 			}
 			var sh struct{ Failed int }
 			if json.Unmarshal(v, &sh) == nil && sh.Failed > 0 {
@@ -217,7 +217,7 @@ func (d *Driver) page(ctx context.Context, body map[string]any, c *rows.Collecto
 			}
 		default:
 			if err := dec.SkipValue(); err != nil {
-				return p, ctxErr(ctx, err)
+				return p, remote.CtxErr(ctx, err)
 			}
 		}
 	}
@@ -226,39 +226,39 @@ func (d *Driver) page(ctx context.Context, body map[string]any, c *rows.Collecto
 
 // hits reads {"hits":[{_index,_id,_source,sort},...]}.
 func (d *Driver) hits(ctx context.Context, dec *jsontext.Decoder, c *rows.Collector, p *pageResult) error {
-	if err := expect(dec, '{'); err != nil {
+	if err := rows.Expect(dec, '{'); err != nil {
 		return err
 	}
 	for dec.PeekKind() != '}' {
 		name, err := dec.ReadToken()
 		if err != nil {
-			return ctxErr(ctx, err)
+			return remote.CtxErr(ctx, err)
 		}
 		if name.String() != "hits" {
 			if err := dec.SkipValue(); err != nil {
-				return ctxErr(ctx, err)
+				return remote.CtxErr(ctx, err)
 			}
 			continue
 		}
-		if err := expect(dec, '['); err != nil {
+		if err := rows.Expect(dec, '['); err != nil {
 			return err
 		}
 		for dec.PeekKind() != ']' {
 			if err := hit(dec, c, p); err != nil {
-				return ctxErr(ctx, err)
+				return remote.CtxErr(ctx, err)
 			}
 			p.hits++
 		}
 		if _, err := dec.ReadToken(); err != nil {
-			return ctxErr(ctx, err)
+			return remote.CtxErr(ctx, err)
 		}
 	}
 	_, err := dec.ReadToken()
-	return ctxErr(ctx, err)
+	return remote.CtxErr(ctx, err)
 }
 
 func hit(dec *jsontext.Decoder, c *rows.Collector, p *pageResult) error {
-	if err := expect(dec, '{'); err != nil {
+	if err := rows.Expect(dec, '{'); err != nil {
 		return err
 	}
 	for dec.PeekKind() != '}' {
@@ -296,61 +296,11 @@ func hit(dec *jsontext.Decoder, c *rows.Collector, p *pageResult) error {
 	return nil
 }
 
-func expect(dec *jsontext.Decoder, k jsontext.Kind) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	if tok.Kind() != k {
-		return fmt.Errorf("%w: want %v, found %v", rows.ErrShape, k, tok.Kind())
-	}
-	return nil
-}
-
-// ctxErr prefers the context's error (timeout, Ctrl-C) over the read error it caused.
-func ctxErr(ctx context.Context, err error) error {
-	if err != nil && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return err
-}
-
-// describe classifies a read failure.
-func describe(err error) error {
-	var se *jsontext.SyntacticError
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("the answer ended in the middle: %w", err)
-	case errors.As(err, &se), errors.Is(err, rows.ErrShape), errors.Is(err, io.EOF):
-		return fmt.Errorf("%w: %v", remote.ErrMalformed, err)
-	}
-	return err
-}
-
-// finish returns the rows: a failure before any row is an error; after rows, the Frame is
-// flagged partial.
-func finish(c *rows.Collector, cause error) (*frame.Frame, error) {
-	if cause != nil {
-		cause = describe(cause)
-	}
-	if cause != nil && c.Len() == 0 {
-		return nil, fmt.Errorf("elastic: %w", cause)
-	}
-	f, err := c.Frame()
-	if err != nil {
-		return nil, err
-	}
-	if cause != nil {
-		f.SetPartial(fmt.Errorf("elastic: %w after %d rows: %w", remote.ErrPartial, f.Len(), cause))
-	}
-	return f, nil
-}
-
 // openPIT opens a point in time over the index pattern.
 func (d *Driver) openPIT(ctx context.Context, index string) (string, error) {
 	res, err := d.es.OpenPointInTime(strings.Split(index, ","), d.set.KeepAlive, d.es.OpenPointInTime.WithContext(ctx))
 	if err != nil {
-		return "", fmt.Errorf("elastic: open point in time: %w", ctxErr(ctx, err))
+		return "", fmt.Errorf("elastic: open point in time: %w", remote.CtxErr(ctx, err))
 	}
 	defer res.Body.Close()
 	if res.IsError() {

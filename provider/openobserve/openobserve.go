@@ -4,12 +4,10 @@
 package openobserve
 
 import (
-	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -20,6 +18,7 @@ import (
 
 	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/httpretry"
 	"github.com/huntkit/huntkit/provider/internal/remote"
 	"github.com/huntkit/huntkit/provider/internal/rows"
 	"github.com/huntkit/huntkit/query"
@@ -46,19 +45,17 @@ func init() {
 }
 
 // ErrConfig marks settings that cannot work.
-var ErrConfig = errors.New("openobserve settings")
+var ErrConfig = remote.SettingsError("openobserve settings")
 
 // Settings are the driver's options (DataProviders.OpenObserve.Args).
 type Settings struct {
 	URL          string // connection_str, default https://localhost:5080
 	Organization string // organization, default "default"
 	User         string
-	Password     string // secret
-	PageSize     int    // hits a request (10,000)
-	Timeout      time.Duration
-	TLS          remote.TLS
-	Client       remote.Doer // nil: built from TLS; the seam for the shared retrying client
-	Retry        remote.Retry
+	Password     string        // secret
+	PageSize     int           // hits a request (10,000)
+	Timeout      time.Duration // timeout: the longest a query may run (0: none)
+	Conn         remote.Conn   // TLS and retries; requests go through internal/httpretry
 }
 
 // SettingsFrom reads the settings from the configuration, resolving the password.
@@ -89,14 +86,15 @@ func SettingsFrom(ctx context.Context, c *config.Config) (Settings, error) {
 	if s.User == "" || s.Password == "" {
 		return s, fmt.Errorf("%w: set %s.Args.user and password", ErrConfig, section)
 	}
-	s.Timeout, s.TLS = remote.Connection(c, section, s.Timeout)
+	s.Conn = remote.ConnFrom(c, section, 0)
+	s.Timeout, s.Conn.Timeout = s.Conn.Timeout, 0 // a bound on the whole query, not per request
 	return s, nil
 }
 
 // Driver runs SQL on one OpenObserve organization.
 type Driver struct {
 	set    Settings
-	client remote.Doer
+	client *remote.Client
 }
 
 // New reads the settings from s.Config.
@@ -120,15 +118,12 @@ func NewWith(set Settings) (*Driver, error) {
 	if set.Organization == "" {
 		set.Organization = "default"
 	}
-	d := &Driver{set: set, client: set.Client}
-	if d.client == nil {
-		c, err := set.TLS.Client(0)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
-		}
-		d.client = c
+	c, err := set.Conn.Client("openobserve", errText)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
-	return d, nil
+	c.HTTP.Secrets = []string{set.Password}
+	return &Driver{set: set, client: c}, nil
 }
 
 var limitRE = regexp.MustCompile(`(?i)\blimit\s+\d+`)
@@ -164,10 +159,10 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 		}
 		n, err := d.page(ctx, map[string]any{"query": q}, c)
 		if err != nil {
-			return finish(c, err)
+			return remote.Finish("openobserve", c, err)
 		}
 		if !paged || n < d.set.PageSize {
-			return finish(c, nil)
+			return remote.Finish("openobserve", c, nil)
 		}
 		from += n
 	}
@@ -195,30 +190,21 @@ func (d *Driver) page(ctx context.Context, body map[string]any, c *rows.Collecto
 		return 0, err
 	}
 	u := d.set.URL + "/api/" + url.PathEscape(d.set.Organization) + "/_search?type=logs"
-	resp, err := d.set.Retry.Do(ctx, d.client, func() (*http.Request, error) {
-		r, err := http.NewRequest(http.MethodPost, u, bytes.NewReader(b))
-		if err != nil {
-			return nil, err
-		}
-		r.SetBasicAuth(d.set.User, d.set.Password)
-		r.Header.Set("Content-Type", "application/json")
-		return r, nil
-	})
+	auth := base64.StdEncoding.EncodeToString([]byte(d.set.User + ":" + d.set.Password))
+	resp, err := d.client.Do(ctx, httpretry.Request{Method: http.MethodPost, URL: u, Body: b, Idempotent: true, Stream: true,
+		Header: http.Header{"Authorization": {"Basic " + auth}, "Content-Type": {"application/json"}}})
 	if err != nil {
-		return 0, ctxErr(ctx, err)
+		return 0, remote.CtxErr(ctx, err)
 	}
-	if resp.StatusCode/100 != 2 {
-		return 0, remote.Fail("openobserve", resp, errText)
-	}
-	defer resp.Body.Close()
-	dec := jsontext.NewDecoder(resp.Body, rows.DecoderOptions...)
+	defer resp.Stream.Close()
+	dec := jsontext.NewDecoder(resp.Stream, rows.DecoderOptions...)
 	n, err := hits(dec, c)
-	return n, ctxErr(ctx, err)
+	return n, remote.CtxErr(ctx, err)
 }
 
 func hits(dec *jsontext.Decoder, c *rows.Collector) (int, error) {
 	n := 0
-	if err := expect(dec, '{'); err != nil {
+	if err := rows.Expect(dec, '{'); err != nil {
 		return 0, err
 	}
 	for dec.PeekKind() != '}' {
@@ -232,7 +218,7 @@ func hits(dec *jsontext.Decoder, c *rows.Collector) (int, error) {
 			}
 			continue
 		}
-		if err := expect(dec, '['); err != nil {
+		if err := rows.Expect(dec, '['); err != nil {
 			return n, err
 		}
 		for dec.PeekKind() != ']' {
@@ -248,44 +234,4 @@ func hits(dec *jsontext.Decoder, c *rows.Collector) (int, error) {
 	}
 	_, err := dec.ReadToken()
 	return n, err
-}
-
-func expect(dec *jsontext.Decoder, k jsontext.Kind) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	if tok.Kind() != k {
-		return fmt.Errorf("%w: want %v, found %v", rows.ErrShape, k, tok.Kind())
-	}
-	return nil
-}
-
-func ctxErr(ctx context.Context, err error) error {
-	if err != nil && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return err
-}
-
-func finish(c *rows.Collector, cause error) (*frame.Frame, error) {
-	var se *jsontext.SyntacticError
-	switch {
-	case cause == nil:
-	case errors.Is(cause, io.ErrUnexpectedEOF):
-		cause = fmt.Errorf("the answer ended in the middle: %w", cause)
-	case errors.As(cause, &se), errors.Is(cause, rows.ErrShape), errors.Is(cause, io.EOF):
-		cause = fmt.Errorf("%w: %v", remote.ErrMalformed, cause)
-	}
-	if cause != nil && c.Len() == 0 {
-		return nil, fmt.Errorf("openobserve: %w", cause)
-	}
-	f, err := c.Frame()
-	if err != nil {
-		return nil, err
-	}
-	if cause != nil {
-		f.SetPartial(fmt.Errorf("openobserve: %w after %d rows: %w", remote.ErrPartial, f.Len(), cause))
-	}
-	return f, nil
 }

@@ -67,8 +67,8 @@ func setup(t *testing.T, mod func(*Settings)) (*fakeOO, *Driver) {
 	json.Unmarshal(b, &f.hits)
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	s := Settings{URL: srv.URL, User: "root@example.com", Password: "Complexpass#123", PageSize: 2, Client: srv.Client(),
-		Retry: remote.Retry{Sleep: func(context.Context, time.Duration) error { return nil }}}
+	s := Settings{URL: srv.URL, User: "root@example.com", Password: "Complexpass#123", PageSize: 2,
+		Conn: remote.Conn{HTTP: srv.Client(), BaseDelay: time.Millisecond}}
 	if mod != nil {
 		mod(&s)
 	}
@@ -137,7 +137,7 @@ func TestFailures(t *testing.T) {
 	t.Run("500 after a page", func(t *testing.T) {
 		f, d := setup(t, nil)
 		f.hook = func(n int, w http.ResponseWriter) bool {
-			if n == 1 {
+			if n >= 1 { // every retry of the second page fails too
 				w.WriteHeader(http.StatusInternalServerError)
 				w.Write([]byte(`{"code":500,"message":"querier unavailable"}`))
 				return true

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huntkit/huntkit/provider/internal/remote"
 	"github.com/huntkit/huntkit/query"
 )
 
@@ -57,7 +58,7 @@ func BenchmarkExport1M(b *testing.B) {
 		out.Close()
 	}
 	srv := httpServer(b, func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, path) })
-	d, err := NewWith(Settings{BaseURL: srv.URL, Token: "tok123", Client: srv.Client()})
+	d, err := NewWith(Settings{BaseURL: srv.URL, Token: "tok123", Conn: remote.Conn{HTTP: srv.Client()}})
 	if err != nil {
 		b.Fatal(err)
 	}

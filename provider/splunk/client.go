@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/huntkit/huntkit/internal/httpretry"
+
 	"github.com/huntkit/huntkit/provider/internal/remote"
 )
 
@@ -44,25 +46,15 @@ func errText(b []byte) string {
 // login opens a session with the user name and password (auth/login).
 func (d *Driver) login(ctx context.Context) error {
 	form := url.Values{"username": {d.set.Username}, "password": {d.set.Password}, "output_mode": {"json"}}
-	resp, err := d.set.Retry.Do(ctx, d.client, func() (*http.Request, error) {
-		req, err := http.NewRequest(http.MethodPost, d.set.BaseURL+"/services/auth/login", strings.NewReader(form.Encode()))
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		return req, nil
-	})
+	resp, err := d.client.Do(ctx, httpretry.Request{Method: http.MethodPost, URL: d.set.BaseURL + "/services/auth/login",
+		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Body: []byte(form.Encode()), Idempotent: true})
 	if err != nil {
 		return fmt.Errorf("splunk login: %w", err)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return remote.Fail("splunk login", resp, errText)
-	}
-	defer resp.Body.Close()
 	var body struct {
 		SessionKey string `json:"sessionKey"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body); err != nil || body.SessionKey == "" {
+	if err := json.Unmarshal(resp.Body, &body); err != nil || body.SessionKey == "" {
 		return fmt.Errorf("splunk login: %w: no sessionKey in the answer", remote.ErrMalformed)
 	}
 	d.mu.Lock()
@@ -90,46 +82,35 @@ func (d *Driver) auth(ctx context.Context) (string, error) {
 	return "Splunk " + key, nil
 }
 
-// do sends a request (form-encoded for POST) with authentication and returns a 2xx
-// response. A 429 is retried as Retry-After says; a 401 with a session opens a new session
-// once (sessions expire) and sends the request again; other failures are *remote.StatusError.
-func (d *Driver) do(ctx context.Context, method, path string, form url.Values) (*http.Response, error) {
+// do sends a request (form-encoded for POST) with authentication through the shared
+// retrying client and returns the body of its 2xx answer, unread (the caller closes it).
+// 429 waits as Retry-After says and 5xx is retried with backoff (searches are read-only); a
+// 401 with a session opens a new session once (sessions expire) and sends the request
+// again; other failures are *remote.StatusError.
+func (d *Driver) do(ctx context.Context, method, path string, form url.Values) (io.ReadCloser, error) {
 	for attempt := 0; ; attempt++ {
 		authz, err := d.auth(ctx)
 		if err != nil {
 			return nil, err
 		}
-		resp, err := d.set.Retry.Do(ctx, d.client, func() (*http.Request, error) {
-			var body io.Reader
-			u := d.set.BaseURL + path
-			if method == http.MethodPost {
-				body = strings.NewReader(form.Encode())
-			} else if len(form) > 0 {
-				u += "?" + form.Encode()
-			}
-			req, err := http.NewRequest(method, u, body)
-			if err != nil {
-				return nil, err
-			}
-			if body != nil {
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			}
-			req.Header.Set("Authorization", authz)
-			return req, nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("splunk %s: %w", path, err)
+		r := httpretry.Request{Method: method, URL: d.set.BaseURL + path, Idempotent: true, Stream: true,
+			Header: http.Header{"Authorization": {authz}}}
+		if method == http.MethodPost {
+			r.Body = []byte(form.Encode())
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		} else if len(form) > 0 {
+			r.URL += "?" + form.Encode()
 		}
-		if resp.StatusCode == http.StatusUnauthorized && d.set.Token == "" && attempt == 0 {
-			remote.Drain(resp)
+		resp, err := d.client.Do(ctx, r)
+		if remote.IsStatus(err, http.StatusUnauthorized) && d.set.Token == "" && attempt == 0 {
 			d.mu.Lock()
 			d.session = ""
 			d.mu.Unlock()
 			continue
 		}
-		if resp.StatusCode/100 != 2 {
-			return nil, remote.Fail("splunk", resp, errText)
+		if err != nil {
+			return nil, fmt.Errorf("splunk %s: %w", path, err)
 		}
-		return resp, nil
+		return resp.Stream, nil
 	}
 }

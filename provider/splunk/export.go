@@ -53,8 +53,8 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
-	return decodeExport(ctx, resp.Body)
+	defer resp.Close()
+	return decodeExport(ctx, resp)
 }
 
 // SearchText makes SPL runnable by the export endpoint: a query that starts with neither
@@ -84,20 +84,20 @@ func decodeExport(ctx context.Context, body io.Reader) (*frame.Frame, error) {
 	dec := jsontext.NewDecoder(body, rows.DecoderOptions...)
 	for {
 		if ctx.Err() != nil {
-			return finish(c, ctx.Err())
+			return remote.Finish("splunk", c, ctx.Err())
 		}
 		if dec.PeekKind() == 0 {
 			if _, err := dec.ReadToken(); err == io.EOF {
 				break
 			} else if err != nil {
-				return finish(c, streamErr(ctx, err))
+				return remote.Finish("splunk", c, streamErr(ctx, err))
 			}
 		}
 		if err := exportLine(dec, c); err != nil {
-			return finish(c, streamErr(ctx, err))
+			return remote.Finish("splunk", c, streamErr(ctx, err))
 		}
 	}
-	return finish(c, nil)
+	return remote.Finish("splunk", c, nil)
 }
 
 // streamErr describes why the stream stopped.
@@ -115,23 +115,6 @@ func streamErr(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: %v", remote.ErrMalformed, err)
 	}
 	return err
-}
-
-// finish returns the rows. A failure before any row is returned as an error; after rows,
-// the rows are returned with the Frame flagged partial (matching remote.ErrPartial and the
-// cause).
-func finish(c *rows.Collector, cause error) (*frame.Frame, error) {
-	if cause != nil && c.Len() == 0 {
-		return nil, fmt.Errorf("splunk: %w", cause)
-	}
-	f, err := c.Frame()
-	if err != nil {
-		return nil, err
-	}
-	if cause != nil {
-		f.SetPartial(fmt.Errorf("splunk: %w after %d rows: %w", remote.ErrPartial, f.Len(), cause))
-	}
-	return f, nil
 }
 
 // exportLine reads one object of the stream into c.

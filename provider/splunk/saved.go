@@ -28,7 +28,7 @@ func (d *Driver) SavedSearches(ctx context.Context) ([]SavedSearch, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
+	defer resp.Close()
 	var body struct {
 		Entry []struct {
 			Name    string               `json:"name"`
@@ -39,7 +39,7 @@ func (d *Driver) SavedSearches(ctx context.Context) ([]SavedSearch, error) {
 			} `json:"content"`
 		} `json:"entry"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 256<<20)).Decode(&body); err != nil {
+	if err := json.NewDecoder(io.LimitReader(resp, 256<<20)).Decode(&body); err != nil {
 		return nil, fmt.Errorf("splunk saved searches: %w: %v", remote.ErrMalformed, err)
 	}
 	out := make([]SavedSearch, 0, len(body.Entry))

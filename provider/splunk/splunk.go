@@ -8,7 +8,6 @@ package splunk
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -37,12 +36,18 @@ func init() {
 		New: func(ctx context.Context, s query.Settings) (query.Driver, error) {
 			return New(ctx, s)
 		},
-		Configured: func(c *config.Config) bool { return c.IsSet(section) },
+		Configured:   func(c *config.Config) bool { return c.IsSet(section) },
+		OwnTemplates: true,
 	})
 }
 
+// AppOption is the per-command option (query.Settings.Options; the CLI's --splunk-app)
+// naming the app whose namespace searches run in, as msticpy's connect(app=...); it
+// overrides the app setting.
+const AppOption = "splunk-app"
+
 // ErrConfig marks settings that cannot work (no host, no credentials, a bad port).
-var ErrConfig = errors.New("splunk settings")
+var ErrConfig = remote.SettingsError("splunk settings")
 
 // Settings are the driver's options (DataProviders.Splunk.Args in the configuration).
 type Settings struct {
@@ -50,14 +55,11 @@ type Settings struct {
 	Token    string // bearer_token: a Splunk authentication token
 	Username string // username and password: a session is opened with them
 	Password string
-	App      string // app: the namespace searches run in (servicesNS/<owner>/<app>)
-	Owner    string // owner: the namespace's user ("-" when only app is set)
-	TLS      remote.TLS
+	App      string        // app: the namespace searches run in (servicesNS/<owner>/<app>)
+	Owner    string        // owner: the namespace's user ("-" when only app is set)
 	Timeout  time.Duration // timeout: the longest a query may run (0: none)
-	// Client sends the requests (nil: an *http.Client built from TLS). The seam for the
-	// shared retrying client and for tests.
-	Client remote.Doer
-	Retry  remote.Retry
+	// Conn holds TLS and retries; requests go through internal/httpretry.
+	Conn remote.Conn
 }
 
 // SettingsFrom reads the settings from the configuration, resolving secrets
@@ -113,14 +115,15 @@ func SettingsFrom(ctx context.Context, c *config.Config) (Settings, error) {
 		return s, fmt.Errorf("%w: set %s.Args.bearer_token, or username and password", ErrConfig, section)
 	}
 	s.App, s.Owner = arg("app"), arg("owner")
-	s.Timeout, s.TLS = remote.Connection(c, section, s.Timeout)
+	s.Conn = remote.ConnFrom(c, section, 0)
+	s.Timeout, s.Conn.Timeout = s.Conn.Timeout, 0 // a bound on the whole query, not per request
 	return s, nil
 }
 
 // Driver runs SPL searches on one Splunk server.
 type Driver struct {
 	set    Settings
-	client remote.Doer
+	client *remote.Client
 
 	mu      sync.Mutex
 	session string // session key from auth/login (user/password mode)
@@ -135,6 +138,9 @@ func New(ctx context.Context, s query.Settings) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
+	if app := strings.TrimSpace(s.Options[AppOption]); app != "" {
+		set.App = app
+	}
 	return NewWith(set)
 }
 
@@ -144,15 +150,12 @@ func NewWith(set Settings) (*Driver, error) {
 		return nil, fmt.Errorf("%w: no server URL", ErrConfig)
 	}
 	set.BaseURL = strings.TrimRight(set.BaseURL, "/")
-	d := &Driver{set: set, client: set.Client}
-	if d.client == nil {
-		c, err := set.TLS.Client(0)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
-		}
-		d.client = c
+	c, err := set.Conn.Client("splunk", errText)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
-	return d, nil
+	c.HTTP.Secrets = []string{set.Password, set.Token}
+	return &Driver{set: set, client: c}, nil
 }
 
 // Connect checks the credentials: with a user name it opens a session; with a token it
@@ -165,7 +168,7 @@ func (d *Driver) Connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	remote.Drain(resp)
+	resp.Close()
 	return nil
 }
 

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,17 +14,11 @@ import (
 	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/provider/internal/remote"
+	"github.com/huntkit/huntkit/provider/internal/remotetest"
 	"github.com/huntkit/huntkit/query"
 )
 
-func golden(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func golden(t *testing.T, name string) []byte { return remotetest.Golden(t, name) }
 
 // fake is a Splunk server on loopback: export answers with body, login with the golden
 // session key for alice/secret.
@@ -81,8 +73,8 @@ func body(b []byte) func(http.ResponseWriter, *http.Request) {
 
 func driver(t *testing.T, srv *httptest.Server, mod func(*Settings)) *Driver {
 	t.Helper()
-	s := Settings{BaseURL: srv.URL, Username: "alice", Password: "secret", Client: srv.Client(),
-		Retry: remote.Retry{Sleep: func(context.Context, time.Duration) error { return nil }}}
+	s := Settings{BaseURL: srv.URL, Username: "alice", Password: "secret",
+		Conn: remote.Conn{HTTP: srv.Client(), BaseDelay: time.Millisecond}}
 	if mod != nil {
 		mod(&s)
 	}
@@ -193,33 +185,34 @@ func TestRateLimitRetryAfter(t *testing.T) {
 	var n atomic.Int32
 	_, srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 1 {
-			w.Header().Set("Retry-After", "7")
+			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(http.StatusTooManyRequests)
 			return
 		}
 		w.Write(golden(t, "export.json"))
 	})
-	var waited []time.Duration
-	d := driver(t, srv, func(s *Settings) {
-		s.Retry.Sleep = func(_ context.Context, d time.Duration) error { waited = append(waited, d); return nil }
-	})
+	d := driver(t, srv, nil)
+	start := time.Now()
 	res, err := d.Query(context.Background(), query.Request{Text: "index=x"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Len() != 3 || len(waited) != 1 || waited[0] != 7*time.Second {
-		t.Fatalf("rows %d waits %v", res.Len(), waited)
+	if res.Len() != 3 || n.Load() != 2 {
+		t.Fatalf("rows %d exports %d", res.Len(), n.Load())
+	}
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("the retry came after %v, before the Retry-After of 1 s", waited)
 	}
 }
 
 func TestRateLimitExhausted(t *testing.T) {
 	_, srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", "1")
+		w.Header().Set("Retry-After", "3600") // longer than the client waits: told at once
 		w.WriteHeader(http.StatusTooManyRequests)
 	})
 	d := driver(t, srv, nil)
 	_, err := d.Query(context.Background(), query.Request{Text: "index=x"})
-	if !errors.Is(err, remote.ErrRateLimited) {
+	if !errors.Is(err, remote.ErrRateLimited) || !strings.Contains(err.Error(), "Retry-After 3600") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -357,12 +350,18 @@ DataProviders:
 		t.Fatal(err)
 	}
 	if s.BaseURL != "https://splunk.example.com:8089" || s.Password != "pw-from-env" || s.App != "search" ||
-		s.TLS.Insecure || s.TLS.CAFile != "/etc/ssl/splunk-ca.pem" || s.Timeout != 90*time.Second {
+		s.Conn.TLS.Insecure || s.Conn.TLS.CAFile != "/etc/ssl/splunk-ca.pem" || s.Timeout != 90*time.Second {
 		t.Errorf("settings %+v", s)
 	}
 	cfg, _ = config.Parse("c.yaml", []byte("DataProviders:\n  Splunk:\n    Args:\n      host: h\n"))
-	if _, err := SettingsFrom(context.Background(), cfg); !errors.Is(err, ErrConfig) {
+	if _, err := SettingsFrom(context.Background(), cfg); !errors.Is(err, ErrConfig) || !errors.Is(err, config.ErrMissing) {
 		t.Errorf("no credentials: %v", err)
+	}
+	// a missing host is a configuration error (config.ErrMissing: the CLI's exit code 3)
+	cfg, _ = config.Parse("c.yaml", []byte("DataProviders:\n  Splunk:\n    Args:\n      bearer_token: t\n"))
+	_, err = New(context.Background(), query.Settings{Config: cfg})
+	if !errors.Is(err, ErrConfig) || !errors.Is(err, config.ErrMissing) || !strings.Contains(err.Error(), "Args.host is not set") {
+		t.Errorf("no host: %v", err)
 	}
 }
 

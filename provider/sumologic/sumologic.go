@@ -5,8 +5,8 @@
 package sumologic
 
 import (
-	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +22,7 @@ import (
 
 	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/internal/httpretry"
 	"github.com/huntkit/huntkit/provider/internal/remote"
 	"github.com/huntkit/huntkit/provider/internal/rows"
 	"github.com/huntkit/huntkit/query"
@@ -47,7 +48,7 @@ func init() {
 
 // Errors callers can test.
 var (
-	ErrConfig    = errors.New("sumologic settings")
+	ErrConfig    = remote.SettingsError("sumologic settings")
 	ErrCancelled = errors.New("sumo logic cancelled the search job")
 )
 
@@ -59,11 +60,9 @@ type Settings struct {
 	Timeout   time.Duration
 	Interval  time.Duration // how often the job state is polled (1 s)
 	PageSize  int           // messages or records a page (10,000, the API's maximum)
-	TLS       remote.TLS
-	// Client sends the requests (nil: built from TLS, with a cookie jar: the API ties a
-	// job to its session cookie). The seam for the shared retrying client and for tests.
-	Client remote.Doer
-	Retry  remote.Retry
+	// Conn holds TLS and retries; requests go through internal/httpretry with a cookie jar
+	// (the API ties a job to its session cookie).
+	Conn remote.Conn
 }
 
 // SettingsFrom reads the settings from the configuration, resolving the access key.
@@ -94,14 +93,15 @@ func SettingsFrom(ctx context.Context, c *config.Config) (Settings, error) {
 	if s.AccessID == "" || s.AccessKey == "" {
 		return s, fmt.Errorf("%w: set %s.Args.accessid and accesskey", ErrConfig, section)
 	}
-	s.Timeout, s.TLS = remote.Connection(c, section, s.Timeout)
+	s.Conn = remote.ConnFrom(c, section, 0)
+	s.Timeout, s.Conn.Timeout = s.Conn.Timeout, 0 // a bound on the whole query, not per request
 	return s, nil
 }
 
 // Driver runs searches on one Sumo Logic deployment.
 type Driver struct {
 	set    Settings
-	client remote.Doer
+	client *remote.Client
 }
 
 // New reads the settings from s.Config.
@@ -125,16 +125,15 @@ func NewWith(set Settings) (*Driver, error) {
 	if set.PageSize <= 0 || set.PageSize > 10000 {
 		set.PageSize = 10000
 	}
-	d := &Driver{set: set, client: set.Client}
-	if d.client == nil {
-		c, err := set.TLS.Client(5 * time.Minute)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrConfig, err)
-		}
-		c.Jar, _ = cookiejar.New(nil)
-		d.client = c
+	c, err := set.Conn.Client("sumologic", errText)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrConfig, err)
 	}
-	return d, nil
+	hc := *c.HTTP.HTTP // a copy: the jar is this driver's
+	hc.Jar, _ = cookiejar.New(nil)
+	c.HTTP.HTTP = &hc
+	c.HTTP.Secrets = []string{set.AccessKey}
+	return &Driver{set: set, client: c}, nil
 }
 
 // errText reads Sumo Logic's error body {"status":401,"code":"unauthorized","message":"..."}.
@@ -149,34 +148,26 @@ func errText(b []byte) string {
 	return ""
 }
 
-// call sends one API request and returns a 2xx response.
-func (d *Driver) call(ctx context.Context, method, path string, body any) (*http.Response, error) {
+// call sends one API request and returns the body of its 2xx answer (the caller closes it).
+func (d *Driver) call(ctx context.Context, method, path string, body any) (io.ReadCloser, error) {
+	h := http.Header{"Accept": {"application/json"}, "Authorization": {"Basic " +
+		base64.StdEncoding.EncodeToString([]byte(d.set.AccessID+":"+d.set.AccessKey))}}
 	var b []byte
 	if body != nil {
 		var err error
 		if b, err = json.Marshal(body); err != nil {
 			return nil, err
 		}
+		h.Set("Content-Type", "application/json")
 	}
-	resp, err := d.set.Retry.Do(ctx, d.client, func() (*http.Request, error) {
-		req, err := http.NewRequest(method, d.set.Endpoint+path, bytes.NewReader(b))
-		if err != nil {
-			return nil, err
-		}
-		req.SetBasicAuth(d.set.AccessID, d.set.AccessKey)
-		req.Header.Set("Accept", "application/json")
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		return req, nil
-	})
+	// Every call is retried, job creation too: a job created twice after a lost answer is
+	// never read and Sumo Logic drops it when idle.
+	resp, err := d.client.Do(ctx, httpretry.Request{Method: method, URL: d.set.Endpoint + path, Header: h, Body: b,
+		Idempotent: true, Stream: true})
 	if err != nil {
 		return nil, fmt.Errorf("sumologic: %w", err)
 	}
-	if resp.StatusCode/100 != 2 {
-		return nil, remote.Fail("sumologic", resp, errText)
-	}
-	return resp, nil
+	return resp.Stream, nil
 }
 
 // Query creates a search job for the query window (the last 24 hours when the request has
@@ -210,8 +201,8 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 	var job struct {
 		ID string `json:"id"`
 	}
-	err = json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&job)
-	resp.Body.Close()
+	err = json.NewDecoder(io.LimitReader(resp, 1<<20)).Decode(&job)
+	resp.Close()
 	if err != nil || job.ID == "" {
 		return nil, fmt.Errorf("sumologic: create search job: %w: no job id", remote.ErrMalformed)
 	}
@@ -247,8 +238,8 @@ func (d *Driver) wait(ctx context.Context, id string) (status, error) {
 			return status{}, err
 		}
 		var st status
-		err = json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(&st)
-		resp.Body.Close()
+		err = json.NewDecoder(io.LimitReader(resp, 16<<20)).Decode(&st)
+		resp.Close()
 		if err != nil {
 			return st, fmt.Errorf("sumologic: job status: %w: %v", remote.ErrMalformed, err)
 		}
@@ -287,25 +278,25 @@ func (d *Driver) read(ctx context.Context, id, kind string, count int) (*frame.F
 		q := url.Values{"offset": {strconv.Itoa(off)}, "limit": {strconv.Itoa(d.set.PageSize)}}
 		resp, err := d.call(ctx, http.MethodGet, "/v1/search/jobs/"+url.PathEscape(id)+"/"+kind+"?"+q.Encode(), nil)
 		if err != nil {
-			return finish(c, ctxErr(ctx, err))
+			return remote.Finish("sumologic", c, remote.CtxErr(ctx, err))
 		}
-		n, err := page(jsontext.NewDecoder(resp.Body, rows.DecoderOptions...), kind, c)
-		resp.Body.Close()
+		n, err := page(jsontext.NewDecoder(resp, rows.DecoderOptions...), kind, c)
+		resp.Close()
 		if err != nil {
-			return finish(c, ctxErr(ctx, err))
+			return remote.Finish("sumologic", c, remote.CtxErr(ctx, err))
 		}
 		if n == 0 {
 			break
 		}
 		off += n
 	}
-	return finish(c, nil)
+	return remote.Finish("sumologic", c, nil)
 }
 
 // page reads {"fields":[{"name":...}],"messages"|"records":[{"map":{...}}]}.
 func page(dec *jsontext.Decoder, kind string, c *rows.Collector) (int, error) {
 	n := 0
-	if err := expect(dec, '{'); err != nil {
+	if err := rows.Expect(dec, '{'); err != nil {
 		return 0, err
 	}
 	for dec.PeekKind() != '}' {
@@ -326,7 +317,7 @@ func page(dec *jsontext.Decoder, kind string, c *rows.Collector) (int, error) {
 				}
 			}
 		case kind:
-			if err := expect(dec, '['); err != nil {
+			if err := rows.Expect(dec, '['); err != nil {
 				return n, err
 			}
 			for dec.PeekKind() != ']' {
@@ -349,7 +340,7 @@ func page(dec *jsontext.Decoder, kind string, c *rows.Collector) (int, error) {
 }
 
 func item(dec *jsontext.Decoder, c *rows.Collector) error {
-	if err := expect(dec, '{'); err != nil {
+	if err := rows.Expect(dec, '{'); err != nil {
 		return err
 	}
 	for dec.PeekKind() != '}' {
@@ -374,53 +365,11 @@ func item(dec *jsontext.Decoder, c *rows.Collector) error {
 	return nil
 }
 
-func expect(dec *jsontext.Decoder, k jsontext.Kind) error {
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return err
-	}
-	if tok.Kind() != k {
-		return fmt.Errorf("%w: want %v, found %v", rows.ErrShape, k, tok.Kind())
-	}
-	return nil
-}
-
-func ctxErr(ctx context.Context, err error) error {
-	if err != nil && ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return err
-}
-
-// finish returns the rows: a failure before any row is an error; after rows, the Frame is
-// flagged partial.
-func finish(c *rows.Collector, cause error) (*frame.Frame, error) {
-	var se *jsontext.SyntacticError
-	switch {
-	case cause == nil:
-	case errors.Is(cause, io.ErrUnexpectedEOF):
-		cause = fmt.Errorf("the page ended in the middle: %w", cause)
-	case errors.As(cause, &se), errors.Is(cause, rows.ErrShape), errors.Is(cause, io.EOF):
-		cause = fmt.Errorf("%w: %v", remote.ErrMalformed, cause)
-	}
-	if cause != nil && c.Len() == 0 {
-		return nil, fmt.Errorf("sumologic: %w", cause)
-	}
-	f, err := c.Frame()
-	if err != nil {
-		return nil, err
-	}
-	if cause != nil {
-		f.SetPartial(fmt.Errorf("sumologic: %w after %d rows: %w", remote.ErrPartial, f.Len(), cause))
-	}
-	return f, nil
-}
-
 // deleteJob releases the job (best effort: Sumo Logic drops idle jobs by itself).
 func (d *Driver) deleteJob(id string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if resp, err := d.call(ctx, http.MethodDelete, "/v1/search/jobs/"+url.PathEscape(id), nil); err == nil {
-		remote.Drain(resp)
+		resp.Close()
 	}
 }

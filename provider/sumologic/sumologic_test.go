@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,17 +13,11 @@ import (
 	"github.com/huntkit/huntkit/config"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/provider/internal/remote"
+	"github.com/huntkit/huntkit/provider/internal/remotetest"
 	"github.com/huntkit/huntkit/query"
 )
 
-func golden(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func golden(t *testing.T, name string) []byte { return remotetest.Golden(t, name) }
 
 // fakeSumo follows the Search Job API: one job, "GATHERING RESULTS" on the first poll, then
 // the done status; hooks replace an answer by path kind ("create", "status", "page").
@@ -94,10 +85,9 @@ func setup(t *testing.T, f *fakeSumo, mod func(*Settings)) *Driver {
 	if f.done == "" {
 		f.done, f.page = "done.json", "messages.json"
 	}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
+	srv := remotetest.Serve(t, f)
 	s := Settings{Endpoint: srv.URL + "/api", AccessID: "suABC", AccessKey: "key123", Interval: time.Millisecond,
-		Client: srv.Client(), Retry: remote.Retry{Sleep: func(context.Context, time.Duration) error { return nil }}}
+		Conn: srv.Conn(time.Minute)}
 	if mod != nil {
 		mod(&s)
 	}
@@ -159,22 +149,25 @@ func TestBadCredentials(t *testing.T) {
 func TestRateLimit(t *testing.T) {
 	n := 0
 	f := &fakeSumo{hook: func(kind string, w http.ResponseWriter, r *http.Request) bool {
-		if kind == "status" && n == 0 {
+		if kind == "status" {
 			n++
-			w.Header().Set("Retry-After", "2")
+		}
+		if kind == "status" && n == 1 {
+			w.Header().Set("Retry-After", "1")
 			w.WriteHeader(http.StatusTooManyRequests)
 			w.Write([]byte(`{"status":429,"code":"rate.limit.exceeded","message":"Rate limit exceeded."}`))
 			return true
 		}
 		return false
 	}}
-	var waits []time.Duration
-	d := setup(t, f, func(s *Settings) {
-		s.Retry.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
-	})
+	d := setup(t, f, nil)
+	start := time.Now()
 	res, err := d.Query(context.Background(), window)
-	if err != nil || res.Len() != 3 || len(waits) != 1 || waits[0] != 2*time.Second {
-		t.Fatalf("res %v err %v waits %v", res, err, waits)
+	if err != nil || res.Len() != 3 || n < 2 {
+		t.Fatalf("res %v err %v status requests %d", res, err, n)
+	}
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("the retry came after %v, before the Retry-After of 1 s", waited)
 	}
 }
 

@@ -114,7 +114,7 @@ func newQueries(app *cliapp.App) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		entries, err := hk.Queries(huntkit.Filter{Env: env, Pattern: pattern})
+		entries, err := hk.QueriesContext(ctx, huntkit.Filter{Env: env, Pattern: pattern})
 		if err != nil {
 			return err
 		}
@@ -251,12 +251,13 @@ type queryOpts struct {
 // driverOpts are the flags cloud drivers read from query.Settings.Options.
 type driverOpts struct {
 	workspaceName, auth, timeout, split string
+	splunkApp                           string
 	failOnPartial                       bool
 }
 
 func (d driverOpts) options(app *cliapp.App) map[string]string {
 	return map[string]string{"workspace-name": d.workspaceName, "auth": d.auth, "timeout": d.timeout, "split": d.split,
-		"fail-on-partial": fmt.Sprint(d.failOnPartial), "interactive": fmt.Sprint(cliapp.IsTerminal(app.Err))}
+		"fail-on-partial": fmt.Sprint(d.failOnPartial), "splunk-app": d.splunkApp, "interactive": fmt.Sprint(cliapp.IsTerminal(app.Err))}
 }
 
 func newQuery(app *cliapp.App) *cobra.Command {
@@ -308,6 +309,7 @@ subscription_filter) and str parameters placed outside quotes are inserted as qu
 	f.StringVar(&o.driverOpts.auth, "auth", "", "Azure sign-in methods to try in order, comma-separated (default: Azure.auth_methods)")
 	f.StringVar(&o.driverOpts.timeout, "timeout", "", "server-side query timeout for cloud environments (e.g. 300s, 5m)")
 	f.StringVar(&o.driverOpts.split, "split", "", "cloud environments: query the window in chunks of this length (1d, 6h), concurrently")
+	f.StringVar(&o.driverOpts.splunkApp, "splunk-app", "", "Splunk: the app whose namespace searches run in (servicesNS/-/APP/...; default: DataProviders.Splunk.Args.app)")
 	f.BoolVar(&o.driverOpts.failOnPartial, "fail-on-partial", false, "treat a partial result from the service as an error")
 	cliapp.AddOutputFlags(cmd, &o.out)
 	_ = cmd.RegisterFlagCompletionFunc("param", func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -374,7 +376,7 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 	if r.Params, err = parseParams(o.params); err != nil {
 		return cliapp.UsageError(err)
 	}
-	req, err := s.Prepare(r)
+	req, err := s.PrepareContext(ctx, r)
 	if err != nil {
 		return err
 	}

@@ -187,8 +187,8 @@ func TestQueryErrors(t *testing.T) {
 		{[]string{"query", "LogAnalytics", "--sql", "select 1", "--kql", "T"}, 2, "not both"},
 		{[]string{"query", "LogAnalytics", "--queries", "/nonexistent/dir", "X.y"}, 2, "--queries /nonexistent/dir"},
 		{[]string{"query", "LogAnalytics", "WindowsSecurity.list_host_logons", "--queries", dir, "-p", "host_name=a"}, 1, "no Log Analytics workspace configured"},
-		{[]string{"query", "Splunk", "--kql", "T | take 1"}, 1, "DataProviders.Splunk.Args.host is not set"},
-		{[]string{"query", "Cybereason", "--kql", "T | take 1"}, 1, "Cybereason: driver not built yet"},
+		{[]string{"query", "Splunk", "--kql", "T | take 1"}, 3, "DataProviders.Splunk.Args.host is not set"},
+		{[]string{"query", "Kusto", "--kql", "T | take 1"}, 1, "Kusto: driver not built yet"},
 		{[]string{"query", "Nope", "--sql", "select 1"}, 2, `unknown data environment "Nope" (see huntkit providers)`},
 		{[]string{"queries", "--env", "Nope"}, 2, `unknown data environment "Nope" (see huntkit providers)`},
 	}
@@ -226,8 +226,8 @@ func TestProviders(t *testing.T) {
 	if r := byName["MSSentinel"]; r == nil || !strings.Contains(r["aliases"].(string), "LogAnalytics") || r["built"] != true || r["configured"] != false {
 		t.Errorf("MSSentinel row = %v", r)
 	}
-	if r := byName["Cybereason"]; r == nil || r["status"] != "not built yet" {
-		t.Errorf("Cybereason row = %v", r)
+	if r := byName["Kusto"]; r == nil || r["status"] != "not built yet" {
+		t.Errorf("Kusto row = %v", r)
 	}
 	if r := byName["OTRF"]; r == nil || !strings.Contains(r["aliases"].(string), "Mordor") {
 		t.Errorf("OTRF row = %v", r)

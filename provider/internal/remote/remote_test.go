@@ -14,62 +14,79 @@ import (
 	"time"
 
 	"github.com/huntkit/huntkit/config"
+	"github.com/huntkit/huntkit/internal/httpretry"
 )
 
-func noSleep(waits *[]time.Duration) func(context.Context, time.Duration) error {
-	return func(_ context.Context, d time.Duration) error { *waits = append(*waits, d); return nil }
+func fast(srv *httptest.Server) Conn {
+	return Conn{HTTP: srv.Client(), BaseDelay: time.Millisecond}
 }
 
-func TestRetryHonoursRetryAfter(t *testing.T) {
+func TestClientRetriesAndReportsStatus(t *testing.T) {
 	var n atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch n.Add(1) {
 		case 1:
-			w.Header().Set("Retry-After", "5")
-			w.WriteHeader(http.StatusTooManyRequests)
+			w.WriteHeader(http.StatusServiceUnavailable)
 		case 2:
-			w.WriteHeader(http.StatusTooManyRequests) // no Retry-After: the default wait
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
 		default:
 			b, _ := io.ReadAll(r.Body)
 			w.Write(b)
 		}
 	}))
 	defer srv.Close()
-	var waits []time.Duration
-	r := Retry{Sleep: noSleep(&waits), Default: 3 * time.Second}
-	resp, err := r.Do(context.Background(), srv.Client(), func() (*http.Request, error) {
-		return http.NewRequest(http.MethodPost, srv.URL, strings.NewReader("body"))
-	})
+	c, err := fast(srv).Client("svc", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if string(b) != "body" || len(waits) != 2 || waits[0] != 5*time.Second || waits[1] != 3*time.Second {
-		t.Fatalf("body %q waits %v", b, waits)
+	resp, err := c.Do(context.Background(), httpretry.Request{Method: http.MethodPost, URL: srv.URL, Body: []byte("body"), Idempotent: true})
+	if err != nil || string(resp.Body) != "body" || resp.Attempts != 3 {
+		t.Fatalf("resp %+v err %v", resp, err)
 	}
 }
 
-func TestRetryGivesUp(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", "3600")
-		w.WriteHeader(http.StatusTooManyRequests)
-		w.Write([]byte("slow down"))
-	}))
-	defer srv.Close()
-	var waits []time.Duration
-	r := Retry{Sleep: noSleep(&waits)}
-	resp, err := r.Do(context.Background(), srv.Client(), func() (*http.Request, error) { return http.NewRequest(http.MethodGet, srv.URL, nil) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = Fail("svc", resp, nil)
-	if !errors.Is(err, ErrRateLimited) || len(waits) != 0 || !strings.Contains(err.Error(), "Retry-After 3600") {
-		t.Fatalf("err %v waits %v (an hour is beyond MaxWait: no wait)", err, waits)
+func TestClientStatusErrors(t *testing.T) {
+	for _, tc := range []struct {
+		code       int
+		retryAfter string
+		want       error
+	}{
+		{http.StatusUnauthorized, "", ErrAuth},
+		{http.StatusTooManyRequests, "3600", ErrRateLimited},
+		{http.StatusInternalServerError, "", ErrServer},
+		{http.StatusNotFound, "", nil},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if tc.retryAfter != "" {
+				w.Header().Set("Retry-After", tc.retryAfter)
+			}
+			w.WriteHeader(tc.code)
+			w.Write([]byte(`{"message":"the service says no"}`))
+		}))
+		c, _ := fast(srv).Client("svc", func(b []byte) string {
+			if strings.Contains(string(b), "says no") {
+				return "says no"
+			}
+			return ""
+		})
+		_, err := c.Do(context.Background(), httpretry.Request{URL: srv.URL, Stream: true})
+		srv.Close()
+		var se *StatusError
+		if !errors.As(err, &se) || se.Code != tc.code || se.Message == "" || !strings.Contains(err.Error(), "says no") {
+			t.Errorf("%d: err = %v", tc.code, err)
+			continue
+		}
+		if tc.want != nil && !errors.Is(err, tc.want) {
+			t.Errorf("%d: %v does not match %v", tc.code, err, tc.want)
+		}
+		if tc.retryAfter != "" && !strings.Contains(err.Error(), "Retry-After 3600") {
+			t.Errorf("%d: %v", tc.code, err)
+		}
 	}
 }
 
-func TestRetryStopsOnCancel(t *testing.T) {
+func TestClientCancel(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -77,8 +94,8 @@ func TestRetryStopsOnCancel(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := Retry{}.Do(ctx, srv.Client(), func() (*http.Request, error) { return http.NewRequest(http.MethodGet, srv.URL, nil) })
-	if !errors.Is(err, context.Canceled) {
+	c, _ := fast(srv).Client("svc", nil)
+	if _, err := c.Do(ctx, httpretry.Request{URL: srv.URL}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -94,17 +111,28 @@ func TestTransportReplaysBody(t *testing.T) {
 		w.Write(b)
 	}))
 	defer srv.Close()
-	var waits []time.Duration
-	c := &http.Client{Transport: &Transport{Base: srv.Client().Transport, Retry: Retry{Sleep: noSleep(&waits)}}}
+	tr, err := fast(srv).Transport("svc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Transport: tr}
 	resp, err := c.Post(srv.URL, "application/json", strings.NewReader(`{"q":1}`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if string(b) != `{"q":1}` || len(waits) != 1 {
-		t.Fatalf("body %q waits %v", b, waits)
+	if string(b) != `{"q":1}` || n.Load() != 2 {
+		t.Fatalf("body %q requests %d", b, n.Load())
 	}
+	// a final failure is a response for the library to read, not an error
+	n.Store(-100)
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusBadRequest) })
+	resp, err = c.Get(srv.URL)
+	if err != nil || resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("resp %v err %v", resp, err)
+	}
+	resp.Body.Close()
 }
 
 func TestStatusErrorSentinels(t *testing.T) {

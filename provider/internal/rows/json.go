@@ -174,3 +174,16 @@ func numbers(v any) any {
 	}
 	return v
 }
+
+// Expect reads the next token and checks it is of kind k ('{', '[', ...); another kind is
+// ErrShape.
+func Expect(dec *jsontext.Decoder, k jsontext.Kind) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	if tok.Kind() != k {
+		return fmt.Errorf("%w: want %v, found %v", ErrShape, k, tok.Kind())
+	}
+	return nil
+}
