@@ -109,6 +109,27 @@ func (p kustoProps) number(name string) int {
 	return 0
 }
 
+// scope reads query_datetimescope_from / _to (the window the client limits every table's
+// TimeGenerated to); zero times when not given.
+func (p kustoProps) scope() (time.Time, time.Time) {
+	get := func(name string) time.Time {
+		s, _ := p.Options[name].(string)
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return time.Time{}
+		}
+		return t.UTC()
+	}
+	from, to := get("query_datetimescope_from"), get("query_datetimescope_to")
+	if from.IsZero() && to.IsZero() {
+		return from, to
+	}
+	if to.IsZero() {
+		to = time.Now().UTC()
+	}
+	return from, to
+}
+
 func parseKustoBody(r *http.Request) (kustoBody, kustoProps, error) {
 	var body kustoBody
 	var props kustoProps
@@ -171,7 +192,8 @@ func (s *Server) kustoHandler(call kustoCall) http.HandlerFunc {
 			s.kustoCommand(ctx, w, db, csl)
 			return
 		}
-		f, err := s.opt.Backend.Query(ctx, csl, time.Time{}, time.Time{})
+		start, end := props.scope()
+		f, err := s.opt.Backend.Query(ctx, csl, start, end)
 		if err != nil {
 			kustoQueryError(w, err)
 			return
@@ -308,8 +330,8 @@ func writeV2(w http.ResponseWriter, f *frame.Frame, partial *kustoErr, fragmente
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriter(w)
 	first := true
-	frameOut := func(v any) {
-		b, _ := json.Marshal(v)
+	frameOut := func(v obj) {
+		b := v.marshal()
 		if first {
 			bw.WriteByte('[')
 			first = false
@@ -319,48 +341,69 @@ func writeV2(w http.ResponseWriter, f *frame.Frame, partial *kustoErr, fragmente
 		bw.Write(b)
 		bw.WriteString("\r\n")
 	}
-	frameOut(map[string]any{"FrameType": "DataSetHeader", "IsProgressive": false, "Version": "v2.0",
-		"IsFragmented": fragmented, "ErrorReportingPlacement": "EndOfTable"})
-	frameOut(map[string]any{"FrameType": "DataTable", "TableId": 0, "TableKind": "QueryProperties", "TableName": "@ExtendedProperties",
-		"Columns": []v2Column{{"TableId", "int"}, {"Key", "string"}, {"Value", "dynamic"}},
-		"Rows":    [][]any{{1, "Visualization", `{"Visualization":null}`}}})
+	frameOut(obj{{"FrameType", "DataSetHeader"}, {"IsProgressive", false}, {"Version", "v2.0"}, {"IsFragmented", fragmented}, {"ErrorReportingPlacement", "EndOfTable"}})
+	frameOut(obj{{"FrameType", "DataTable"}, {"TableId", 0}, {"TableKind", "QueryProperties"}, {"TableName", "@ExtendedProperties"}, {"Columns", []v2Column{{"TableId", "int"}, {"Key", "string"}, {"Value", "dynamic"}}}, {"Rows", [][]any{{1, "Visualization", `{"Visualization":null}`}}}})
 	rows := kustoValues(f)
 	var errs []map[string]any
 	if partial != nil {
 		errs = []map[string]any{{"error": partial}}
 	}
 	if fragmented {
-		frameOut(map[string]any{"FrameType": "TableHeader", "TableId": 1, "TableKind": "PrimaryResult", "TableName": "PrimaryResult", "Columns": v2Columns(f)})
+		frameOut(obj{{"FrameType", "TableHeader"}, {"TableId", 1}, {"TableKind", "PrimaryResult"}, {"TableName", "PrimaryResult"}, {"Columns", v2Columns(f)}})
 		for i := 0; i < len(rows); i += 1000 {
-			frameOut(map[string]any{"FrameType": "TableFragment", "TableFragmentType": "DataAppend", "TableId": 1, "Rows": rows[i:min(i+1000, len(rows))]})
+			frameOut(obj{{"FrameType", "TableFragment"}, {"TableFragmentType", "DataAppend"}, {"TableId", 1}, {"Rows", rows[i:min(i+1000, len(rows))]}})
 		}
-		tc := map[string]any{"FrameType": "TableCompletion", "TableId": 1, "RowCount": len(rows)}
+		tc := obj{{"FrameType", "TableCompletion"}, {"TableId", 1}, {"RowCount", len(rows)}}
 		if errs != nil {
-			tc["OneApiErrors"] = errs
+			tc = append(tc, kv{"OneApiErrors", errs})
 		}
 		frameOut(tc)
 	} else {
-		frameOut(map[string]any{"FrameType": "DataTable", "TableId": 1, "TableKind": "PrimaryResult", "TableName": "PrimaryResult",
-			"Columns": v2Columns(f), "Rows": rows})
+		frameOut(obj{{"FrameType", "DataTable"}, {"TableId", 1}, {"TableKind", "PrimaryResult"}, {"TableName", "PrimaryResult"}, {"Columns", v2Columns(f)}, {"Rows", rows}})
 	}
 	status, code := 0, "S_OK (0)"
 	if partial != nil {
 		status, code = -2133196797, "E_QUERY_RESULT_SET_TOO_LARGE (0x80DA0003)"
 	}
 	now := time.Now().UTC().Format("2006-01-02T15:04:05.0000000Z")
-	frameOut(map[string]any{"FrameType": "DataTable", "TableId": 2, "TableKind": "QueryCompletionInformation", "TableName": "QueryCompletionInformation",
-		"Columns": []v2Column{{"Timestamp", "datetime"}, {"ClientRequestId", "string"}, {"ActivityId", "guid"}, {"SubActivityId", "guid"},
-			{"ParentActivityId", "guid"}, {"Level", "int"}, {"LevelName", "string"}, {"StatusCode", "int"}, {"StatusCodeName", "string"},
-			{"EventType", "int"}, {"EventTypeName", "string"}, {"Payload", "string"}},
-		"Rows": [][]any{{now, requestID, uuid.NewString(), uuid.NewString(), uuid.NewString(), 4, "Info", status, code, 14, "QueryInfo",
-			fmt.Sprintf(`{"Count":1,"Text":"Query completed with %d rows"}`, len(rows))}}})
-	dc := map[string]any{"FrameType": "DataSetCompletion", "HasErrors": partial != nil, "Cancelled": false}
+	frameOut(obj{{"FrameType", "DataTable"}, {"TableId", 2}, {"TableKind", "QueryCompletionInformation"}, {"TableName", "QueryCompletionInformation"}, {"Columns", []v2Column{{"Timestamp", "datetime"}, {"ClientRequestId", "string"}, {"ActivityId", "guid"}, {"SubActivityId", "guid"},
+		{"ParentActivityId", "guid"}, {"Level", "int"}, {"LevelName", "string"}, {"StatusCode", "int"}, {"StatusCodeName", "string"},
+		{"EventType", "int"}, {"EventTypeName", "string"}, {"Payload", "string"}}}, {"Rows", [][]any{{now, requestID, uuid.NewString(), uuid.NewString(), uuid.NewString(), 4, "Info", status, code, 14, "QueryInfo",
+		fmt.Sprintf(`{"Count":1,"Text":"Query completed with %d rows"}`, len(rows))}}}})
+	dc := obj{{"FrameType", "DataSetCompletion"}, {"HasErrors", partial != nil}, {"Cancelled", false}}
 	if errs != nil {
-		dc["OneApiErrors"] = errs
+		dc = append(dc, kv{"OneApiErrors", errs})
 	}
 	frameOut(dc)
 	bw.WriteString("]\r\n")
 	_ = bw.Flush()
+}
+
+// kv is one property of a v2 frame.
+type kv struct {
+	k string
+	v any
+}
+
+// obj is one v2 frame with its properties in order: clients read the frame type and the
+// table header's properties in Kusto's order (FrameType first, Rows last).
+type obj []kv
+
+func (o obj) marshal() []byte {
+	var b []byte
+	b = append(b, '{')
+	for i, p := range o {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		k, _ := json.Marshal(p.k)
+		v, err := json.Marshal(p.v)
+		if err != nil {
+			v = []byte("null")
+		}
+		b = append(append(append(b, k...), ':'), v...)
+	}
+	return append(b, '}')
 }
 
 // v1Table is a table of a v1 response.
@@ -401,7 +444,9 @@ func writeV1(w http.ResponseWriter, tables []v1Table) {
 // .show tables, .show database schema [as json], .show version.
 func (s *Server) kustoCommand(ctx context.Context, w http.ResponseWriter, db, csl string) {
 	cmd := strings.ToLower(strings.Join(strings.Fields(strings.TrimSuffix(csl, ";")), " "))
-	str := func(name string) v1Column { return v1Column{ColumnName: name, DataType: "String", ColumnType: "string"} }
+	str := func(name string) v1Column {
+		return v1Column{ColumnName: name, DataType: "String", ColumnType: "string"}
+	}
 	switch cmd {
 	case ".show databases":
 		t := v1Table{TableName: "Table_0", Columns: []v1Column{str("DatabaseName"), str("PersistentStorage"), str("Version"),
