@@ -185,6 +185,8 @@ func TestEmulatorWorkflow(t *testing.T) {
 	if r.Code != 1 || strings.Count(r.Err, "\n") != 1 || !strings.Contains(r.Err, "frobnicate") {
 		t.Fatalf("bad KQL: %d %q", r.Code, r.Err)
 	}
+	kustoWorkflow(t, run)
+
 	// A partial result: rows written, a warning, exit 1; --fail-on-partial: an error.
 	startEmulate(t, "--row-limit", "3", "--write-config", "./emu/small.yaml", "--secret", "vt-key=v1")
 	r = run("--config", "./emu/small.yaml", "query", "MSSentinel", "--kql", "SecurityAlert | take 10", "-o", "csv")
@@ -194,6 +196,40 @@ func TestEmulatorWorkflow(t *testing.T) {
 	r = run("--config", "./emu/small.yaml", "query", "MSSentinel", "--kql", "SecurityAlert | take 10", "--fail-on-partial")
 	if r.Code != 1 || r.Out != "" || !strings.Contains(r.Err, "--fail-on-partial") {
 		t.Fatalf("fail-on-partial: %d %q %q", r.Code, r.Out, r.Err)
+	}
+}
+
+// kustoWorkflow runs the Kusto examples against the emulator's Data Explorer API (the
+// KustoClusters.Emulator entry of the written config): the same KQL gives the same rows as
+// through MSSentinel.
+func kustoWorkflow(t *testing.T, run func(args ...string) clitest.Result) {
+	t.Helper()
+	// huntkit --config ./emu/msticpyconfig.yaml query Kusto --cluster Emulator --kql 'SecurityAlert | summarize count() by AlertSeverity'
+	const bySeverity = "SecurityAlert | summarize count() by AlertSeverity | order by AlertSeverity asc"
+	r := run("--config", "./emu/msticpyconfig.yaml", "query", "Kusto", "--cluster", "Emulator", "--kql", bySeverity, "-o", "csv")
+	s := run("--config", "./emu/msticpyconfig.yaml", "query", "MSSentinel", "--kql", bySeverity, "-o", "csv")
+	if r.Code != 0 || s.Code != 0 || r.Out != s.Out || !strings.HasPrefix(r.Out, "AlertSeverity,count_") {
+		t.Fatalf("Kusto (%d %s) vs MSSentinel (%d %s):\n%s\n---\n%s", r.Code, r.Err, s.Code, s.Err, r.Out, s.Out)
+	}
+	// huntkit --config ./emu/msticpyconfig.yaml query Kusto --kql 'SigninLogs | summarize count() by ResultType' --start -1d
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "ADX", "--kql", "SigninLogs | summarize count() by ResultType", "--start", "-1d", "-o", "csv")
+	if r.Code != 0 || !strings.HasPrefix(r.Out, "ResultType,count_") {
+		t.Fatalf("query Kusto --start: %d %q %s", r.Code, r.Out, r.Err)
+	}
+	// huntkit --config ./emu/msticpyconfig.yaml schema Kusto --cluster Emulator --database SecurityLogs --table SigninLogs
+	r = run("--config", "./emu/msticpyconfig.yaml", "schema", "Kusto", "--cluster", "Emulator", "--database", "SecurityLogs", "--table", "SigninLogs")
+	if r.Code != 0 || !strings.Contains(r.Out, "ResultType") || !strings.Contains(r.Out, "TimeGenerated") {
+		t.Fatalf("schema Kusto: %d %s %s", r.Code, r.Out, r.Err)
+	}
+	// An unknown database: the service's message on one line, exit 1; an unknown cluster
+	// name: a configuration error (exit 3) with a suggestion.
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "Kusto", "--database", "Nope", "--kql", "SigninLogs | take 1")
+	if r.Code != 1 || strings.Count(r.Err, "\n") != 1 || !strings.Contains(r.Err, "'Nope' of kind 'Database' was not found") {
+		t.Fatalf("unknown database: %d %q", r.Code, r.Err)
+	}
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "Kusto", "--cluster", "Emulater", "--kql", "SigninLogs | take 1")
+	if r.Code != 3 || !strings.Contains(r.Err, `did you mean "Emulator"`) {
+		t.Fatalf("unknown cluster: %d %q", r.Code, r.Err)
 	}
 }
 
@@ -216,6 +252,7 @@ func seedConfig(t *testing.T, cfgPath string) string {
 		t.Fatal(err)
 	}
 	s := regexp.MustCompile(`(?m)^      Args:\n(        .*\n)+`).ReplaceAllString(string(data), "")
+	s = s[:strings.Index(s, "KustoClusters:")]
 	s = strings.Replace(s, "auth_methods: [clientsecret]", "auth_methods: [cli, msi, interactive]", 1)
 	if strings.Contains(s, "ClientSecret") || !strings.Contains(s, "[cli, msi, interactive]") {
 		t.Fatalf("seed config:\n%s", s)
