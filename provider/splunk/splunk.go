@@ -8,7 +8,6 @@ package splunk
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -41,8 +40,14 @@ func init() {
 	})
 }
 
-// ErrConfig marks settings that cannot work (no host, no credentials, a bad port).
-var ErrConfig = errors.New("splunk settings")
+// ErrConfig marks settings that cannot work (no host, no credentials, a bad port). It
+// matches config.ErrInvalid, so the command line reports a configuration error (exit 3).
+var ErrConfig error = settingsError("splunk settings")
+
+type settingsError string
+
+func (e settingsError) Error() string        { return string(e) }
+func (e settingsError) Is(target error) bool { return target == config.ErrInvalid }
 
 // Settings are the driver's options (DataProviders.Splunk.Args in the configuration).
 type Settings struct {
@@ -77,7 +82,7 @@ func SettingsFrom(ctx context.Context, c *config.Config) (Settings, error) {
 	}
 	host := arg("host")
 	if host == "" {
-		return s, fmt.Errorf("%w: %s.Args.host is not set", ErrConfig, section)
+		return s, fmt.Errorf("%w: %s.Args.host is not set (%w)", ErrConfig, section, config.ErrMissing)
 	}
 	scheme := arg("http_scheme")
 	if scheme == "" {
