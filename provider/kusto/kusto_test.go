@@ -150,6 +150,16 @@ func TestQueryThroughSDK(t *testing.T) {
 		t.Fatalf("window: %v %v", f, err)
 	}
 
+	// A second driver (as a second huntkit command would) takes the cached token: the
+	// emulator issued one token for both.
+	d2 := newDriver(t, cfg, nil)
+	if _, err := d2.Query(ctx, query.Request{Text: "ProcessEvents | take 1", Language: "kql"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.TokensIssued(); n != 1 {
+		t.Fatalf("%d tokens issued for two drivers", n)
+	}
+
 	sch, err := d.Schema(ctx)
 	if err != nil {
 		t.Fatal(err)
