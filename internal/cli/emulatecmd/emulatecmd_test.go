@@ -23,6 +23,7 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/authcmd"
 	"github.com/huntkit/huntkit/internal/cli/clitest"
 	"github.com/huntkit/huntkit/internal/cli/emulatecmd"
+	"github.com/huntkit/huntkit/internal/cli/kqlcmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
 	"github.com/huntkit/huntkit/internal/cli/schemacmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
@@ -39,7 +40,7 @@ func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(
 func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func commands(app *cliapp.App) []*cobra.Command {
-	return append(querycmd.New(app), emulatecmd.New(app), authcmd.New(app), schemacmd.New(app))
+	return append(querycmd.New(app), emulatecmd.New(app), authcmd.New(app), schemacmd.New(app), kqlcmd.New(app))
 }
 
 // startEmulate runs `huntkit emulate args...` until the test ends and returns its base URL.
@@ -186,6 +187,7 @@ func TestEmulatorWorkflow(t *testing.T) {
 		t.Fatalf("bad KQL: %d %q", r.Code, r.Err)
 	}
 	kustoWorkflow(t, run)
+	checkWithSchema(t, run)
 
 	// A partial result: rows written, a warning, exit 1; --fail-on-partial: an error.
 	startEmulate(t, "--row-limit", "3", "--write-config", "./emu/small.yaml", "--secret", "vt-key=v1")
@@ -230,6 +232,40 @@ func kustoWorkflow(t *testing.T, run func(args ...string) clitest.Result) {
 	r = run("--config", "./emu/msticpyconfig.yaml", "query", "Kusto", "--cluster", "Emulater", "--kql", "SigninLogs | take 1")
 	if r.Code != 3 || !strings.Contains(r.Err, `did you mean "Emulator"`) {
 		t.Fatalf("unknown cluster: %d %q", r.Code, r.Err)
+	}
+}
+
+// checkWithSchema runs kql check with a connected environment's schema: a custom table
+// (FirewallLogs_CL, served by an emulator over a data folder) is unknown to the built-in
+// catalogues and known through --env MSSentinel and --env Kusto.
+func checkWithSchema(t *testing.T, run func(args ...string) clitest.Result) {
+	t.Helper()
+	// huntkit --config ./emu/msticpyconfig.yaml kql check --env MSSentinel ./hunts
+	if err := os.MkdirAll("hunts", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.WriteFile(filepath.Join("hunts", "signins.kql"), []byte("SigninLogs | where ResultType != '0' | summarize count() by UserPrincipalName\n"), 0o600)
+	r := run("--config", "./emu/msticpyconfig.yaml", "kql", "check", "--env", "MSSentinel", "./hunts")
+	if r.Code != 0 || !strings.Contains(r.Out, "1 queries: parsed 1 (100.0%), compiled 1 (100.0%)") {
+		t.Fatalf("kql check --env MSSentinel: %d %q %s", r.Code, r.Out, r.Err)
+	}
+
+	data := t.TempDir()
+	_ = os.WriteFile(filepath.Join(data, "FirewallLogs_CL.csv"), []byte("TimeGenerated,SourceIP_s,DeviceAction_s,Bytes_d\n"+
+		"2026-11-01T08:00:00Z,10.0.0.5,deny,120\n2026-11-01T08:01:00Z,10.0.0.6,allow,5000\n"), 0o600)
+	startEmulate(t, "--data", data, "--write-config", "./emu/custom.yaml")
+	custom := filepath.Join(t.TempDir(), "fw")
+	_ = os.MkdirAll(custom, 0o700)
+	_ = os.WriteFile(filepath.Join(custom, "deny.kql"), []byte("FirewallLogs_CL | where DeviceAction_s == 'deny' | summarize sum(Bytes_d) by SourceIP_s\n"), 0o600)
+	r = run("--config", "./emu/custom.yaml", "kql", "check", custom)
+	if r.Code != 1 || !strings.Contains(r.Out, "compiled 0") || !strings.Contains(r.Out, "FirewallLogs_CL") {
+		t.Fatalf("without --env the custom table is unknown: %d %q %s", r.Code, r.Out, r.Err)
+	}
+	for _, env := range []string{"MSSentinel", "Kusto"} {
+		r = run("--config", "./emu/custom.yaml", "kql", "check", "--env", env, "--run", custom)
+		if r.Code != 0 || !strings.Contains(r.Out, "ran 1 (100.0%)") {
+			t.Fatalf("kql check --env %s --run: %d %q %s", env, r.Code, r.Out, r.Err)
+		}
 	}
 }
 
