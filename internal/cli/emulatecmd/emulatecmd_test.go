@@ -207,16 +207,28 @@ func TestEmulatorWorkflow(t *testing.T) {
 func kustoWorkflow(t *testing.T, run func(args ...string) clitest.Result) {
 	t.Helper()
 	// huntkit --config ./emu/msticpyconfig.yaml query Kusto --cluster Emulator --kql 'SecurityAlert | summarize count() by AlertSeverity'
-	const bySeverity = "SecurityAlert | summarize count() by AlertSeverity | order by AlertSeverity asc"
+	const bySeverity = "SecurityAlert | summarize count() by AlertSeverity"
 	r := run("--config", "./emu/msticpyconfig.yaml", "query", "Kusto", "--cluster", "Emulator", "--kql", bySeverity, "-o", "csv")
 	s := run("--config", "./emu/msticpyconfig.yaml", "query", "MSSentinel", "--kql", bySeverity, "-o", "csv")
-	if r.Code != 0 || s.Code != 0 || r.Out != s.Out || !strings.HasPrefix(r.Out, "AlertSeverity,count_") {
+	if r.Code != 0 || s.Code != 0 || sortedLines(r.Out) != sortedLines(s.Out) || !strings.HasPrefix(r.Out, "AlertSeverity,count_") {
 		t.Fatalf("Kusto (%d %s) vs MSSentinel (%d %s):\n%s\n---\n%s", r.Code, r.Err, s.Code, s.Err, r.Out, s.Out)
 	}
 	// huntkit --config ./emu/msticpyconfig.yaml query Kusto --kql 'SigninLogs | summarize count() by ResultType' --start -1d
-	r = run("--config", "./emu/msticpyconfig.yaml", "query", "ADX", "--kql", "SigninLogs | summarize count() by ResultType", "--start", "-1d", "-o", "csv")
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "Kusto", "--kql", "SigninLogs | summarize count() by ResultType", "--start", "-1d", "-o", "csv")
 	if r.Code != 0 || !strings.HasPrefix(r.Out, "ResultType,count_") {
 		t.Fatalf("query Kusto --start: %d %q %s", r.Code, r.Out, r.Err)
+	}
+	// The alias ADX and the window through query_datetimescope: the same counts as MSSentinel.
+	a := run("--config", "./emu/msticpyconfig.yaml", "query", "ADX", "--kql", "SigninLogs | summarize count() by ResultType", "--start", "-1d", "-o", "csv")
+	m := run("--config", "./emu/msticpyconfig.yaml", "query", "MSSentinel", "--kql", "SigninLogs | summarize count() by ResultType", "--start", "-1d", "-o", "csv")
+	if a.Code != 0 || sortedLines(a.Out) != sortedLines(m.Out) {
+		t.Fatalf("ADX vs MSSentinel: %q %q %s", a.Out, m.Out, a.Err)
+	}
+	// huntkit --config ./emu/msticpyconfig.yaml query MSSentinelSearch --kql 'SigninLogs | where ResultType != "0"' --start -1d
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "MSSentinelSearch", "--kql", `SigninLogs | where ResultType != "0"`, "--start", "-1d", "-o", "csv")
+	q := run("--config", "./emu/msticpyconfig.yaml", "query", "MSSentinel", "--kql", `SigninLogs | where ResultType != "0"`, "--start", "-1d", "-o", "csv")
+	if r.Code != 0 || q.Code != 0 || sortedLines(r.Out) != sortedLines(q.Out) || strings.Count(r.Out, "\n") < 2 {
+		t.Fatalf("MSSentinelSearch (%d %s) vs MSSentinel (%d %s)", r.Code, r.Err, q.Code, q.Err)
 	}
 	// huntkit --config ./emu/msticpyconfig.yaml schema Kusto --cluster Emulator --database SecurityLogs --table SigninLogs
 	r = run("--config", "./emu/msticpyconfig.yaml", "schema", "Kusto", "--cluster", "Emulator", "--database", "SecurityLogs", "--table", "SigninLogs")
