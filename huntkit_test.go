@@ -279,7 +279,7 @@ func TestQueriesAndHelp(t *testing.T) {
 	for _, p := range infos {
 		ps = append(ps, p.Name+":"+p.Status())
 	}
-	if !slices.Contains(ps, "LocalData:not configured") || !slices.Contains(ps, "Kusto:not built yet") || !slices.Contains(ps, "Cybereason:not configured") {
+	if !slices.Contains(ps, "LocalData:not configured") || !slices.Contains(ps, "Kusto:not configured") || !slices.Contains(ps, "Cybereason:not configured") {
 		t.Errorf("providers %v", ps)
 	}
 }

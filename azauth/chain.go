@@ -49,6 +49,8 @@ type Settings struct {
 	Interactive bool
 	// Prompt receives the device-code message (default stderr).
 	Prompt io.Writer
+	// Cache keeps tokens between processes (nil: none). FromConfig sets DefaultTokenCache.
+	Cache *TokenCache
 }
 
 // FromConfig reads Settings from the configuration: Azure.auth_methods (overridden by
@@ -60,7 +62,7 @@ func FromConfig(c *config.Config, workspace string, methods []string) (Settings,
 	if err != nil {
 		return Settings{}, err
 	}
-	s := Settings{Cloud: ep, CAFile: CAFile(c), Prompt: os.Stderr}
+	s := Settings{Cloud: ep, CAFile: CAFile(c), Prompt: os.Stderr, Cache: DefaultTokenCache()}
 	if len(methods) == 0 {
 		methods, _ = c.Strings(KeyAuthMethods)
 	}
@@ -202,8 +204,15 @@ func (c *Credential) Attempts() []Attempt {
 func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if tok, ok := c.cached(opts); ok {
+		return tok, nil
+	}
 	if c.chosen != nil {
-		return c.chosen.GetToken(ctx, opts)
+		tok, err := c.chosen.GetToken(ctx, opts)
+		if err == nil {
+			c.remember(opts, c.method, tok)
+		}
+		return tok, err
 	}
 	c.attempts = c.attempts[:0]
 	var fails []string
@@ -221,6 +230,7 @@ func (c *Credential) GetToken(ctx context.Context, opts policy.TokenRequestOptio
 				a.Tenant, a.Account = Identity(tok.Token)
 				c.attempts = append(c.attempts, a)
 				c.chosen, c.method = cred, m
+				c.remember(opts, m, tok)
 				return tok, nil
 			}
 		}

@@ -11,7 +11,6 @@ package azauth
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -25,8 +24,14 @@ import (
 	"github.com/huntkit/huntkit/config"
 )
 
-// ErrConfig marks bad Azure settings (unknown cloud, unknown method, unreadable CA file).
-var ErrConfig = errors.New("azure settings")
+// ErrConfig marks bad Azure settings (unknown cloud, unknown method, unreadable CA file). It
+// matches config.ErrInvalid, so the command line reports a configuration error (exit 3).
+var ErrConfig error = settingsError("azure settings")
+
+type settingsError string
+
+func (e settingsError) Error() string        { return string(e) }
+func (e settingsError) Is(target error) bool { return target == config.ErrInvalid }
 
 // Endpoints are the service addresses of one Azure cloud.
 type Endpoints struct {

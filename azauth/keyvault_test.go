@@ -27,6 +27,7 @@ func TestKeyVaultSecrets(t *testing.T) {
 	for _, v := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "IDENTITY_ENDPOINT", "HUNTKIT_CA_FILE"} {
 		t.Setenv(v, "")
 	}
+	t.Setenv(EnvTokenCache, t.TempDir())
 	KeyVault.Reset()
 	srv, err := emulate.Start(context.Background(), emulate.Options{Backend: noData{}, ClientSecret: "x",
 		Secrets: map[string]string{"TIProviders-OTX-Args-AuthKey": "otx-value", "vt-key": "vt-value"}})

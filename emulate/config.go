@@ -12,7 +12,8 @@ const CAFileName = "huntkit-emulator-ca.pem"
 
 // WriteConfig writes a msticpyconfig.yaml that points huntkit at the emulator (a Default
 // workspace, the tenant, an application whose client secret the token endpoint accepts, the
-// endpoint overrides and the CA file), and the CA file beside it. Both are written 0600
+// endpoint overrides and the CA file, and an Emulator entry in KustoClusters for its Azure
+// Data Explorer REST API with the first database it serves), and the CA file beside it. Both are written 0600
 // (the file holds the emulator's client secret). It returns the CA file's path.
 func (s *Server) WriteConfig(path string, authMethods ...string) (string, error) {
 	if len(authMethods) == 0 {
@@ -50,7 +51,15 @@ Azure:
 KeyVault:
   TenantId: %[3]s
   VaultName: huntkit-emulator
-`, s.URL, s.WorkspaceID(), s.TenantID(), s.ClientID(), s.ClientSecret(), strings.Join(authMethods, ", "), ca)
+KustoClusters:
+  Emulator:
+    Args:
+      Cluster: %[1]s
+      Database: %[8]s
+      TenantId: %[3]s
+      ClientId: %[4]s
+      ClientSecret: %[5]s
+`, s.URL, s.WorkspaceID(), s.TenantID(), s.ClientID(), s.ClientSecret(), strings.Join(authMethods, ", "), ca, s.KustoDatabases()[0])
 	tmp := abs + ".tmp"
 	if err := os.WriteFile(tmp, []byte(cfg), 0o600); err != nil {
 		return "", fmt.Errorf("emulate: write config: %w", err)

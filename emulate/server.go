@@ -64,6 +64,9 @@ type Options struct {
 	// RowLimit cuts results longer than this many rows and flags them partial (0: 500000,
 	// Log Analytics' limit).
 	RowLimit int
+	// KustoDatabases are the Azure Data Explorer databases served (emulate/kusto.go), each
+	// over the one backend; default DefaultKustoDatabase.
+	KustoDatabases []string
 }
 
 // Server is a running emulator.

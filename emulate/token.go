@@ -156,6 +156,7 @@ func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
 	scope := r.PostForm.Get("scope")
 	audience := strings.TrimSuffix(strings.Fields(scope + " x")[0], "/.default")
 	tok, exp, err := s.Issue(audience, client)
+	s.tokensIssued().Add(1)
 	if err != nil {
 		oauthError(w, http.StatusInternalServerError, "server_error", err.Error())
 		return
@@ -218,6 +219,7 @@ func (s *Server) managedIdentity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok, exp, err := s.Issue(resource, "managed-identity-"+s.opt.TenantID[:min(8, len(s.opt.TenantID))])
+	s.tokensIssued().Add(1)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]any{"statusCode": 500, "message": err.Error()})
 		return

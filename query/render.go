@@ -22,6 +22,9 @@ type Request struct {
 	// reads (ad-hoc queries given --start/--end). Templates bound themselves with their
 	// start/end parameters and leave it false.
 	Bounded bool
+	// Metadata is the template's merged metadata (msticpy's cluster, clusters,
+	// cluster_groups, database, ...) for drivers that route by it; nil for ad-hoc queries.
+	Metadata map[string]any
 }
 
 // CodeParams are parameter names that hold query code by design (msticpy templates use them to
@@ -170,7 +173,7 @@ func (t *Template) Render(d Dialect, values map[string]any, opts ...RenderOption
 	if len(typeErrs) > 1 {
 		return Request{}, paramErrors(typeErrs)
 	}
-	req := Request{Language: d.Name()}
+	req := Request{Language: d.Name(), Metadata: t.Metadata}
 	if b := bound["start"]; b != nil && b.p.Type == TypeDatetime {
 		req.Start = b.t
 	}

@@ -9,6 +9,8 @@ import (
 	_ "github.com/huntkit/huntkit/provider/otrf"
 	// Microsoft Sentinel / Log Analytics through the Azure SDK.
 	_ "github.com/huntkit/huntkit/provider/sentinel"
+	// Azure Data Explorer (Kusto) through azkustodata.
+	_ "github.com/huntkit/huntkit/provider/kusto"
 	// Elasticsearch: ES|QL, Lucene and query DSL with point-in-time paging.
 	// Cybereason visual search.
 	_ "github.com/huntkit/huntkit/provider/cybereason"

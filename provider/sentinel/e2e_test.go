@@ -42,6 +42,7 @@ func isolate(t *testing.T) {
 		t.Setenv(v, "")
 		os.Unsetenv(v)
 	}
+	t.Setenv("HUNTKIT_TOKEN_CACHE", t.TempDir())
 }
 
 // startEmulator serves testdata through the emulator.

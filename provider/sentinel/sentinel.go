@@ -64,10 +64,17 @@ func init() {
 
 // Errors a caller can test.
 var (
-	ErrNoWorkspace = errors.New("no Log Analytics workspace configured")
-	ErrPartial     = errors.New("partial result")
-	ErrQuery       = errors.New("Log Analytics query failed")
+	ErrNoWorkspace error = missingError("no Log Analytics workspace configured")
+	ErrPartial           = errors.New("partial result")
+	ErrQuery             = errors.New("Log Analytics query failed")
 )
+
+// missingError marks a setting that is not present; it matches config.ErrMissing, so the
+// command line reports a configuration error (exit 3).
+type missingError string
+
+func (e missingError) Error() string { return string(e) }
+func (e missingError) Unwrap() error { return config.ErrMissing }
 
 // Workspace is one workspace to query.
 type Workspace struct {

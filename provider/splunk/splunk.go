@@ -79,7 +79,7 @@ func SettingsFrom(ctx context.Context, c *config.Config) (Settings, error) {
 	}
 	host := arg("host")
 	if host == "" {
-		return s, fmt.Errorf("%w: %s.Args.host is not set", ErrConfig, section)
+		return s, fmt.Errorf("%w: %s.Args.host is not set (%w)", ErrConfig, section, config.ErrMissing)
 	}
 	scheme := arg("http_scheme")
 	if scheme == "" {

@@ -66,6 +66,7 @@ func Status(ctx context.Context, app *cliapp.App, o *Options) error {
 		return cliapp.UsageError(err)
 	}
 	s.Interactive = cliapp.IsTerminal(app.Err) && cliapp.IsTerminal(app.Out)
+	s.Cache = nil // status tries the methods themselves, never a cached token
 	s.Prompt = app.Err
 	if s.TenantID == "" {
 		if ws, err := cfg.Workspace(o.Workspace); err == nil {

@@ -25,6 +25,7 @@ type Options struct {
 	ClientSecret string
 	AuthMethods  []string
 	Secrets      []string
+	Databases    []string // Kusto databases served
 }
 
 // New returns the emulate command.
@@ -43,6 +44,9 @@ tenant:
   Log Analytics    POST /v1/workspaces/{id}/query (query, timespan, workspaces) and
                    GET /v1/workspaces/{id}/metadata
   Key Vault        GET /secrets/{name} for the --secret values ({KeyVault: ...} settings)
+  Data Explorer    POST /v2/rest/query (v2 frames), /v1/rest/query, /v1/rest/mgmt (.show tables,
+                   .show database schema [as json]) for the --kusto-database databases, and
+                   GET /v1/rest/auth/metadata: a Kusto cluster at the base URL
 
 Every API answers 401 without a token the emulator issued.
 
@@ -52,10 +56,12 @@ compiler; KQL it cannot run answers with Kusto's error shape and the compiler's 
 
 --write-config FILE writes a msticpyconfig.yaml pointing huntkit at the emulator (a Default
 workspace, the tenant, a client id and secret the token endpoint accepts, the endpoint
-overrides and the CA file, written beside it). Port 0 picks a free port; the base URL is
+overrides and the CA file, written beside it; and KustoClusters.Emulator for the Data Explorer
+API). Port 0 picks a free port; the base URL is
 printed on the first line. Stop with Ctrl-C.`,
 		Example: `  huntkit emulate --write-config ./emu/msticpyconfig.yaml
-  huntkit --config ./emu/msticpyconfig.yaml query MSSentinel SecurityAlert.list_alerts --start -7d`,
+  huntkit --config ./emu/msticpyconfig.yaml query MSSentinel SecurityAlert.list_alerts --start -7d
+  huntkit --config ./emu/msticpyconfig.yaml query Kusto --kql 'SigninLogs | summarize count() by ResultType' --start -1d`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return Run(cmd.Context(), app, o)
@@ -69,6 +75,7 @@ printed on the first line. Stop with Ctrl-C.`,
 	f.IntVar(&o.RowLimit, "row-limit", 500000, "rows after which a result is cut and flagged partial")
 	f.StringVar(&o.ClientSecret, "client-secret", "", "the client secret the token endpoint accepts (default: random)")
 	f.StringArrayVar(&o.Secrets, "secret", nil, "a Key Vault secret NAME=VALUE the emulator serves at /secrets/NAME (repeatable)")
+	f.StringSliceVar(&o.Databases, "kusto-database", []string{emulate.DefaultKustoDatabase}, "the Azure Data Explorer databases served (each over the same data)")
 	f.StringSliceVar(&o.AuthMethods, "auth-methods", []string{"clientsecret"}, "Azure.auth_methods written by --write-config")
 	return cmd
 }
@@ -120,7 +127,8 @@ func Run(ctx context.Context, app *cliapp.App, o *Options) error {
 	if err != nil {
 		return err
 	}
-	srv, err := emulate.Start(ctx, emulate.Options{Addr: o.Addr, Backend: be, RowLimit: o.RowLimit, ClientSecret: o.ClientSecret, Secrets: secrets})
+	srv, err := emulate.Start(ctx, emulate.Options{Addr: o.Addr, Backend: be, RowLimit: o.RowLimit, ClientSecret: o.ClientSecret, Secrets: secrets,
+		KustoDatabases: o.Databases})
 	if err != nil {
 		return err
 	}

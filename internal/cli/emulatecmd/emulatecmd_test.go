@@ -23,6 +23,7 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/authcmd"
 	"github.com/huntkit/huntkit/internal/cli/clitest"
 	"github.com/huntkit/huntkit/internal/cli/emulatecmd"
+	"github.com/huntkit/huntkit/internal/cli/kqlcmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
 	"github.com/huntkit/huntkit/internal/cli/schemacmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
@@ -39,7 +40,7 @@ func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(
 func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func commands(app *cliapp.App) []*cobra.Command {
-	return append(querycmd.New(app), emulatecmd.New(app), authcmd.New(app), schemacmd.New(app))
+	return append(querycmd.New(app), emulatecmd.New(app), authcmd.New(app), schemacmd.New(app), kqlcmd.New(app))
 }
 
 // startEmulate runs `huntkit emulate args...` until the test ends and returns its base URL.
@@ -185,6 +186,9 @@ func TestEmulatorWorkflow(t *testing.T) {
 	if r.Code != 1 || strings.Count(r.Err, "\n") != 1 || !strings.Contains(r.Err, "frobnicate") {
 		t.Fatalf("bad KQL: %d %q", r.Code, r.Err)
 	}
+	kustoWorkflow(t, run)
+	checkWithSchema(t, run)
+
 	// A partial result: rows written, a warning, exit 1; --fail-on-partial: an error.
 	startEmulate(t, "--row-limit", "3", "--write-config", "./emu/small.yaml", "--secret", "vt-key=v1")
 	r = run("--config", "./emu/small.yaml", "query", "MSSentinel", "--kql", "SecurityAlert | take 10", "-o", "csv")
@@ -194,6 +198,86 @@ func TestEmulatorWorkflow(t *testing.T) {
 	r = run("--config", "./emu/small.yaml", "query", "MSSentinel", "--kql", "SecurityAlert | take 10", "--fail-on-partial")
 	if r.Code != 1 || r.Out != "" || !strings.Contains(r.Err, "--fail-on-partial") {
 		t.Fatalf("fail-on-partial: %d %q %q", r.Code, r.Out, r.Err)
+	}
+}
+
+// kustoWorkflow runs the Kusto examples against the emulator's Data Explorer API (the
+// KustoClusters.Emulator entry of the written config): the same KQL gives the same rows as
+// through MSSentinel.
+func kustoWorkflow(t *testing.T, run func(args ...string) clitest.Result) {
+	t.Helper()
+	// huntkit --config ./emu/msticpyconfig.yaml query Kusto --cluster Emulator --kql 'SecurityAlert | summarize count() by AlertSeverity'
+	const bySeverity = "SecurityAlert | summarize count() by AlertSeverity"
+	r := run("--config", "./emu/msticpyconfig.yaml", "query", "Kusto", "--cluster", "Emulator", "--kql", bySeverity, "-o", "csv")
+	s := run("--config", "./emu/msticpyconfig.yaml", "query", "MSSentinel", "--kql", bySeverity, "-o", "csv")
+	if r.Code != 0 || s.Code != 0 || sortedLines(r.Out) != sortedLines(s.Out) || !strings.HasPrefix(r.Out, "AlertSeverity,count_") {
+		t.Fatalf("Kusto (%d %s) vs MSSentinel (%d %s):\n%s\n---\n%s", r.Code, r.Err, s.Code, s.Err, r.Out, s.Out)
+	}
+	// huntkit --config ./emu/msticpyconfig.yaml query Kusto --kql 'SigninLogs | summarize count() by ResultType' --start -1d
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "Kusto", "--kql", "SigninLogs | summarize count() by ResultType", "--start", "-1d", "-o", "csv")
+	if r.Code != 0 || !strings.HasPrefix(r.Out, "ResultType,count_") {
+		t.Fatalf("query Kusto --start: %d %q %s", r.Code, r.Out, r.Err)
+	}
+	// The alias ADX and the window through query_datetimescope: the same counts as MSSentinel.
+	a := run("--config", "./emu/msticpyconfig.yaml", "query", "ADX", "--kql", "SigninLogs | summarize count() by ResultType", "--start", "-1d", "-o", "csv")
+	m := run("--config", "./emu/msticpyconfig.yaml", "query", "MSSentinel", "--kql", "SigninLogs | summarize count() by ResultType", "--start", "-1d", "-o", "csv")
+	if a.Code != 0 || sortedLines(a.Out) != sortedLines(m.Out) {
+		t.Fatalf("ADX vs MSSentinel: %q %q %s", a.Out, m.Out, a.Err)
+	}
+	// huntkit --config ./emu/msticpyconfig.yaml query MSSentinelSearch --kql 'SigninLogs | where ResultType != "0"' --start -1d
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "MSSentinelSearch", "--kql", `SigninLogs | where ResultType != "0"`, "--start", "-1d", "-o", "csv")
+	q := run("--config", "./emu/msticpyconfig.yaml", "query", "MSSentinel", "--kql", `SigninLogs | where ResultType != "0"`, "--start", "-1d", "-o", "csv")
+	if r.Code != 0 || q.Code != 0 || sortedLines(r.Out) != sortedLines(q.Out) || strings.Count(r.Out, "\n") < 2 {
+		t.Fatalf("MSSentinelSearch (%d %s) vs MSSentinel (%d %s)", r.Code, r.Err, q.Code, q.Err)
+	}
+	// huntkit --config ./emu/msticpyconfig.yaml schema Kusto --cluster Emulator --database SecurityLogs --table SigninLogs
+	r = run("--config", "./emu/msticpyconfig.yaml", "schema", "Kusto", "--cluster", "Emulator", "--database", "SecurityLogs", "--table", "SigninLogs")
+	if r.Code != 0 || !strings.Contains(r.Out, "ResultType") || !strings.Contains(r.Out, "TimeGenerated") {
+		t.Fatalf("schema Kusto: %d %s %s", r.Code, r.Out, r.Err)
+	}
+	// An unknown database: the service's message on one line, exit 1; an unknown cluster
+	// name: a configuration error (exit 3) with a suggestion.
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "Kusto", "--database", "Nope", "--kql", "SigninLogs | take 1")
+	if r.Code != 1 || strings.Count(r.Err, "\n") != 1 || !strings.Contains(r.Err, "'Nope' of kind 'Database' was not found") {
+		t.Fatalf("unknown database: %d %q", r.Code, r.Err)
+	}
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "Kusto", "--cluster", "Emulater", "--kql", "SigninLogs | take 1")
+	if r.Code != 3 || !strings.Contains(r.Err, `did you mean "Emulator"`) {
+		t.Fatalf("unknown cluster: %d %q", r.Code, r.Err)
+	}
+}
+
+// checkWithSchema runs kql check with a connected environment's schema: a custom table
+// (FirewallLogs_CL, served by an emulator over a data folder) is unknown to the built-in
+// catalogues and known through --env MSSentinel and --env Kusto.
+func checkWithSchema(t *testing.T, run func(args ...string) clitest.Result) {
+	t.Helper()
+	// huntkit --config ./emu/msticpyconfig.yaml kql check --env MSSentinel ./hunts
+	if err := os.MkdirAll("hunts", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.WriteFile(filepath.Join("hunts", "signins.kql"), []byte("SigninLogs | where ResultType != '0' | summarize count() by UserPrincipalName\n"), 0o600)
+	r := run("--config", "./emu/msticpyconfig.yaml", "kql", "check", "--env", "MSSentinel", "./hunts")
+	if r.Code != 0 || !strings.Contains(r.Out, "1 queries: parsed 1 (100.0%), compiled 1 (100.0%)") {
+		t.Fatalf("kql check --env MSSentinel: %d %q %s", r.Code, r.Out, r.Err)
+	}
+
+	data := t.TempDir()
+	_ = os.WriteFile(filepath.Join(data, "FirewallLogs_CL.csv"), []byte("TimeGenerated,SourceIP_s,DeviceAction_s,Bytes_d\n"+
+		"2026-11-01T08:00:00Z,10.0.0.5,deny,120\n2026-11-01T08:01:00Z,10.0.0.6,allow,5000\n"), 0o600)
+	startEmulate(t, "--data", data, "--write-config", "./emu/custom.yaml")
+	custom := filepath.Join(t.TempDir(), "fw")
+	_ = os.MkdirAll(custom, 0o700)
+	_ = os.WriteFile(filepath.Join(custom, "deny.kql"), []byte("FirewallLogs_CL | where DeviceAction_s == 'deny' | summarize sum(Bytes_d) by SourceIP_s\n"), 0o600)
+	r = run("--config", "./emu/custom.yaml", "kql", "check", custom)
+	if r.Code != 1 || !strings.Contains(r.Out, "compiled 0") || !strings.Contains(r.Out, "FirewallLogs_CL") {
+		t.Fatalf("without --env the custom table is unknown: %d %q %s", r.Code, r.Out, r.Err)
+	}
+	for _, env := range []string{"MSSentinel", "Kusto"} {
+		r = run("--config", "./emu/custom.yaml", "kql", "check", "--env", env, "--run", custom)
+		if r.Code != 0 || !strings.Contains(r.Out, "ran 1 (100.0%)") {
+			t.Fatalf("kql check --env %s --run: %d %q %s", env, r.Code, r.Out, r.Err)
+		}
 	}
 }
 
@@ -216,6 +300,7 @@ func seedConfig(t *testing.T, cfgPath string) string {
 		t.Fatal(err)
 	}
 	s := regexp.MustCompile(`(?m)^      Args:\n(        .*\n)+`).ReplaceAllString(string(data), "")
+	s = s[:strings.Index(s, "KustoClusters:")]
 	s = strings.Replace(s, "auth_methods: [clientsecret]", "auth_methods: [cli, msi, interactive]", 1)
 	if strings.Contains(s, "ClientSecret") || !strings.Contains(s, "[cli, msi, interactive]") {
 		t.Fatalf("seed config:\n%s", s)

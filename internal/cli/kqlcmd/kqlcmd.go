@@ -172,12 +172,44 @@ type checkResult struct {
 	Error  string `json:"error,omitempty"`
 }
 
+// envFlags name a connected data environment whose own schema check resolves tables with.
+type envFlags struct {
+	env, workspaceName, cluster, database, auth string
+}
+
+// envCatalog returns the environment's catalogue (its schema first, then the built-in ones)
+// and its schema.
+func (e envFlags) envCatalog(ctx context.Context, app *cliapp.App) (kql.Catalog, map[string][]frame.Field, func(), error) {
+	hk, err := app.Huntkit(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, err := hk.Provider(e.env, huntkit.WithOptions(map[string]string{"workspace-name": e.workspaceName, "cluster": e.cluster,
+		"database": e.database, "auth": e.auth, "interactive": fmt.Sprint(cliapp.IsTerminal(app.Err))}))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cat, sch, err := s.KQLCatalog(ctx)
+	if err != nil {
+		s.Close()
+		return nil, nil, nil, err
+	}
+	return cat, sch, func() { s.Close() }, nil
+}
+
 func newCheck(app *cliapp.App) *cobra.Command {
 	var run, asJSON bool
+	var ef envFlags
 	cmd := &cobra.Command{
 		Use:   "check FILE|DIR...",
 		Short: "Check .kql files and YAML detections: parse, compile and (with --run) run on empty tables",
-		Args:  cobra.MinimumNArgs(1),
+		Long: `check parses and compiles each query (and with --run runs it on empty tables of the right
+shape), resolving tables against the built-in Sentinel and corpus catalogues and the
+workspace's tables. With --env, the tables and columns of a connected data environment come
+first (a Sentinel workspace's metadata API, a Kusto database's schema), so custom tables and
+columns are not reported as unknown.`,
+		Example: `  huntkit --config ./emu/msticpyconfig.yaml kql check --env MSSentinel ./hunts`,
+		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			var files []string
@@ -196,13 +228,21 @@ func newCheck(app *cliapp.App) *cobra.Command {
 				}
 			}
 			sort.Strings(files)
-			cat, err := catalog(ctx, app)
-			if err != nil {
+			var cat kql.Catalog
+			var envTables map[string][]frame.Field
+			var err error
+			if ef.env != "" {
+				var done func()
+				if cat, envTables, done, err = ef.envCatalog(ctx, app); err != nil {
+					return err
+				}
+				defer done()
+			} else if cat, err = catalog(ctx, app); err != nil {
 				return err
 			}
 			var ws sqlRunner
 			if run {
-				empty, err := huntkit.CorpusWorkspace(ctx)
+				empty, err := huntkit.EmptyWorkspace(ctx, envTables)
 				if err != nil {
 					return err
 				}
@@ -218,6 +258,11 @@ func newCheck(app *cliapp.App) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&run, "run", false, "also run the SQL on empty tables of the catalogue's shape (Sentinel and corpus tables)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per file")
+	cmd.Flags().StringVar(&ef.env, "env", "", "resolve tables with this data environment's own schema first (MSSentinel, Kusto, ...)")
+	cmd.Flags().StringVar(&ef.workspaceName, "workspace-name", "", "with --env MSSentinel: the workspace (default: Default)")
+	cmd.Flags().StringVar(&ef.cluster, "cluster", "", "with --env Kusto: the cluster (name, URL or host)")
+	cmd.Flags().StringVar(&ef.database, "database", "", "with --env Kusto: the database")
+	cmd.Flags().StringVar(&ef.auth, "auth", "", "Azure sign-in methods to try, comma-separated")
 	return cmd
 }
 

@@ -252,12 +252,14 @@ type queryOpts struct {
 type driverOpts struct {
 	workspaceName, auth, timeout, split string
 	splunkApp                           string
+	cluster, database                   string // Kusto
 	failOnPartial                       bool
 }
 
 func (d driverOpts) options(app *cliapp.App) map[string]string {
 	return map[string]string{"workspace-name": d.workspaceName, "auth": d.auth, "timeout": d.timeout, "split": d.split,
-		"fail-on-partial": fmt.Sprint(d.failOnPartial), "splunk-app": d.splunkApp, "interactive": fmt.Sprint(cliapp.IsTerminal(app.Err))}
+		"fail-on-partial": fmt.Sprint(d.failOnPartial), "splunk-app": d.splunkApp, "interactive": fmt.Sprint(cliapp.IsTerminal(app.Err)),
+		"cluster": d.cluster, "database": d.database}
 }
 
 func newQuery(app *cliapp.App) *cobra.Command {
@@ -279,6 +281,7 @@ subscription_filter) and str parameters placed outside quotes are inserted as qu
 		Example: `  huntkit query LogAnalytics WindowsSecurity.list_host_logons --param host_name=web01 --start -2d --print
   huntkit query LocalData --sql "SELECT * FROM host_logons LIMIT 10" --data ./data
   huntkit query LocalData SecurityAlert.list_alerts --data ./data -o csv --out alerts.csv --save alerts
+  huntkit --config ./emu/msticpyconfig.yaml query Kusto --cluster Emulator --kql 'SecurityAlert | summarize count() by AlertSeverity'
   huntkit query LocalData WindowsSecurity.list_host_logons --data ./otrf --map otrf --param host_name=WORKSTATION5 --start 2020-10-18 --end 2020-10-19`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -306,6 +309,8 @@ subscription_filter) and str parameters placed outside quotes are inserted as qu
 	f.StringArrayVar(&o.data, "data", nil, "data folder or file for local environments (repeatable)")
 	f.StringVar(&o.mapping, "map", "", "LocalData: table/column mapping YAML file, or a built-in one (otrf), so Sentinel templates run on other schemas")
 	f.StringVar(&o.driverOpts.workspaceName, "workspace-name", "", "Sentinel workspaces from AzureSentinel.Workspaces, comma-separated (default: Default)")
+	f.StringVar(&o.driverOpts.cluster, "cluster", "", "Kusto: a KustoClusters name, cluster URL or host (default: the template's, or the only one configured)")
+	f.StringVar(&o.driverOpts.database, "database", "", "Kusto: the database (default: the template's, then the cluster's Database)")
 	f.StringVar(&o.driverOpts.auth, "auth", "", "Azure sign-in methods to try in order, comma-separated (default: Azure.auth_methods)")
 	f.StringVar(&o.driverOpts.timeout, "timeout", "", "server-side query timeout for cloud environments (e.g. 300s, 5m)")
 	f.StringVar(&o.driverOpts.split, "split", "", "cloud environments: query the window in chunks of this length (1d, 6h), concurrently")

@@ -186,9 +186,12 @@ func TestQueryErrors(t *testing.T) {
 		{[]string{"query", "LogAnalytics", "--queries", dir}, 2, "name a template"},
 		{[]string{"query", "LogAnalytics", "--sql", "select 1", "--kql", "T"}, 2, "not both"},
 		{[]string{"query", "LogAnalytics", "--queries", "/nonexistent/dir", "X.y"}, 2, "--queries /nonexistent/dir"},
-		{[]string{"query", "LogAnalytics", "WindowsSecurity.list_host_logons", "--queries", dir, "-p", "host_name=a"}, 1, "no Log Analytics workspace configured"},
+		{[]string{"query", "LogAnalytics", "WindowsSecurity.list_host_logons", "--queries", dir, "-p", "host_name=a"}, 3, "no Log Analytics workspace configured"},
+		// A missing host, workspace or cluster is a configuration error: exit 3.
 		{[]string{"query", "Splunk", "--kql", "T | take 1"}, 3, "DataProviders.Splunk.Args.host is not set"},
-		{[]string{"query", "Kusto", "--kql", "T | take 1"}, 1, "Kusto: driver not built yet"},
+		{[]string{"query", "MSSentinel", "--kql", "T | take 1"}, 3, "no Log Analytics workspace configured"},
+		{[]string{"query", "Kusto", "--kql", "T | take 1"}, 3, "KustoClusters.<Name>.Args.Cluster"},
+		{[]string{"query", "Kusto", "--cluster", "https://c.kusto.windows.net", "--database", "D", "--kql", "T", "--auth", "nosuch"}, 3, "unknown auth method"},
 		{[]string{"query", "Nope", "--sql", "select 1"}, 2, `unknown data environment "Nope" (see huntkit providers)`},
 		{[]string{"queries", "--env", "Nope"}, 2, `unknown data environment "Nope" (see huntkit providers)`},
 	}
@@ -226,7 +229,7 @@ func TestProviders(t *testing.T) {
 	if r := byName["MSSentinel"]; r == nil || !strings.Contains(r["aliases"].(string), "LogAnalytics") || r["built"] != true || r["configured"] != false {
 		t.Errorf("MSSentinel row = %v", r)
 	}
-	if r := byName["Kusto"]; r == nil || r["status"] != "not built yet" {
+	if r := byName["Kusto"]; r == nil || r["built"] != true || r["configured"] != false {
 		t.Errorf("Kusto row = %v", r)
 	}
 	if r := byName["OTRF"]; r == nil || !strings.Contains(r["aliases"].(string), "Mordor") {

@@ -21,6 +21,8 @@ type Options struct {
 	Data      []string
 	Workspace string
 	Auth      string
+	Cluster   string // Kusto
+	Database  string // Kusto
 	Out       cliapp.Output
 }
 
@@ -31,9 +33,11 @@ func New(app *cliapp.App) *cobra.Command {
 		Use:   "schema ENV",
 		Short: "List the tables and columns of a data environment",
 		Long: `schema lists the tables and columns a data environment reports (environments whose driver
-can list them; for MSSentinel the workspace's schema from the Log Analytics metadata API).`,
-		Example: `  huntkit --config ./emu/msticpyconfig.yaml schema MSSentinel --table SecurityAlert`,
-		Args:    cobra.ExactArgs(1),
+can list them; for MSSentinel the workspace's schema from the Log Analytics metadata API, for
+Kusto the database's from '.show database schema as json').`,
+		Example: `  huntkit --config ./emu/msticpyconfig.yaml schema MSSentinel --table SecurityAlert
+  huntkit --config ./emu/msticpyconfig.yaml schema Kusto --cluster Emulator --database SecurityLogs --table SigninLogs`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return Run(cmd.Context(), app, o, args[0])
 		},
@@ -43,6 +47,8 @@ can list them; for MSSentinel the workspace's schema from the Log Analytics meta
 	f.StringArrayVar(&o.Data, "data", nil, "data folder or file for local environments (repeatable)")
 	f.StringVar(&o.Workspace, "workspace-name", "", "Sentinel workspace from AzureSentinel.Workspaces (default: Default)")
 	f.StringVar(&o.Auth, "auth", "", "Azure sign-in methods to try, comma-separated")
+	f.StringVar(&o.Cluster, "cluster", "", "Kusto: a KustoClusters name, cluster URL or host")
+	f.StringVar(&o.Database, "database", "", "Kusto: the database (default: the cluster's Database)")
 	cliapp.AddOutputFlags(cmd, &o.Out)
 	return cmd
 }
@@ -70,7 +76,8 @@ func Run(ctx context.Context, app *cliapp.App, o *Options, env string) error {
 	if err := o.Out.Validate(); err != nil {
 		return err
 	}
-	opts := map[string]string{"workspace-name": o.Workspace, "auth": o.Auth, "interactive": fmt.Sprint(cliapp.IsTerminal(app.Err))}
+	opts := map[string]string{"workspace-name": o.Workspace, "auth": o.Auth, "interactive": fmt.Sprint(cliapp.IsTerminal(app.Err)),
+		"cluster": o.Cluster, "database": o.Database}
 	sch, err := Schema(ctx, app, env, o.Data, opts)
 	if err != nil {
 		return err
