@@ -32,8 +32,8 @@ const (
 	OptInteractive   = "interactive" // allow devicecode / interactive
 	OptTimeout       = "timeout"     // bound of one query, e.g. 90s or 5m
 	OptFailOnPartial = "fail-on-partial"
-	OptInstance      = "instance"   // DataProviders.<Section>-<instance>
-	OptMaxRows       = "max-rows"   // stop paging after this many rows (flagged partial)
+	OptInstance      = "instance"      // DataProviders.<Section>-<instance>
+	OptMaxRows       = "max-rows"      // stop paging after this many rows (flagged partial)
 	OptSubscriptions = "subscriptions" // Resource Graph: subscription ids, comma-separated
 )
 
