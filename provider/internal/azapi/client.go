@@ -190,3 +190,18 @@ func (c *Client) describe(ctx context.Context, err error) error {
 	}
 	return fmt.Errorf("%s: %s", c.name, azauth.OneLine(err))
 }
+
+// Describe turns an error of an Azure SDK client into one line: an HTTP answer as a
+// *remote.StatusError with the service's code and message (and a 429's Retry-After), a
+// time-out as ErrTimeout, the rest shortened.
+func Describe(ctx context.Context, name string, err error) error {
+	var re *azcore.ResponseError
+	if errors.As(err, &re) && re.RawResponse != nil {
+		body, _ := runtime.Payload(re.RawResponse)
+		if len(body) == 0 {
+			body = []byte(re.ErrorCode)
+		}
+		return statusError(name, re.RawResponse, body)
+	}
+	return (&Client{name: name}).describe(ctx, err)
+}
