@@ -191,7 +191,9 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 			qr.Subscriptions = append(qr.Subscriptions, &d.subs[i])
 		}
 		resp, err := d.client.Resources(ctx, qr, nil)
-		if err == nil {
+		if err != nil {
+			err = azapi.Describe(ctx, Name, err)
+		} else {
 			var s []azapi.Field
 			var r [][]any
 			s, r, err = table(resp.Data)
@@ -201,7 +203,6 @@ func (d *Driver) Query(ctx context.Context, req query.Request) (*frame.Frame, er
 			rows = append(rows, r...)
 		}
 		if err != nil {
-			err = azapi.Describe(ctx, Name, err)
 			if page == 1 || errors.Is(err, context.Canceled) {
 				return nil, fmt.Errorf("%w: %w", ErrQuery, err)
 			}
