@@ -9,6 +9,12 @@ import (
 	_ "github.com/huntkit/huntkit/provider/otrf"
 	// Microsoft Sentinel / Log Analytics through the Azure SDK.
 	_ "github.com/huntkit/huntkit/provider/sentinel"
+	// Defender advanced hunting: MDE, M365D and M365DGraph.
+	_ "github.com/huntkit/huntkit/provider/defender"
+	// Microsoft Graph (MSGraph / SecurityGraph): OData paths, security alerts and incidents.
+	_ "github.com/huntkit/huntkit/provider/msgraph"
+	// Azure Resource Graph through armresourcegraph.
+	_ "github.com/huntkit/huntkit/provider/resourcegraph"
 	// Elasticsearch: ES|QL, Lucene and query DSL with point-in-time paging.
 	_ "github.com/huntkit/huntkit/provider/elastic"
 	// OpenObserve SQL through its _search API.
