@@ -219,8 +219,50 @@ func graphIncident(f *frame.Frame, i int) map[string]any {
 	}
 }
 
+// graphOrder is the property order Graph writes alerts and incidents in.
+var graphOrder = strings.Fields(`@odata.type id providerAlertId incidentId tenantId displayName title description status severity
+	classification determination assignedTo serviceSource detectionSource category recommendedActions createdDateTime
+	lastUpdateDateTime firstActivityDateTime lastActivityDateTime alertWebUrl incidentWebUrl redirectIncidentId
+	mitreTechniques evidence customTags systemTags comments alerts`)
+
+// orderedObject writes its keys in graphOrder (others after, sorted), as Graph does.
+type orderedObject map[string]any
+
+// MarshalJSON implements json.Marshaler.
+func (o orderedObject) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	done := map[string]bool{}
+	write := func(k string) error {
+		v, ok := o[k]
+		if !ok || done[k] {
+			return nil
+		}
+		done[k] = true
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(vb)
+		return nil
+	}
+	for _, k := range append(append([]string{}, graphOrder...), sortedKeys(o)...) {
+		if err := write(k); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
+
 // graphShape applies $select and $expand=alerts to one object.
-func graphShape(o map[string]any, sel []string, expand bool) map[string]any {
+func graphShape(o map[string]any, sel []string, expand bool) orderedObject {
 	out := map[string]any{}
 	if len(sel) == 0 {
 		for k, v := range o {
@@ -237,7 +279,13 @@ func graphShape(o map[string]any, sel []string, expand bool) map[string]any {
 		}
 	}
 	if expand {
-		out["alerts"] = o["\x00alerts"]
+		var list []any
+		if al, ok := o["\x00alerts"].([]any); ok {
+			for _, a := range al {
+				list = append(list, orderedObject(a.(map[string]any)))
+			}
+		}
+		out["alerts"] = list
 	}
 	return out
 }
@@ -296,7 +344,7 @@ func (s *Server) graphList(k graphKind) http.HandlerFunc {
 			return
 		}
 		sel := graphSelect(q)
-		value := []map[string]any{}
+		value := []orderedObject{}
 		for i := skip; i < len(hits) && i < skip+size; i++ {
 			value = append(value, graphShape(hits[i], sel, expand))
 		}
