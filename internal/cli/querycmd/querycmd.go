@@ -359,7 +359,7 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 		return err
 	}
 	if n := btoi(o.sql != "") + btoi(o.kql != "") + btoi(o.text != ""); n > 1 {
-		return cliapp.UsageError(errors.New("give one of --sql, --kql and --text"))
+		return cliapp.UsageError(errors.New("give --sql, --kql or --text, not both"))
 	}
 	dopts, err := o.driverOpts.options(app)
 	if err != nil {
