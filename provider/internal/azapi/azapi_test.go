@@ -45,7 +45,7 @@ func TestRows(t *testing.T) {
 func TestErrorBody(t *testing.T) {
 	for in, want := range map[string]string{
 		`{"error":{"code":"BadRequest","message":"m","details":[{"code":"InvalidQuery","message":"d"}]}}`: "BadRequest: m (InvalidQuery: d)",
-		`{"error":{"code":"Forbidden","message":"no","innererror":{"code":"X","message":"y"}}}`:            "Forbidden: no (X: y)",
+		`{"error":{"code":"Forbidden","message":"no","innererror":{"code":"X","message":"y"}}}`:           "Forbidden: no (X: y)",
 		`{"error":"plain"}`: "plain",
 		"<html>\nbad":       "<html>",
 	} {
