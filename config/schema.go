@@ -24,6 +24,10 @@ var AuthMethods = []string{"env", "msi", "cli", "devicecode", "interactive", "vs
 // Clouds are the Azure cloud names of Azure.cloud and KeyVault.Authority.
 var Clouds = []string{"global", "cn", "usgov", "de"}
 
+// DefenderClouds are the extra cloud names of the Defender and Graph data providers' Args.Cloud
+// (msticpy's regional and government Defender endpoints; see provider/internal/azapi).
+var DefenderClouds = []string{"us", "eu", "uk", "au", "swa", "ina", "aea", "gcc", "gcc-high", "dod"}
+
 func s(k kind) *spec                { return &spec{kind: k} }
 func req(k kind, hint string) *spec { return &spec{kind: k, required: true, hint: hint} }
 func opt(k kind, hint string) *spec { return &spec{kind: k, hint: hint} }
@@ -191,7 +195,7 @@ func appArgs() *spec {
 		"TenantId":         req(kUUID, "the tenant GUID"),
 		"UserName":         s(kStr),
 		"ClientSecret":     opt(kSecret, hintSecret),
-		"Cloud":            enum(Clouds...),
+		"Cloud":            enum(append(append([]string{}, Clouds...), DefenderClouds...)...),
 		"Certificate":      s(kStr),
 		"PrivateKey":       s(kSecret),
 		"PrivateKeySecret": s(kSecret),
@@ -355,6 +359,9 @@ func rootSpec() *spec {
 			"authority_host":             s(kURL),
 			"log_analytics_endpoint":     s(kURL),
 			"keyvault_url":               s(kURL),
+			"mde_endpoint":               s(kURL), // provider/defender (MDE)
+			"m365d_endpoint":             s(kURL), // provider/defender (M365D)
+			"graph_endpoint":             s(kURL), // provider/defender (M365DGraph), provider/msgraph
 			"ca_file":                    s(kStr),
 			"tenant_id":                  opt(kUUID, hintGUID),
 			"client_id":                  opt(kUUID, hintGUID),

@@ -47,6 +47,10 @@ Azure:
   authority_host: %[1]s/
   log_analytics_endpoint: %[1]s
   keyvault_url: %[1]s
+  mde_endpoint: %[1]s
+  m365d_endpoint: %[1]s
+  graph_endpoint: %[1]s
+  resource_manager_url: %[1]s
   ca_file: %[7]s
 KeyVault:
   TenantId: %[3]s

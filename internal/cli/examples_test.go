@@ -51,7 +51,7 @@ var delegated = []struct {
 	re   *regexp.Regexp
 	test string
 }{
-	{regexp.MustCompile(`huntkit (--config \S+ )?(emulate|auth status|schema (MSSentinel|Kusto)|query MSSentinel (SecurityAlert\.|--kql)|query (Kusto|MSSentinelSearch) |kql check --env )`),
+	{regexp.MustCompile(`huntkit (--config \S+ )?(emulate|auth status|schema (MSSentinel|Kusto)|query (MSSentinel (SecurityAlert\.|--kql)|MDE --kql|MSGraph |ResourceGraph )|query (Kusto|MSSentinelSearch) |kql check --env )`),
 		"internal/cli/emulatecmd.TestEmulatorWorkflow"},
 	{regexp.MustCompile(`^huntkit analyze `), "internal/cli/analyzecmd.TestHelpExamples (with its session, series and syslog fixtures)"},
 }

@@ -11,6 +11,12 @@ import (
 	_ "github.com/huntkit/huntkit/provider/sentinel"
 	// Azure Data Explorer (Kusto) through azkustodata.
 	_ "github.com/huntkit/huntkit/provider/kusto"
+	// Defender advanced hunting: MDE, M365D and M365DGraph.
+	_ "github.com/huntkit/huntkit/provider/defender"
+	// Microsoft Graph (MSGraph / SecurityGraph): OData paths, security alerts and incidents.
+	_ "github.com/huntkit/huntkit/provider/msgraph"
+	// Azure Resource Graph through armresourcegraph.
+	_ "github.com/huntkit/huntkit/provider/resourcegraph"
 	// Elasticsearch: ES|QL, Lucene and query DSL with point-in-time paging.
 	// Cybereason visual search.
 	_ "github.com/huntkit/huntkit/provider/cybereason"

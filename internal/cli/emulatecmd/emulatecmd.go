@@ -47,6 +47,12 @@ tenant:
   Data Explorer    POST /v2/rest/query (v2 frames), /v1/rest/query, /v1/rest/mgmt (.show tables,
                    .show database schema [as json]) for the --kusto-database databases, and
                    GET /v1/rest/auth/metadata: a Kusto cluster at the base URL
+  Defender         POST /api/advancedqueries/run (MDE), /api/advancedhunting/run (M365D) and
+                   Graph's POST /v1.0/security/runHuntingQuery (M365DGraph): KQL on the data
+  Graph security   GET /v1.0/security/alerts_v2 and /incidents (from SecurityAlert and
+                   SecurityIncident; $filter, $select, $orderby, $top, @odata.nextLink paging)
+  Resource Graph   POST /providers/Microsoft.ResourceGraph/resources over a small fixed
+                   inventory (VMs, storage accounts, NSGs; two subscriptions; $skipToken paging)
 
 Every API answers 401 without a token the emulator issued.
 
@@ -61,7 +67,10 @@ API). Port 0 picks a free port; the base URL is
 printed on the first line. Stop with Ctrl-C.`,
 		Example: `  huntkit emulate --write-config ./emu/msticpyconfig.yaml
   huntkit --config ./emu/msticpyconfig.yaml query MSSentinel SecurityAlert.list_alerts --start -7d
-  huntkit --config ./emu/msticpyconfig.yaml query Kusto --kql 'SigninLogs | summarize count() by ResultType' --start -1d`,
+  huntkit --config ./emu/msticpyconfig.yaml query Kusto --kql 'SigninLogs | summarize count() by ResultType' --start -1d
+  huntkit --config ./emu/msticpyconfig.yaml query MDE --kql "DeviceProcessEvents | summarize n = count() by DeviceName"
+  huntkit --config ./emu/msticpyconfig.yaml query MSGraph SecurityGraph.list_incidents --start -7d
+  huntkit --config ./emu/msticpyconfig.yaml query ResourceGraph ResourceGraph.list_virtual_machines`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return Run(cmd.Context(), app, o)

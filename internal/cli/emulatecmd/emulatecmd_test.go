@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"github.com/huntkit/huntkit/emulate"
 	"net/http"
 	"net/url"
 	"os"
@@ -113,6 +114,34 @@ func TestEmulatorWorkflow(t *testing.T) {
 	remote := r.Out
 	if n := strings.Count(remote, "\n") - 1; n < 5 || !strings.Contains(remote, "EICAR") {
 		t.Fatalf("%d alerts:\n%s", n, remote)
+	}
+
+	// huntkit --config ./emu/msticpyconfig.yaml query MDE --kql "DeviceProcessEvents | summarize n = count() by DeviceName"
+	for _, env := range []string{"MDE", "M365D", "M365DGraph"} {
+		r = run("--config", "./emu/msticpyconfig.yaml", "query", env, "--kql", "DeviceProcessEvents | summarize n = count() by DeviceName", "-o", "csv")
+		if r.Code != 0 || !strings.HasPrefix(r.Out, "DeviceName,n\n") || strings.Count(r.Out, "\n") < 3 {
+			t.Fatalf("%s: %d %q %s", env, r.Code, r.Out, r.Err)
+		}
+	}
+	// huntkit --config ./emu/msticpyconfig.yaml query MSGraph SecurityGraph.list_incidents --start -7d
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "MSGraph", "SecurityGraph.list_incidents", "--start", "-7d", "-o", "csv")
+	if r.Code != 0 || !strings.HasPrefix(r.Out, "id,tenantId,displayName,") || strings.Count(r.Out, "\n") < 2 {
+		t.Fatalf("MSGraph incidents: %d %q %s", r.Code, r.Out, r.Err)
+	}
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "MSGraph", "--text", "security/alerts_v2?$filter=severity eq 'informational'&$select=id,severity&$top=2",
+		"--option", "max-rows=3", "-o", "csv")
+	if r.Code != 1 || r.Out != "" && strings.Count(r.Out, "\n") != 4 || !strings.Contains(r.Err, "max-rows") {
+		t.Fatalf("MSGraph --text --option max-rows=3: %d %q %s", r.Code, r.Out, r.Err)
+	}
+	// huntkit --config ./emu/msticpyconfig.yaml query ResourceGraph ResourceGraph.list_virtual_machines
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "ResourceGraph", "ResourceGraph.list_virtual_machines", "-o", "csv")
+	if r.Code != 0 || strings.Count(r.Out, "\n") != 5 || !strings.Contains(r.Out, "Standard_D4s_v5") {
+		t.Fatalf("ResourceGraph: %d %q %s", r.Code, r.Out, r.Err)
+	}
+	r = run("--config", "./emu/msticpyconfig.yaml", "query", "ResourceGraph", "--kql", "resources | summarize n = count() by subscriptionId",
+		"--option", "subscriptions="+emulate.DemoSubscriptionDev, "-o", "csv")
+	if r.Code != 0 || strings.TrimSpace(r.Out) != "subscriptionId,n\n"+emulate.DemoSubscriptionDev+",4" {
+		t.Fatalf("ResourceGraph --option subscriptions: %d %q %s", r.Code, r.Out, r.Err)
 	}
 
 	// --split 1d: the same rows, queried a day at a time.

@@ -242,6 +242,7 @@ type queryOpts struct {
 	print      bool
 	sql, kql   string
 	save       string
+	text       string
 	data       []string
 	mapping    string
 	out        cliapp.Output
@@ -254,12 +255,21 @@ type driverOpts struct {
 	splunkApp                           string
 	cluster, database                   string // Kusto
 	failOnPartial                       bool
+	extra                               []string // --option KEY=VALUE
 }
 
-func (d driverOpts) options(app *cliapp.App) map[string]string {
-	return map[string]string{"workspace-name": d.workspaceName, "auth": d.auth, "timeout": d.timeout, "split": d.split,
+func (d driverOpts) options(app *cliapp.App) (map[string]string, error) {
+	m := map[string]string{"workspace-name": d.workspaceName, "auth": d.auth, "timeout": d.timeout, "split": d.split,
 		"fail-on-partial": fmt.Sprint(d.failOnPartial), "splunk-app": d.splunkApp, "interactive": fmt.Sprint(cliapp.IsTerminal(app.Err)),
 		"cluster": d.cluster, "database": d.database}
+	for _, kv := range d.extra {
+		k, v, ok := strings.Cut(kv, "=")
+		if k = strings.TrimSpace(k); !ok || k == "" {
+			return nil, fmt.Errorf("--option %q: want KEY=VALUE", kv)
+		}
+		m[k] = strings.TrimSpace(v)
+	}
+	return m, nil
 }
 
 func newQuery(app *cliapp.App) *cobra.Command {
@@ -316,6 +326,8 @@ subscription_filter) and str parameters placed outside quotes are inserted as qu
 	f.StringVar(&o.driverOpts.split, "split", "", "cloud environments: query the window in chunks of this length (1d, 6h), concurrently")
 	f.StringVar(&o.driverOpts.splunkApp, "splunk-app", "", "Splunk: the app whose namespace searches run in (servicesNS/-/APP/...; default: DataProviders.Splunk.Args.app)")
 	f.BoolVar(&o.driverOpts.failOnPartial, "fail-on-partial", false, "treat a partial result from the service as an error")
+	f.StringArrayVar(&o.driverOpts.extra, "option", nil, "a driver option KEY=VALUE (repeatable), e.g. subscriptions=ID1,ID2 (ResourceGraph), max-rows=N, page-size=N, instance=NAME")
+	f.StringVar(&o.text, "text", "", "run this query in the environment's own language (a Graph path for MSGraph, KQL for MDE, ...)")
 	cliapp.AddOutputFlags(cmd, &o.out)
 	_ = cmd.RegisterFlagCompletionFunc("param", func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 		return paramNames(app, &o.sf, args), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
@@ -353,14 +365,18 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 	if err := o.out.Validate(); err != nil {
 		return err
 	}
-	if o.sql != "" && o.kql != "" {
-		return cliapp.UsageError(errors.New("give --sql or --kql, not both"))
+	if n := btoi(o.sql != "") + btoi(o.kql != "") + btoi(o.text != ""); n > 1 {
+		return cliapp.UsageError(errors.New("give --sql, --kql or --text, not both"))
+	}
+	dopts, err := o.driverOpts.options(app)
+	if err != nil {
+		return cliapp.UsageError(err)
 	}
 	hk, err := o.sf.open(ctx, app)
 	if err != nil {
 		return err
 	}
-	s, err := hk.Provider(args[0], huntkit.WithData(o.data...), huntkit.WithOptions(o.driverOpts.options(app)),
+	s, err := hk.Provider(args[0], huntkit.WithData(o.data...), huntkit.WithOptions(dopts),
 		huntkit.WithMapping(o.mapping))
 	if err != nil {
 		return err
@@ -371,10 +387,16 @@ func runQuery(ctx context.Context, app *cliapp.App, o *queryOpts, args []string)
 		r.Text, r.Language = o.sql, "sql"
 	case o.kql != "":
 		r.Text, r.Language = o.kql, "kql"
+	case o.text != "":
+		r.Text = o.text
 	}
 	if len(args) > 1 {
 		if r.Text != "" {
-			return cliapp.UsageError(fmt.Errorf("give a template name or --%s, not both", r.Language))
+			flag := r.Language
+			if flag == "" {
+				flag = "text"
+			}
+			return cliapp.UsageError(fmt.Errorf("give a template name or --%s, not both", flag))
 		}
 		r.Template = args[1]
 	}
@@ -427,4 +449,11 @@ func parseParams(list []string) (huntkit.Params, error) {
 		out[k] = v
 	}
 	return out, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
