@@ -37,6 +37,8 @@ AzureSentinel:
       WorkspaceId: %[2]s
       TenantId: %[3]s
       WorkspaceName: huntkit-emulator
+      SubscriptionId: %[8]s
+      ResourceGroup: %[9]s
       Args:
         ClientId: %[4]s
         ClientSecret: %[5]s
@@ -45,12 +47,13 @@ Azure:
   auth_methods: [%[6]s]
   authority_host: %[1]s/
   log_analytics_endpoint: %[1]s
+  resource_manager_url: %[1]s
   keyvault_url: %[1]s
   ca_file: %[7]s
 KeyVault:
   TenantId: %[3]s
   VaultName: huntkit-emulator
-`, s.URL, s.WorkspaceID(), s.TenantID(), s.ClientID(), s.ClientSecret(), strings.Join(authMethods, ", "), ca)
+`, s.URL, s.WorkspaceID(), s.TenantID(), s.ClientID(), s.ClientSecret(), strings.Join(authMethods, ", "), ca, DefaultSubscriptionID, DefaultResourceGroup)
 	tmp := abs + ".tmp"
 	if err := os.WriteFile(tmp, []byte(cfg), 0o600); err != nil {
 		return "", fmt.Errorf("emulate: write config: %w", err)
