@@ -138,3 +138,6 @@ func isoPeriod(p string) string {
 	}
 	return "1d"
 }
+
+// IncidentFrame lays incidents out as rows (the columns of SentinelWorkspace.Incidents).
+func IncidentFrame(items []Incident) *frame.Frame { return sentinelapi.IncidentFrame(items) }

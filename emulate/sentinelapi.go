@@ -92,7 +92,9 @@ func init() {
 			w.WriteHeader(http.StatusOK)
 		})
 		h("GET "+si+"alertRules", func(st *sentinelState, w http.ResponseWriter, r *http.Request) { writeList(w, st.rules) })
-		h("GET "+si+"alertRules/{rid}", func(st *sentinelState, w http.ResponseWriter, r *http.Request) { st.get(w, st.rules, r.PathValue("rid")) })
+		h("GET "+si+"alertRules/{rid}", func(st *sentinelState, w http.ResponseWriter, r *http.Request) {
+			st.get(w, st.rules, r.PathValue("rid"))
+		})
 		h("GET "+si+"alertRuleTemplates", func(st *sentinelState, w http.ResponseWriter, r *http.Request) { writeList(w, st.templates) })
 		h("GET "+si+"alertRuleTemplates/{rid}", func(st *sentinelState, w http.ResponseWriter, r *http.Request) {
 			st.get(w, st.templates, r.PathValue("rid"))

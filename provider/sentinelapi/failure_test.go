@@ -88,7 +88,9 @@ func TestTimeoutAndMalformed(t *testing.T) {
 	if _, err := c.Incident(ctx, "inc1"); err == nil || !strings.Contains(err.Error(), "deadline") {
 		t.Errorf("timeout: %v", err)
 	}
-	c = client(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"name": "inc1", "properties": [`)) })
+	c = client(t, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"name": "inc1", "properties": [`))
+	})
 	if _, err := c.Incident(context.Background(), "inc1"); !errors.Is(err, sentinelapi.ErrMalformed) {
 		t.Errorf("malformed: %v", err)
 	}
