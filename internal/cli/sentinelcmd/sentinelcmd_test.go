@@ -1,50 +1,67 @@
 package sentinelcmd_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/huntkit/huntkit/emulate"
-	"github.com/huntkit/huntkit/engine"
+	"github.com/spf13/cobra"
+
 	"github.com/huntkit/huntkit/internal/cli/clitest"
+	"github.com/huntkit/huntkit/internal/cli/emulatecmd"
 	"github.com/huntkit/huntkit/internal/cli/sentinelcmd"
-	_ "github.com/huntkit/huntkit/provider/all"
+	"github.com/huntkit/huntkit/internal/cliapp"
 )
 
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// emulator runs `huntkit emulate --write-config DIR/msticpyconfig.yaml` over the demo tenant
+// until the test ends and returns the configuration's path.
 func emulator(t *testing.T) string {
 	t.Helper()
-	clitest.Isolate(t)
-	for _, v := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "HUNTKIT_CA_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"} {
+	home := clitest.Isolate(t)
+	for _, v := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "HUNTKIT_CA_FILE", "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT"} {
 		t.Setenv(v, "")
 		os.Unsetenv(v)
 	}
-	ctx := context.Background()
-	ws, err := engine.Open(ctx, "")
-	if err != nil {
-		t.Fatal(err)
+	cfg := filepath.Join(home, "emu", "msticpyconfig.yaml")
+	out, errb := &syncBuf{}, &syncBuf{}
+	app := &cliapp.App{In: strings.NewReader(""), Out: out, Err: errb}
+	root := &cobra.Command{Use: "huntkit", SilenceUsage: true, SilenceErrors: true}
+	app.AddGlobalFlags(root)
+	root.AddCommand(emulatecmd.New(app))
+	root.SetArgs([]string{"emulate", "--write-config", cfg})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		app.Close()
+	})
+	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		select {
+		case err := <-done:
+			t.Fatalf("emulate stopped: %v; stderr: %s", err, errb.String())
+		default:
+		}
+		if strings.HasSuffix(out.String(), "\n") && strings.Contains(errb.String(), "Ctrl-C") {
+			return cfg
+		}
 	}
-	t.Cleanup(func() { ws.Close() })
-	if _, err := emulate.LoadDemo(ctx, ws, filepath.Join(t.TempDir(), "demo"), emulate.DemoOptions(0, time.Now())); err != nil {
-		t.Fatal(err)
-	}
-	be, err := emulate.NewWorkspaceBackend(ctx, ws)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := emulate.Start(ctx, emulate.Options{Backend: be})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	cfg := filepath.Join(t.TempDir(), "msticpyconfig.yaml")
-	if _, err := srv.WriteConfig(cfg); err != nil {
-		t.Fatal(err)
-	}
-	return cfg
+	t.Fatalf("emulate did not start; stderr: %s", errb.String())
+	return ""
 }
 
 // TestIncidentCommands runs list, alerts, update and comment through the command line.
