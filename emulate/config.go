@@ -38,6 +38,8 @@ AzureSentinel:
       WorkspaceId: %[2]s
       TenantId: %[3]s
       WorkspaceName: huntkit-emulator
+      SubscriptionId: %[8]s
+      ResourceGroup: %[9]s
       Args:
         ClientId: %[4]s
         ClientSecret: %[5]s
@@ -46,11 +48,11 @@ Azure:
   auth_methods: [%[6]s]
   authority_host: %[1]s/
   log_analytics_endpoint: %[1]s
+  resource_manager_url: %[1]s
   keyvault_url: %[1]s
   mde_endpoint: %[1]s
   m365d_endpoint: %[1]s
   graph_endpoint: %[1]s
-  resource_manager_url: %[1]s
   ca_file: %[7]s
 KeyVault:
   TenantId: %[3]s
@@ -59,11 +61,11 @@ KustoClusters:
   Emulator:
     Args:
       Cluster: %[1]s
-      Database: %[8]s
+      Database: %[10]s
       TenantId: %[3]s
       ClientId: %[4]s
       ClientSecret: %[5]s
-`, s.URL, s.WorkspaceID(), s.TenantID(), s.ClientID(), s.ClientSecret(), strings.Join(authMethods, ", "), ca, s.KustoDatabases()[0])
+`, s.URL, s.WorkspaceID(), s.TenantID(), s.ClientID(), s.ClientSecret(), strings.Join(authMethods, ", "), ca, DefaultSubscriptionID, DefaultResourceGroup, s.KustoDatabases()[0])
 	tmp := abs + ".tmp"
 	if err := os.WriteFile(tmp, []byte(cfg), 0o600); err != nil {
 		return "", fmt.Errorf("emulate: write config: %w", err)

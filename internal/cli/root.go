@@ -22,6 +22,7 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/proctreecmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
 	"github.com/huntkit/huntkit/internal/cli/schemacmd"
+	"github.com/huntkit/huntkit/internal/cli/sentinelcmd"
 	"github.com/huntkit/huntkit/internal/cli/ticmd"
 	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
@@ -97,6 +98,7 @@ var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(emulatecmd.New),
 	one(authcmd.New),
 	one(schemacmd.New),
+	one(sentinelcmd.New),
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {
