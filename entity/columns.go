@@ -131,3 +131,20 @@ func FromFrame(f *frame.Frame) (*Set, int) {
 	}
 	return set, bad
 }
+
+// FromRow makes an entity of type t from row i of f, with every non-empty column as a
+// property (its display text): an alert from a SecurityAlert row (SystemAlertId,
+// AlertName, Entities, ...), an incident from a SecurityIncident row (IncidentNumber,
+// AlertIds, ...).
+func FromRow(t Type, f *frame.Frame, i int) *Entity {
+	e := &Entity{Type: t, Props: map[string]any{}}
+	if i < 0 || i >= f.Len() {
+		return e
+	}
+	for _, c := range f.Columns() {
+		if v := c.Text(i); v != "" {
+			e.Props[c.Name()] = v
+		}
+	}
+	return e
+}

@@ -1,0 +1,148 @@
+package huntkit
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/huntkit/huntkit/config"
+	"github.com/huntkit/huntkit/demo"
+	"github.com/huntkit/huntkit/entity"
+	"github.com/huntkit/huntkit/frame"
+	"github.com/huntkit/huntkit/pivot"
+)
+
+// demoTenant builds the demo tenant once for the tests of this file.
+var demoTenant struct {
+	once  sync.Once
+	dir   string
+	truth *demo.GroundTruth
+	err   error
+}
+
+func demoPivots(t *testing.T) (*Pivots, *demo.GroundTruth, pivot.Window) {
+	t.Helper()
+	demoTenant.once.Do(func() {
+		demoTenant.dir = t.TempDir()
+		demoTenant.truth, demoTenant.err = demo.Build(context.Background(), demoTenant.dir, demo.Options{Seed: 1, Days: 4, Size: demo.Small})
+	})
+	if demoTenant.err != nil {
+		t.Fatal(demoTenant.err)
+	}
+	ctx := context.Background()
+	hk, err := Open(ctx, WithConfig(&config.Config{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { hk.Close() })
+	p, err := hk.Pivots(ctx, PivotOptions{Env: "LocalData", Session: []SessionOption{WithData(demoTenant.dir)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := demoTenant.truth
+	w := pivot.Window{Start: tr.Start.Add(-24 * time.Hour).Format(time.RFC3339), End: tr.End.Add(24 * time.Hour).Format(time.RFC3339)}
+	return p, tr, w
+}
+
+// runOne runs one named pivot for e and fails the test unless it answered.
+func runOne(t *testing.T, p *Pivots, e *entity.Entity, name string, w pivot.Window) *frame.Frame {
+	t.Helper()
+	rs, err := p.Run(context.Background(), e, []string{name}, pivot.Options{Window: w})
+	if err != nil {
+		t.Fatalf("pivot %s on %s: %v", name, e, err)
+	}
+	if len(rs) != 1 || rs[0].State() != "ok" {
+		t.Fatalf("pivot %s on %s: %v", name, e, rs)
+	}
+	return rs[0].Frame
+}
+
+func truthIoC(tr *demo.GroundTruth, typ, context string) string {
+	for _, i := range tr.IoCs {
+		if i.Type == typ && strings.Contains(i.Context, context) {
+			return i.Value
+		}
+	}
+	return ""
+}
+
+// TestPivotChainFromCredentialDump walks from the planted credential-dump alert to the
+// attacker's cloud sign-in in four pivots:
+//
+//  1. Alert "Possible credential dumping via comsvcs.dll"
+//     → LocalData.SecurityIncident.list_incidents_for_alert: the multi-stage incident.
+//  2. Incident → entities: the entities of its alerts, among them the IP addresses and
+//     the cloud account (UPN) of the identity-protection alerts.
+//  3. Each of those IPs → LocalData.Azure.list_aad_signins_for_ip: one of them has a
+//     successful (ResultType 0) sign-in after MFA denials - the attacker's sign-in IP.
+//  4. That IP → LocalData.Office365.list_activity_for_ip: the mailbox signed in, added an
+//     inbox rule and sent the phishing mail - the cloud entry point.
+func TestPivotChainFromCredentialDump(t *testing.T) {
+	p, tr, w := demoPivots(t)
+	ctx := context.Background()
+	alerts, err := p.Session().Query(ctx, `SecurityAlert | where AlertName == "Possible credential dumping via comsvcs.dll"`, Window{})
+	if err != nil || alerts.Len() != 1 {
+		t.Fatalf("the credential-dump alert: %v, %v", alerts, err)
+	}
+	alert := entity.FromRow(entity.Alert, alerts, 0)
+
+	// 1. alert → its incident
+	inc := runOne(t, p, alert, "LocalData.SecurityIncident.list_incidents_for_alert", w)
+	if inc.Len() != 1 || !strings.Contains(inc.Col("Title").Str(0), "Multi-stage attack") {
+		t.Fatalf("pivot 1: want the multi-stage incident, got %v", inc)
+	}
+	incident := entity.FromRow(entity.Incident, inc, 0)
+
+	// 2. incident → the entities of its alerts
+	ents := runOne(t, p, incident, "entities", w)
+	var ips []string
+	for i := 0; i < ents.Len(); i++ {
+		if ents.Col("Type").Str(i) == string(entity.IP) {
+			ips = append(ips, ents.Col("Value").Str(i))
+		}
+	}
+	if len(ips) < 2 {
+		t.Fatalf("pivot 2: want the IPs of the incident's alerts, got %v", ents)
+	}
+
+	// 3. each IP → Entra ID sign-ins; the attacker's is the one that got in
+	var attackerIP, cloudAccount, app string
+	for _, ip := range ips {
+		e, err := entity.Parse(entity.IP, ip)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := runOne(t, p, e, "LocalData.Azure.list_aad_signins_for_ip", w)
+		for i := 0; i < f.Len(); i++ {
+			if f.Col("ResultType").Text(i) == "0" {
+				attackerIP, cloudAccount, app = ip, f.Col("UserPrincipalName").Str(i), f.Col("AppDisplayName").Str(i)
+			}
+		}
+	}
+	if want := truthIoC(tr, "ipv4", "attacker sign-in"); attackerIP != want {
+		t.Fatalf("pivot 3: attacker sign-in IP %q, want %q (incident IPs %v)", attackerIP, want, ips)
+	}
+
+	// 4. the attacker's IP → Office 365 activity: the cloud entry point
+	e, _ := entity.Parse(entity.IP, attackerIP)
+	o365 := runOne(t, p, e, "LocalData.Office365.list_activity_for_ip", w)
+	ops := map[string]bool{}
+	for i := 0; i < o365.Len(); i++ {
+		ops[o365.Col("Operation").Str(i)] = true
+		if u := o365.Col("UserId").Str(i); !strings.EqualFold(u, cloudAccount) {
+			t.Errorf("pivot 4: activity of %s from the attacker's IP, want only %s", u, cloudAccount)
+		}
+	}
+	if want := truthIoC(tr, "email", "compromised mailbox"); !strings.EqualFold(cloudAccount, want) {
+		t.Errorf("cloud entry point %q, want %q", cloudAccount, want)
+	}
+	for _, op := range []string{"MailboxLogin", "New-InboxRule", "Send"} {
+		if !ops[op] {
+			t.Errorf("pivot 4: no %s from the attacker's IP (have %v)", op, ops)
+		}
+	}
+	t.Logf("chain: alert %q → incident %s → %d IPs → %s signed in as %s to %s → %d Office 365 operations",
+		alert.Str("AlertName"), incident.Str("IncidentNumber"), len(ips), attackerIP, cloudAccount, app, o365.Len())
+}
