@@ -26,8 +26,10 @@ type PivotOptions struct {
 	Session []SessionOption
 	// MappingFile is a YAML file overriding msticpy's parameter-to-attribute mapping.
 	MappingFile string
-	// GeoIPDir is a folder of MaxMind .mmdb files ("" = the configured GeoIPLite DBFolder).
-	GeoIPDir string
+	// Enrich tunes the enrichment pivots (TI timeout and cache, GeoIP database folder,
+	// whois bootstrap, ...) as for Enrich; Providers is ignored (each TI provider is its
+	// own pivot).
+	Enrich EnrichOptions
 }
 
 // Pivots is the pivot registry of one Huntkit and data environment; see package pivot.
@@ -53,7 +55,7 @@ func (h *Huntkit) Pivots(ctx context.Context, o PivotOptions) (*Pivots, error) {
 			return nil, badRequest(err)
 		}
 	}
-	p := &Pivots{hk: h, reg: pivot.NewRegistry(), o: o, ti: h.tiReady(ctx)}
+	p := &Pivots{hk: h, reg: pivot.NewRegistry(), o: o, ti: h.tiStatuses(ctx)}
 	if o.Env != "" {
 		s, err := h.Provider(o.Env, o.Session...)
 		if err != nil {
@@ -340,45 +342,34 @@ func (p *Pivots) addEnrichment() {
 					if !reg.Supports(it) {
 						return pivot.Output{}, fmt.Errorf("%w: %s does not answer %s", pivot.ErrNotConfigured, reg.Name, it)
 					}
-					f, err := p.hk.pivotTI(ctx, reg.Name, v, it)
-					return pivot.Output{Frame: f}, err
+					return p.enrich(ctx, EnrichTI, v, p.enrichOptions(func(o *EnrichOptions) { o.Providers = []string{reg.Name} }))
 				}})
 		}
 	}
 	p.reg.Add(&pivot.Pivot{Name: "geoip", Kind: pivot.KindGeoIP, Type: entity.IP,
 		Description: "location and network of the address (MaxMind GeoLite2)",
-		Ready: func() error {
-			db, err := p.hk.geoDB(context.Background(), p.o.GeoIPDir)
-			if err == nil {
-				db.Close()
-			}
-			return err
-		},
 		Run: func(ctx context.Context, e *entity.Entity, _ pivot.Window) (pivot.Output, error) {
-			f, err := p.hk.pivotGeoIP(ctx, p.o.GeoIPDir, e.Value())
-			return pivot.Output{Frame: f}, err
+			return p.enrich(ctx, EnrichGeoIP, e.Value(), p.enrichOptions(nil))
 		}})
 	for _, t := range []entity.Type{entity.IP, entity.DNS, entity.URL} {
 		p.reg.Add(&pivot.Pivot{Name: "whois", Kind: pivot.KindWhois, Type: t,
 			Description: "registration data over RDAP (network, registrant, dates, abuse contact)",
 			Run: func(ctx context.Context, e *entity.Entity, _ pivot.Window) (pivot.Output, error) {
-				f, err := p.hk.pivotWhois(ctx, e.Value())
-				return pivot.Output{Frame: f}, err
+				return p.enrich(ctx, EnrichWhois, e.Value(), p.enrichOptions(nil))
 			}})
 	}
 	for t, attr := range textAttrs {
 		attr := attr
 		p.reg.Add(&pivot.Pivot{Name: "ioc", Kind: pivot.KindIoC, Type: t,
 			Description: "indicators (addresses, domains, URLs, hashes, paths) in the " + attr, Params: map[string]string{"text": attr},
-			Run: func(_ context.Context, e *entity.Entity, _ pivot.Window) (pivot.Output, error) {
-				return pivot.Output{Frame: pivotIoCs(e.Attr(attr))}, nil
+			Run: func(ctx context.Context, e *entity.Entity, _ pivot.Window) (pivot.Output, error) {
+				return p.enrich(ctx, EnrichIoC, e.Attr(attr), p.enrichOptions(nil))
 			}})
 		if t == entity.Process || t == entity.RegistryValue || t == entity.Alert {
 			p.reg.Add(&pivot.Pivot{Name: "decode", Kind: pivot.KindDecode, Type: t,
 				Description: "base64 / hex / compressed payloads in the " + attr + ", decoded", Params: map[string]string{"text": attr},
-				Run: func(_ context.Context, e *entity.Entity, _ pivot.Window) (pivot.Output, error) {
-					f, err := pivotDecode(e.Attr(attr))
-					return pivot.Output{Frame: f}, err
+				Run: func(ctx context.Context, e *entity.Entity, _ pivot.Window) (pivot.Output, error) {
+					return p.enrich(ctx, EnrichDecode, e.Attr(attr), p.enrichOptions(nil))
 				}})
 		}
 	}

@@ -2,33 +2,37 @@ package huntkit
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
 
-	"github.com/huntkit/huntkit/decode"
-	"github.com/huntkit/huntkit/frame"
-	"github.com/huntkit/huntkit/geoip"
 	"github.com/huntkit/huntkit/ioc"
 	"github.com/huntkit/huntkit/pivot"
 	"github.com/huntkit/huntkit/ti"
-	_ "github.com/huntkit/huntkit/ti/all" // every threat-intelligence provider
-	"github.com/huntkit/huntkit/whois"
 )
 
-// The enrichment steps the pivots use. Each is one small function over the capability
-// package, so the pivots have one place to call.
-
-// pivotTI looks value up with one TI provider.
-func (h *Huntkit) pivotTI(ctx context.Context, provider, value string, t ioc.Type) (*frame.Frame, error) {
-	cfg, err := h.Config()
-	if err != nil {
-		return nil, err
+// enrich runs one enrichment of the front door (Enrich) for a pivot: a configuration
+// problem (no GeoIP database, no API key) makes the pivot skipped, not failed.
+func (p *Pivots) enrich(ctx context.Context, kind Enrichment, value string, o EnrichOptions) (pivot.Output, error) {
+	f, err := p.hk.Enrich(ctx, kind, []string{value}, o)
+	if errors.Is(err, ErrConfig) {
+		err = fmt.Errorf("%w: %v", pivot.ErrNotConfigured, err)
 	}
-	return ti.Lookup(ctx, []ti.Item{{Value: value, Type: t}}, ti.WithConfig(cfg), ti.WithProviders(provider))
+	return pivot.Output{Frame: f}, err
 }
 
-// tiReady says whether provider can be used with the configuration.
-func (h *Huntkit) tiReady(ctx context.Context) map[string]ti.ProviderStatus {
+// enrichOptions are the pivot's enrichment options with overrides.
+func (p *Pivots) enrichOptions(edit func(o *EnrichOptions)) EnrichOptions {
+	o := p.o.Enrich
+	o.IoC = append([]ioc.Option{ioc.WithPrivateIPs(true)}, o.IoC...)
+	if edit != nil {
+		edit(&o)
+	}
+	return o
+}
+
+// tiStatuses describes every TI provider against the configuration (no secret, no
+// network), by name.
+func (h *Huntkit) tiStatuses(ctx context.Context) map[string]ti.ProviderStatus {
 	out := map[string]ti.ProviderStatus{}
 	cfg, err := h.Config()
 	if err != nil {
@@ -38,66 +42,4 @@ func (h *Huntkit) tiReady(ctx context.Context) map[string]ti.ProviderStatus {
 		out[st.Name] = st
 	}
 	return out
-}
-
-// geoDB opens the configured GeoLite2 databases (an error wrapping
-// pivot.ErrNotConfigured when there are none).
-func (h *Huntkit) geoDB(ctx context.Context, dir string) (*geoip.DB, error) {
-	if dir == "" {
-		cfg, err := h.Config()
-		if err != nil {
-			return nil, err
-		}
-		s, err := geoip.LoadSettings(ctx, cfg)
-		if err != nil {
-			return nil, err
-		}
-		dir = s.DBFolder
-	}
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("%w: no GeoIP database folder %s (huntkit geoip update, or GeoIPLite.DBFolder)", pivot.ErrNotConfigured, dir)
-	}
-	db, err := geoip.OpenDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", pivot.ErrNotConfigured, err)
-	}
-	return db, nil
-}
-
-// pivotGeoIP locates one address.
-func (h *Huntkit) pivotGeoIP(ctx context.Context, dir, ip string) (*frame.Frame, error) {
-	db, err := h.geoDB(ctx, dir)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	locs, err := db.LookupIPs(ctx, []string{ip})
-	if err != nil {
-		return nil, err
-	}
-	return geoip.Frame(locs), nil
-}
-
-// pivotWhois looks one value up over RDAP.
-func (h *Huntkit) pivotWhois(ctx context.Context, value string) (*frame.Frame, error) {
-	c := &whois.Client{}
-	r, err := c.Lookup(ctx, value)
-	if r == nil {
-		return nil, err
-	}
-	return whois.Frame([]whois.Result{*r}), err
-}
-
-// pivotIoCs extracts the indicators in a text.
-func pivotIoCs(text string) *frame.Frame {
-	return ioc.Frame(ioc.ExtractUnique(text, ioc.WithPrivateIPs(true)))
-}
-
-// pivotDecode decodes the encoded payloads in a text.
-func pivotDecode(text string) (*frame.Frame, error) {
-	r, err := decode.Decode(text)
-	if r == nil {
-		return nil, err
-	}
-	return r.Frame(), err
 }
