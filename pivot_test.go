@@ -146,3 +146,33 @@ func TestPivotChainFromCredentialDump(t *testing.T) {
 	t.Logf("chain: alert %q → incident %s → %d IPs → %s signed in as %s to %s → %d Office 365 operations",
 		alert.Str("AlertName"), incident.Str("IncidentNumber"), len(ips), attackerIP, cloudAccount, app, o365.Len())
 }
+
+// Every Entities value the demo's SecurityAlert table holds parses, and the planted
+// credential dump names its host, account and process.
+func TestDemoAlertEntities(t *testing.T) {
+	p, tr, _ := demoPivots(t)
+	f, err := p.Session().Query(context.Background(), "SecurityAlert | project AlertName, CompromisedEntity, Entities", Window{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dump []*entity.Entity
+	for i := 0; i < f.Len(); i++ {
+		es, err := entity.ParseJSON([]byte(f.Col("Entities").Str(i)))
+		if err != nil || len(es) == 0 {
+			t.Fatalf("row %d: %v (%d entities)", i, err, len(es))
+		}
+		if f.Col("AlertName").Str(i) == "Possible credential dumping via comsvcs.dll" {
+			dump = es
+		}
+	}
+	st := tr.Stage(demo.StageCredentialDump)
+	if len(dump) != 3 || dump[0].Type != entity.Host || dump[1].Type != entity.Account || dump[2].Type != entity.Process {
+		t.Fatalf("credential dump entities %v", dump)
+	}
+	if got := dump[0].Attr("fqdn"); !strings.EqualFold(got, st.Events[0].Host) && !strings.HasPrefix(strings.ToLower(st.Events[0].Host), strings.ToLower(dump[0].Str("HostName"))) {
+		t.Errorf("host %q, planted on %q", got, st.Events[0].Host)
+	}
+	if !strings.Contains(dump[2].Str("CommandLine"), "comsvcs.dll") {
+		t.Errorf("process %v", dump[2].Props)
+	}
+}

@@ -387,7 +387,7 @@ func (e *Entity) identity() string {
 		return strings.TrimSuffix(strings.ToLower(e.Str("DomainName")), ".")
 	case Process:
 		host := ""
-		if h := e.Ref("Host"); h != nil {
+		if h := e.Ref("Host"); h != nil && h.Type == Host {
 			host = h.identity()
 		}
 		if pid := e.Str("ProcessId"); pid != "" && e.Str("CreationTimeUtc") != "" {
