@@ -13,7 +13,7 @@ var nameRules = map[string]Type{
 	"hostip": IP, "src_ip": IP, "dest_ip": IP, "id.orig_h": IP, "id.resp_h": IP, "networkip": IP, "sourceaddress": IP,
 	"computer": Host, "devicename": Host, "hostname": Host, "host": Host, "computername": Host, "workstationname": Host,
 	"compromisedentity": "",
-	"account": Account, "accountname": Account, "targetusername": Account, "subjectusername": Account, "username": Account,
+	"account":           Account, "accountname": Account, "targetusername": Account, "subjectusername": Account, "username": Account,
 	"userprincipalname": Account, "upn": Account, "userid": Account, "user": Account, "initiatingprocessaccountname": Account,
 	"accountupn": Account, "caller": Account,
 	"commandline": Process, "processcommandline": Process, "initiatingprocesscommandline": Process,
