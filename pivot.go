@@ -272,7 +272,7 @@ func (p *Pivots) procTree(ctx context.Context, e *entity.Entity, w pivot.Window)
 			return pivot.Output{}, errors.New("the process names no host")
 		}
 	}
-	name := host.Attr("fqdn")
+	name := host.Str("HostName")
 	var out pivot.Output
 	var err error
 	for _, t := range []string{"MDE.list_host_processes", "WindowsSecurity.list_host_processes"} {

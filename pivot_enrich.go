@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/huntkit/huntkit/ioc"
+	"github.com/huntkit/huntkit/ipscope"
 	"github.com/huntkit/huntkit/pivot"
 	"github.com/huntkit/huntkit/ti"
 )
@@ -43,3 +44,6 @@ func (h *Huntkit) tiStatuses(ctx context.Context) map[string]ti.ProviderStatus {
 	}
 	return out
 }
+
+// ipGlobal reports whether an address is globally reachable (worth asking online services).
+func ipGlobal(s string) bool { return ipscope.Parse(s).Global }

@@ -2,6 +2,8 @@ package huntkit
 
 import (
 	"context"
+	"errors"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -22,11 +24,22 @@ var demoTenant struct {
 	err   error
 }
 
+// TestMain removes the shared demo tenant after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoTenant.dir != "" {
+		os.RemoveAll(demoTenant.dir)
+	}
+	os.Exit(code)
+}
+
 func demoPivots(t *testing.T) (*Pivots, *demo.GroundTruth, pivot.Window) {
 	t.Helper()
 	demoTenant.once.Do(func() {
-		demoTenant.dir = t.TempDir()
-		demoTenant.truth, demoTenant.err = demo.Build(context.Background(), demoTenant.dir, demo.Options{Seed: 1, Days: 4, Size: demo.Small})
+		// one tenant for the package's tests, removed by TestMain
+		if demoTenant.dir, demoTenant.err = os.MkdirTemp("", "huntkit-pivot-demo-"); demoTenant.err == nil {
+			demoTenant.truth, demoTenant.err = demo.Build(context.Background(), demoTenant.dir, demo.Options{Seed: 1, Days: 4, Size: demo.Small})
+		}
 	})
 	if demoTenant.err != nil {
 		t.Fatal(demoTenant.err)
@@ -174,5 +187,70 @@ func TestDemoAlertEntities(t *testing.T) {
 	}
 	if !strings.Contains(dump[2].Str("CommandLine"), "comsvcs.dll") {
 		t.Errorf("process %v", dump[2].Props)
+	}
+}
+
+// Summaries of the attacker's address, the compromised cloud account and the victim's
+// workstation say what is unusual about each, with the queries behind the sections.
+func TestSummaries(t *testing.T) {
+	p, tr, w := demoPivots(t)
+	ip := truthIoC(tr, "ipv4", "attacker sign-in")
+	upn := truthIoC(tr, "email", "compromised mailbox")
+	host := tr.Stage(demo.StageCredentialDump).Events[0].Host
+	tests := []struct {
+		typ     entity.Type
+		value   string
+		unusual []string
+	}{
+		{entity.IP, ip, []string{"a successful sign-in of " + upn + " from " + ip + " after 6 failures", "an inbox rule was created", "in new incident"}},
+		{entity.Account, upn, []string{"sign-ins from", "countries: ", "CN", "an inbox rule was created", "in new incident"}},
+		{entity.Host, host, []string{"high-severity alerts: Possible credential dumping via comsvcs.dll", "in new incident"}},
+	}
+	for _, tt := range tests {
+		e, err := entity.Parse(tt.typ, tt.value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := p.Summarize(context.Background(), e, w)
+		if err != nil {
+			t.Fatalf("%s %s: %v", tt.typ, tt.value, err)
+		}
+		all := strings.Join(s.Unusual, "\n")
+		for _, want := range tt.unusual {
+			if !strings.Contains(all, want) {
+				t.Errorf("%s %s: unusual lacks %q:\n%s", tt.typ, tt.value, want, all)
+			}
+		}
+		secs := map[string]pivot.Section{}
+		for _, sec := range s.Sections {
+			secs[sec.Title] = sec
+		}
+		for _, title := range []string{"Alerts", "Incidents", "Related entities", "Timeline", "GeoIP", "Threat intelligence"} {
+			if _, ok := secs[title]; !ok {
+				t.Errorf("%s: no %s section", tt.typ, title)
+			}
+		}
+		if a := secs["Alerts"]; a.Frame == nil || a.Frame.Len() == 0 || !strings.Contains(a.Query, "SecurityAlert") {
+			t.Errorf("%s: alerts section %+v", tt.typ, a)
+		}
+		if tl := secs["Timeline"]; tl.Frame == nil || tl.Frame.Len() == 0 {
+			t.Errorf("%s: empty timeline", tt.typ)
+		}
+		var text, page strings.Builder
+		if err := s.WriteText(&text, 3); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.WriteHTML(&page); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text.String(), "What looks unusual") || !strings.Contains(page.String(), "<details><summary>Query</summary>") {
+			t.Errorf("%s: text or page incomplete", tt.typ)
+		}
+		if strings.Contains(page.String(), "<script") || strings.Contains(page.String(), "http://") && !strings.Contains(page.String(), "http://"+"") {
+			t.Errorf("%s: the report must need no script", tt.typ)
+		}
+	}
+	if _, err := p.Summarize(context.Background(), entity.New(entity.URL, "Url", "http://x.example/"), w); !errors.Is(err, ErrBadRequest) {
+		t.Errorf("a URL summary: %v", err)
 	}
 }

@@ -30,6 +30,11 @@ type Mapping map[string][]Attr
 // the aliases it adds: ip_address_list, source_ip_list, user, file_hash_list, domain_list,
 // url_list, cmd_line, observables), plus huntkit's own parameters: system_alert_id and
 // incident_number for alerts and incidents, file_name, file_path, upn and app_name.
+//
+// One difference: host_name is filled from Host.HostName (the NetBIOS-style first label),
+// where msticpy uses Host.fqdn. Templates match hosts with KQL's has, and "WS01" finds
+// "WS01.contoso.com" while the FQDN does not find a table (or an alert) that writes "WS01";
+// a mapping file can set it back to Host.fqdn.
 func DefaultMapping() Mapping {
 	ip := []Attr{{entity.IP, "Address"}}
 	acct := []Attr{{entity.Account, "Name"}}
@@ -40,7 +45,7 @@ func DefaultMapping() Mapping {
 	m := Mapping{
 		"account_name":     acct,
 		"user":             acct,
-		"host_name":        {{entity.Host, "fqdn"}},
+		"host_name":        {{entity.Host, "HostName"}},
 		"process_name":     {{entity.Process, "ProcessFilePath"}},
 		"ip_address":       ip,
 		"ip_address_list":  ip,
@@ -203,12 +208,20 @@ type Runner func(ctx context.Context, template string, params map[string]any, w 
 // needs is an error naming the attribute.
 func QueryPivots(env string, entries []query.Entry, m Mapping, run Runner) []*Pivot {
 	var out []*Pivot
+	seen := map[*query.Template]bool{}
 	for _, en := range entries {
 		t := en.Template
+		if seen[t] {
+			continue // a template listed under several families (MDE and MDATP) is one pivot
+		}
+		seen[t] = true
+		tmpl := en.Name
+		if len(t.Families) > 0 {
+			tmpl = t.Families[0] + "." + t.Name
+		}
 		for _, b := range m.Bind(t) {
 			b := b
-			name := env + "." + en.Name
-			tmpl := en.Name
+			name := env + "." + tmpl
 			types := map[string]query.ParamType{}
 			for _, p := range t.Params {
 				types[p.Name] = p.Type
