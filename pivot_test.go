@@ -254,3 +254,42 @@ func TestSummaries(t *testing.T) {
 		t.Errorf("a URL summary: %v", err)
 	}
 }
+
+// The demo's intrusion incident is one graph: its alerts joined by the entities they share.
+func TestDemoEntityGraph(t *testing.T) {
+	p, tr, w := demoPivots(t)
+	ctx := context.Background()
+	inc, err := p.Session().Query(ctx, `SecurityIncident | where Title has "Multi-stage" | project IncidentNumber`, Window{})
+	if err != nil || inc.Len() != 1 {
+		t.Fatalf("incident: %v %v", inc, err)
+	}
+	g, queries, err := p.EntityGraph(ctx, GraphOptions{Window: w, Incident: inc.Col("IncidentNumber").Text(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queries) != 2 {
+		t.Errorf("queries %v", queries)
+	}
+	kinds := map[entity.Type]int{}
+	for _, n := range g.Nodes {
+		kinds[n.Type]++
+	}
+	if kinds[entity.Incident] != 1 || kinds[entity.Alert] != 6 {
+		t.Errorf("nodes by kind %v", kinds)
+	}
+	shared := map[string]bool{}
+	for _, n := range g.Shared() {
+		shared[n.Label] = true
+	}
+	cloud := truthIoC(tr, "email", "compromised mailbox")
+	if !shared[cloud] {
+		t.Errorf("the cloud account %s links the spray and sign-in alerts; shared: %v", cloud, shared)
+	}
+	var page strings.Builder
+	if err := WriteEntityGraph(&page, g, "intrusion"); err != nil || !strings.Contains(page.String(), "graph.js") && !strings.Contains(page.String(), `"view":"graph"`) {
+		t.Errorf("page: %v", err)
+	}
+	if _, _, err := p.EntityGraph(ctx, GraphOptions{Window: w, Incident: "x1"}); !errors.Is(err, ErrBadRequest) {
+		t.Errorf("bad incident number: %v", err)
+	}
+}
