@@ -68,9 +68,32 @@ func (h *Huntkit) Pivots(ctx context.Context, o PivotOptions) (*Pivots, error) {
 		}
 		p.reg.Add(pivot.QueryPivots(s.Name(), entries, m, p.runTemplate)...)
 		p.addData()
+		if err := p.envReady(); err != nil {
+			for _, t := range entity.Types {
+				for _, pv := range p.reg.For(t) {
+					if pv.Kind == pivot.KindQuery || pv.Kind == pivot.KindData || pv.Kind == pivot.KindProcTree || pv.Kind == pivot.KindEntities && t == entity.Incident {
+						pv.Ready = func() error { return err }
+					}
+				}
+			}
+		}
 	}
 	p.addEnrichment()
 	return p, nil
+}
+
+// envReady says whether the data environment has settings (or data paths): without them
+// its pivots are skipped as not configured rather than failing one by one.
+func (p *Pivots) envReady() error {
+	env := p.s.Environment()
+	if env.Configured == nil || len(p.s.data) > 0 {
+		return nil
+	}
+	cfg, err := p.hk.Config()
+	if err != nil || env.Configured(cfg) {
+		return nil
+	}
+	return fmt.Errorf("%w: data environment %s has no settings in the configuration (see 'huntkit providers')", pivot.ErrNotConfigured, env.Name)
 }
 
 // Registry returns the registry (to list or select pivots).
@@ -389,6 +412,9 @@ func (p *Pivots) tiStatus(name string) error {
 	st, ok := p.ti[name]
 	if !ok || st.Usable() {
 		return nil
+	}
+	if st.State == ti.StateNotConfigured {
+		return fmt.Errorf("%w: no TIProviders.%s entry", pivot.ErrNotConfigured, name)
 	}
 	why := string(st.State)
 	if st.Detail != "" {

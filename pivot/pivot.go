@@ -254,14 +254,18 @@ func (r Result) Status() string {
 	case "error":
 		s := fmt.Sprintf("%s: error: %v", r.Pivot.Name, r.Err)
 		if r.Rows() > 0 {
-			s += fmt.Sprintf(" (%d rows kept)", r.Rows())
+			s += fmt.Sprintf(" (%s kept)", plural(r.Rows(), "row"))
 		}
 		return s
 	}
-	if r.Rows() == 1 {
-		return r.Pivot.Name + ": 1 row"
+	return r.Pivot.Name + ": " + plural(r.Rows(), "row")
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
 	}
-	return fmt.Sprintf("%s: %d rows", r.Pivot.Name, r.Rows())
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // Options tune Run.

@@ -19,6 +19,7 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/ioccmd"
 	"github.com/huntkit/huntkit/internal/cli/kqlcmd"
 	"github.com/huntkit/huntkit/internal/cli/otrfcmd"
+	"github.com/huntkit/huntkit/internal/cli/pivotcmd"
 	"github.com/huntkit/huntkit/internal/cli/proctreecmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
 	"github.com/huntkit/huntkit/internal/cli/schemacmd"
@@ -97,6 +98,7 @@ var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(emulatecmd.New),
 	one(authcmd.New),
 	one(schemacmd.New),
+	pivotcmd.New,
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {
