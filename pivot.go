@@ -26,6 +26,9 @@ type PivotOptions struct {
 	Session []SessionOption
 	// MappingFile is a YAML file overriding msticpy's parameter-to-attribute mapping.
 	MappingFile string
+	// TIProviders limits the TI pivots to these providers (names as registered, any case);
+	// empty registers every provider (those not configured are listed as skipped).
+	TIProviders []string
 	// Enrich tunes the enrichment pivots (TI timeout and cache, GeoIP database folder,
 	// whois bootstrap, ...) as for Enrich; Providers is ignored (each TI provider is its
 	// own pivot).
@@ -350,7 +353,7 @@ var tiTypes = map[entity.Type][]ioc.Type{
 func (p *Pivots) addEnrichment() {
 	for t, types := range tiTypes {
 		for _, reg := range ti.Registered() {
-			if !supportsAny(reg, types) {
+			if !supportsAny(reg, types) || !p.tiWanted(reg.Name) {
 				continue
 			}
 			reg := reg
@@ -396,6 +399,19 @@ func (p *Pivots) addEnrichment() {
 				}})
 		}
 	}
+}
+
+// tiWanted reports whether the options keep the TI provider.
+func (p *Pivots) tiWanted(name string) bool {
+	if len(p.o.TIProviders) == 0 {
+		return true
+	}
+	for _, n := range p.o.TIProviders {
+		if strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func supportsAny(r ti.Registration, types []ioc.Type) bool {

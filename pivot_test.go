@@ -3,7 +3,9 @@ package huntkit
 import (
 	"context"
 	"errors"
+	"github.com/huntkit/huntkit/internal/testdata"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -45,12 +47,23 @@ func demoPivots(t *testing.T) (*Pivots, *demo.GroundTruth, pivot.Window) {
 		t.Fatal(demoTenant.err)
 	}
 	ctx := context.Background()
-	hk, err := Open(ctx, WithConfig(&config.Config{}))
+	cfg, err := config.Parse("test.yaml", []byte("TIProviders:\n  LocalFeed:\n    Provider: LocalFeed\n    Args:\n      Paths: "+filepath.Join(demoTenant.dir, demo.FeedFile)+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hk, err := Open(ctx, WithConfig(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { hk.Close() })
-	p, err := hk.Pivots(ctx, PivotOptions{Env: "LocalData", Session: []SessionOption{WithData(demoTenant.dir)}})
+	// No test reaches the internet: TI is the demo's offline feed only, GeoIP MaxMind's
+	// test databases (no download).
+	geo := t.TempDir()
+	if d := testdata.Dir(); d != "" {
+		geo = filepath.Join(d, "maxmind", "test-data")
+	}
+	p, err := hk.Pivots(ctx, PivotOptions{Env: "LocalData", Session: []SessionOption{WithData(demoTenant.dir)},
+		TIProviders: []string{"LocalFeed"}, Enrich: EnrichOptions{DBDir: geo, NoUpdate: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,10 +214,12 @@ func TestSummaries(t *testing.T) {
 		typ     entity.Type
 		value   string
 		unusual []string
+		quiet   bool // no alerts and no GeoIP expectation (an address only the feed knows)
 	}{
-		{entity.IP, ip, []string{"a successful sign-in of " + upn + " from " + ip + " after 6 failures", "an inbox rule was created", "in new incident"}},
-		{entity.Account, upn, []string{"sign-ins from", "countries: ", "CN", "an inbox rule was created", "in new incident"}},
-		{entity.Host, host, []string{"high-severity alerts: Possible credential dumping via comsvcs.dll", "in new incident"}},
+		{entity.IP, ip, []string{"a successful sign-in of " + upn + " from " + ip + " after 6 failures", "an inbox rule was created", "in new incident"}, false},
+		{entity.Account, upn, []string{"sign-ins from", "countries: ", "CN", "an inbox rule was created", "in new incident"}, false},
+		{entity.Host, host, []string{"high-severity alerts: Possible credential dumping via comsvcs.dll", "in new incident"}, false},
+		{entity.IP, truthIoC(tr, "ipv4", "exfiltration"), []string{"TI: LocalFeed rates " + truthIoC(tr, "ipv4", "exfiltration") + " high"}, true},
 	}
 	for _, tt := range tests {
 		e, err := entity.Parse(tt.typ, tt.value)
@@ -230,8 +245,14 @@ func TestSummaries(t *testing.T) {
 				t.Errorf("%s: no %s section", tt.typ, title)
 			}
 		}
+		if tt.quiet {
+			continue
+		}
 		if a := secs["Alerts"]; a.Frame == nil || a.Frame.Len() == 0 || !strings.Contains(a.Query, "SecurityAlert") {
 			t.Errorf("%s: alerts section %+v", tt.typ, a)
+		}
+		if g := secs["GeoIP"]; tt.typ == entity.IP && testdata.Dir() != "" && (g.Frame == nil || !strings.Contains(g.Frame.Col("CountryCode").Str(0), "CN")) {
+			t.Errorf("GeoIP of the attacker's address: %+v", g)
 		}
 		if tl := secs["Timeline"]; tl.Frame == nil || tl.Frame.Len() == 0 {
 			t.Errorf("%s: empty timeline", tt.typ)
