@@ -423,14 +423,16 @@ func supportsAny(r ti.Registration, types []ioc.Type) bool {
 	return false
 }
 
-// tiStatus is nil when provider can be used, else why not (wrapping ErrNotConfigured).
+// tiStatus is nil when provider can be used, else why not (wrapping ErrNotConfigured). As
+// msticpy's TILookup, only providers with a TIProviders entry are used, even those that
+// need no key, so nothing is sent to a service the configuration does not name.
 func (p *Pivots) tiStatus(name string) error {
 	st, ok := p.ti[name]
-	if !ok || st.Usable() {
-		return nil
-	}
-	if st.State == ti.StateNotConfigured {
+	if !ok || len(st.Entries) == 0 {
 		return fmt.Errorf("%w: no TIProviders.%s entry", pivot.ErrNotConfigured, name)
+	}
+	if st.Usable() {
+		return nil
 	}
 	why := string(st.State)
 	if st.Detail != "" {

@@ -113,8 +113,7 @@ others; the exit code is 1 when any failed.
 
 The value is checked against the type: an address for ip, DOMAIN\user, user@domain or a
 name for account, a NetBIOS name or FQDN for host, ...`,
-		Example: `  huntkit pivot list ip --data exports
-  huntkit pivot ip 203.0.113.7 --only geoip,ti,whois --geoip-dir geoip
+		Example: `  huntkit pivot ip 81.2.69.142 --only geoip,ti,whois
   huntkit pivot ip 175.16.199.188 --data exports --only 'LocalData.*' --start 2026-11-01 --end 2026-11-07
   huntkit pivot account 'CONTOSO\archie.harris' --data exports --only '*alerts*' --start 2026-11-01 --end 2026-11-07 --show-query
   huntkit pivot process 'powershell -enc SQBFAFgA' --only decode,ioc`,
