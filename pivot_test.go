@@ -314,3 +314,29 @@ func TestDemoEntityGraph(t *testing.T) {
 		t.Errorf("bad incident number: %v", err)
 	}
 }
+
+// The process tree of the victim's workstation holds the credential dump under cmd.exe.
+func TestDemoProcessTreePivot(t *testing.T) {
+	p, tr, w := demoPivots(t)
+	host, err := entity.Parse(entity.Host, tr.Stage(demo.StageCredentialDump).Events[0].Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := runOne(t, p, host, "proctree", w)
+	found := false
+	for _, c := range f.Columns() {
+		for i := 0; i < f.Len(); i++ {
+			if strings.Contains(c.Text(i), "comsvcs.dll, MiniDump") {
+				found = true
+			}
+		}
+	}
+	if f.Len() < 10 || !found {
+		t.Errorf("process tree of %s: %d rows, dump found %v", host, f.Len(), found)
+	}
+	proc := entity.New(entity.Process, "CommandLine", "rundll32.exe C:\\Windows\\System32\\comsvcs.dll")
+	rs, _ := p.Run(context.Background(), proc, []string{"proctree"}, pivot.Options{Window: w})
+	if rs[0].Err == nil || !strings.Contains(rs[0].Err.Error(), "names no host") {
+		t.Errorf("a process without a host: %v", rs[0].Status())
+	}
+}
