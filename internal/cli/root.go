@@ -19,6 +19,7 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/ioccmd"
 	"github.com/huntkit/huntkit/internal/cli/kqlcmd"
 	"github.com/huntkit/huntkit/internal/cli/otrfcmd"
+	"github.com/huntkit/huntkit/internal/cli/pivotcmd"
 	"github.com/huntkit/huntkit/internal/cli/proctreecmd"
 	"github.com/huntkit/huntkit/internal/cli/querycmd"
 	"github.com/huntkit/huntkit/internal/cli/schemacmd"
@@ -99,6 +100,7 @@ var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(authcmd.New),
 	one(schemacmd.New),
 	one(sentinelcmd.New),
+	pivotcmd.New,
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {
