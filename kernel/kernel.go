@@ -153,8 +153,8 @@ func (k *Kernel) closeSockets() {
 // It reports whether the client asked for a restart.
 func (k *Kernel) Serve(ctx context.Context) (restart bool, err error) {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	defer k.closeSockets()
+	defer cancel() // before the sockets close, so the loops see the end and return
 	go k.heartbeat(ctx)
 	go k.loop(ctx, k.control, true)
 	go k.loop(ctx, k.shell, false)
@@ -208,12 +208,17 @@ func (k *Kernel) loop(ctx context.Context, sock zmq4.Socket, control bool) {
 	for ctx.Err() == nil {
 		raw, err := sock.Recv()
 		if err != nil {
-			if ctx.Err() == nil && !errors.Is(err, io.EOF) {
+			select {
+			case <-ctx.Done():
+				return
+			case <-k.stopped:
+				return
+			default:
+			}
+			if !errors.Is(err, io.EOF) {
 				k.logf("kernel: receive: %v", err)
 			}
-			if ctx.Err() != nil {
-				return
-			}
+			time.Sleep(10 * time.Millisecond) // a peer that went away: do not spin
 			continue
 		}
 		msg, err := k.signer.Decode(raw.Frames)
