@@ -7,10 +7,13 @@
 # notebook tests skip; set HUNTKIT_REQUIRE_JUPYTER=1 to make that fatal.
 set -euo pipefail
 
-# jupyter kernelspec is jupyter_client's: it runs only when the client library is there.
+# The client library is checked with the Python that jupyter itself runs on (its shebang),
+# which need not be the python3 first on PATH.
 have() {
-  command -v jupyter >/dev/null 2>&1 && jupyter nbconvert --version >/dev/null 2>&1 &&
-    jupyter kernelspec list >/dev/null 2>&1
+  command -v jupyter >/dev/null 2>&1 && jupyter nbconvert --version >/dev/null 2>&1 || return 1
+  local py
+  py=$(head -n 1 "$(command -v jupyter)" | sed -e 's/^#! *//')
+  $py -c 'import jupyter_client, nbclient' >/dev/null 2>&1
 }
 if have; then
   echo "jupyter: nbconvert $(jupyter nbconvert --version 2>/dev/null)"
