@@ -3,7 +3,7 @@ package kernel
 import (
 	"context"
 	"errors"
-		"strings"
+	"strings"
 	"testing"
 	"time"
 

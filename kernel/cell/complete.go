@@ -123,7 +123,6 @@ func (e *Evaluator) Complete(ctx context.Context, code string, cursor int) kerne
 	return kernel.Completion{Matches: matches, Start: start, End: end}
 }
 
-
 func (e *Evaluator) templateNames() []string {
 	s, err := e.session(context.Background())
 	if err != nil {
