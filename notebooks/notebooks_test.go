@@ -242,7 +242,7 @@ func TestNotebooks(t *testing.T) {
 	for _, p := range paths {
 		nb := read(t, p)
 		if nb.Metadata.Kernelspec.Name != "huntkit" {
-			continue // the GoNB notebook runs on GoNB's kernel (see TestGoNotebookCompiles)
+			continue // the GoNB notebook runs on GoNB's kernel, which CI does not install
 		}
 		name := strings.TrimSuffix(filepath.Base(p), ".ipynb")
 		t.Run(name, func(t *testing.T) {

@@ -14,16 +14,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"strings"
 	"sync"
 
 	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/demo"
+	"github.com/huntkit/huntkit/display"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/kernel"
-	"github.com/huntkit/huntkit/vis"
 )
 
 // Sink receives the results of a command run in a cell (cliapp.Sink has the same methods).
@@ -246,18 +245,8 @@ func Bundle(f *frame.Frame, maxRows int) map[string]string {
 	if f.NumCols() == 0 {
 		return data
 	}
-	var page bytes.Buffer
-	if err := vis.DataViewer(&page, f, vis.Title(fmt.Sprintf("%d rows", f.Len())), vis.MaxRows(maxRows), vis.PageSize(10)); err == nil {
-		data["text/html"] = IFrame(page.Bytes(), 460)
-	}
+	data["text/html"] = display.Table(f, maxRows)
 	return data
-}
-
-// IFrame embeds a self-contained HTML page in an iframe (so its scripts and styles stay
-// apart from the notebook's), height pixels tall.
-func IFrame(page []byte, height int) string {
-	return fmt.Sprintf(`<iframe class="huntkit-view" srcdoc="%s" style="width:100%%;height:%dpx;border:1px solid #ddd" loading="eager"></iframe>`,
-		html.EscapeString(string(page)), height)
 }
 
 // IsComplete: a cell ending in a pipe or a backslash waits for more.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/config"
+	"github.com/huntkit/huntkit/display"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/suggest"
 	"github.com/huntkit/huntkit/kernel"
@@ -125,7 +126,7 @@ func (s *sink) Frame(f *frame.Frame) error {
 }
 
 func (s *sink) View(kind string, page []byte) error {
-	s.out.Display(map[string]string{"text/html": IFrame(page, 620), "text/plain": "[huntkit " + kind + " view]"})
+	s.out.Display(map[string]string{"text/html": display.IFrame(page, 620), "text/plain": "[huntkit " + kind + " view]"})
 	return nil
 }
 
