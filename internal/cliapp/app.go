@@ -43,9 +43,13 @@ type App struct {
 	// Now is the clock relative time expressions are read against (nil: time.Now).
 	Now func() time.Time
 
-	hkMu  sync.Mutex
-	hk    *huntkit.Huntkit
-	hkErr error
+	// Sink, when set, receives result tables and views instead of text (see Sink).
+	Sink Sink
+
+	hkMu     sync.Mutex
+	hk       *huntkit.Huntkit
+	hkErr    error
+	borrowed bool // set by UseHuntkit: Close leaves hk open
 
 	ctx context.Context // the run's context (cancelled by Ctrl-C / SIGTERM)
 }
@@ -137,7 +141,7 @@ func (a *App) RawConfig() (*config.Config, error) {
 func (a *App) Close() error {
 	a.hkMu.Lock()
 	defer a.hkMu.Unlock()
-	if a.hk == nil {
+	if a.hk == nil || a.borrowed {
 		return nil
 	}
 	err := a.hk.Close()
@@ -170,6 +174,9 @@ func (a *App) Warnf(format string, args ...any) {
 func (a *App) ReadTable(ctx context.Context, path string) (*frame.Frame, error) {
 	if path == "-" {
 		return huntkit.ReadStream(a.In, "stdin")
+	}
+	if f, ok := a.workspaceTable(ctx, path); ok {
+		return f, nil
 	}
 	hk, err := a.Huntkit(ctx)
 	if err != nil {
@@ -254,7 +261,11 @@ func (a *App) WriteFrame(o *Output, f *frame.Frame) error {
 	if err != nil {
 		return err
 	}
-	if o.File != "" {
+	if a.Sink != nil && o.File == "" && (o.Format == "" || strings.EqualFold(o.Format, "table")) {
+		if err := a.Sink.Frame(f); err != nil {
+			return err
+		}
+	} else if o.File != "" {
 		format := o.Format
 		if format == "" {
 			format = frame.FormatFromPath(o.File)

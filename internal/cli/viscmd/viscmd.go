@@ -68,6 +68,9 @@ func Write(app *cliapp.App, h *HTMLFlags, kind string, render func(io.Writer) er
 		return err
 	}
 	path := h.Out
+	if path == "" && app.Sink != nil { // a notebook shows the view inline
+		return app.Sink.View(kind, buf.Bytes())
+	}
 	if path == "" {
 		f, err := os.CreateTemp("", "huntkit-"+kind+"-*.html")
 		if err != nil {
