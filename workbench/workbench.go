@@ -183,3 +183,9 @@ func randomToken() string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// IsLoopbackAddr reports whether a listener address (host:port) is loopback only.
+func IsLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	return err == nil && IsLoopback(host)
+}

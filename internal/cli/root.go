@@ -25,6 +25,7 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/ticmd"
 	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
+	"github.com/huntkit/huntkit/internal/cli/workbenchcmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/internal/guard"
 )
@@ -97,6 +98,7 @@ var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(emulatecmd.New),
 	one(authcmd.New),
 	one(schemacmd.New),
+	one(workbenchcmd.New),
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {
