@@ -172,9 +172,10 @@ func (s *Server) handleView(w http.ResponseWriter, r *http.Request) {
 const bridgeJS = `<script>(function(){var origin=%s;
 document.addEventListener("click",function(e){
  var cell=e.target.closest&&e.target.closest(".tabulator-cell,.tabulator-col");
- if(!cell)return;var col=cell.getAttribute("tabulator-field");if(!col)return;
+ if(!cell)return;var field=cell.getAttribute("tabulator-field");if(!field)return;
+ var h=document.querySelector('.tabulator-col[tabulator-field="'+field.replace(/[^A-Za-z0-9_]/g,"")+'"] .tabulator-col-title');
  var isHeader=cell.classList.contains("tabulator-col");
- parent.postMessage({type:"hk-select",column:col,value:isHeader?null:cell.textContent},origin);
+ parent.postMessage({type:"hk-select",column:h?h.textContent:field,value:isHeader?null:cell.textContent},origin);
 },true);})();</script>
 `
 

@@ -147,7 +147,10 @@
 
   // --- editor
   const editor = window.HKEditor.create($("editor"), {language: "kql", doc: "", onRun: () => runQuery()});
-  $("lang").addEventListener("change", () => editor.setLanguage($("lang").value));
+  $("lang").addEventListener("change", () => {
+    editor.setLanguage($("lang").value);
+    $("use-window").checked = $("lang").value === "kql"; // SQL writes its time condition in WHERE
+  });
   async function loadCatalog() {
     try { editor.setCatalog(await api("GET", "/api/catalog?env=" + encodeURIComponent(state.env))); } catch (e) { /* completion stays as it was */ }
   }
@@ -166,7 +169,7 @@
   function runQuery() {
     const text = editor.getText().trim();
     if (!text) { flash("write a query first"); return; }
-    const w = windowOf();
+    const w = $("use-window").checked ? windowOf() : {start: "", end: ""};
     start({env: state.env, text, language: $("lang").value, start: w.start, end: w.end});
   }
   async function start(req) {
