@@ -96,6 +96,12 @@ func WithWarnings(fn func(msg string)) Option {
 	return func(h *Huntkit) { h.warn = fn }
 }
 
+// WithNotices sets where informational lines go (a database download started, a cache
+// refreshed); without it they are dropped.
+func WithNotices(fn func(msg string)) Option {
+	return func(h *Huntkit) { h.note = fn }
+}
+
 // WithProgress reports the progress of long steps (importing many files) through the
 // counters fn returns; total is 0 when unknown.
 func WithProgress(fn func(label string, total int) Progress) Option {
@@ -129,6 +135,7 @@ type Huntkit struct {
 	ws       *engine.Workspace
 
 	warn       func(string)
+	note       func(string)
 	fileAccess bool
 	progress   func(string, int) Progress
 	now        func() time.Time
@@ -234,6 +241,13 @@ func (h *Huntkit) Close() error {
 func (h *Huntkit) warnf(format string, args ...any) {
 	if h.warn != nil {
 		h.warn(fmt.Sprintf(format, args...))
+	}
+}
+
+// notef sends an informational line to the notice sink.
+func (h *Huntkit) notef(format string, args ...any) {
+	if h.note != nil {
+		h.note(fmt.Sprintf(format, args...))
 	}
 }
 

@@ -54,3 +54,34 @@ func TestSeriesUDFs(t *testing.T) {
 		w.Close()
 	}
 }
+
+// The fill, filter and forecast functions give Kusto's documented answers through SQL.
+func TestSeriesFillFilterUDFs(t *testing.T) {
+	ctx := context.Background()
+	w, err := Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, tc := range []struct{ sql, want string }{
+		{"hk_series_fill([NULL, NULL, 36, 41, NULL, 16]::DOUBLE[], 'forward', 0, true)", "[NULL, NULL, 36.0, 41.0, 41.0, 16.0]"},
+		{"hk_series_fill([NULL, 36, NULL, 16, NULL]::DOUBLE[], 'backward', 0, true)", "[36.0, 36.0, 16.0, 16.0, NULL]"},
+		{"hk_series_fill([NULL, 1, NULL, 3, NULL]::DOUBLE[], 'linear', 0, true)", "[1.0, 1.0, 2.0, 3.0, 3.0]"},
+		{"hk_series_fill([NULL, 1]::DOUBLE[], 'const', -1, true)", "[-1.0, 1.0]"},
+		{"hk_series_fir([0, 10, 20, 30]::DOUBLE[], [1, 1]::DOUBLE[], true, false)", "[0.0, 5.0, 15.0, 25.0]"},
+		{"hk_series_iir([1, 2, 3, 4]::DOUBLE[], [1]::DOUBLE[], [1, -1]::DOUBLE[])", "[1.0, 3.0, 6.0, 10.0]"},
+		{"hk_series_forecast([1, 2, 3, 4, 0, 0]::DOUBLE[], 2, 0, 'linefit')", "[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]"},
+	} {
+		f, err := w.Query(ctx, "SELECT CAST("+tc.sql+" AS VARCHAR) AS v")
+		if err != nil {
+			t.Errorf("%s: %v", tc.sql, err)
+			continue
+		}
+		if got := f.Columns()[0].Text(0); got != tc.want {
+			t.Errorf("%s = %s, want %s", tc.sql, got, tc.want)
+		}
+	}
+	if _, err := w.Query(ctx, "SELECT hk_series_iir([1]::DOUBLE[], [1]::DOUBLE[], [0, 1]::DOUBLE[])"); err == nil || !strings.Contains(err.Error(), "series_iir") {
+		t.Errorf("a[0] = 0: %v", err)
+	}
+}

@@ -31,10 +31,11 @@ type Settings struct {
 	IPStackURL string // OtherProviders.IPStack BaseURL (huntkit extension)
 }
 
-// LoadSettings reads the GeoIPLite and IPStack sections. Unset secrets leave the fields
+// SettingsFrom reads the GeoIPLite and IPStack sections (every capability package reads
+// its part of the configuration through a SettingsFrom function). Unset secrets leave the fields
 // empty; a secret that is set but cannot be resolved (e.g. a missing environment variable
 // named in {EnvironmentVar: ...}) is an error naming the key, never the value.
-func LoadSettings(ctx context.Context, c *config.Config) (Settings, error) {
+func SettingsFrom(ctx context.Context, c *config.Config) (Settings, error) {
 	s := Settings{DBFolder: DefaultDBFolder, MaxAge: DefaultMaxAge}
 	if v, ok := str(c, SectionGeoIPLite, "DBFolder"); ok && v != "" {
 		s.DBFolder = v

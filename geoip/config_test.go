@@ -11,7 +11,7 @@ import (
 	"github.com/huntkit/huntkit/config"
 )
 
-func TestLoadSettings(t *testing.T) {
+func TestSettingsFrom(t *testing.T) {
 	t.Setenv("HK_TEST_MAXMIND_KEY", "env-licence")
 	c, err := config.Parse("msticpyconfig.yaml", []byte(`
 OtherProviders:
@@ -32,7 +32,7 @@ OtherProviders:
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := LoadSettings(context.Background(), c)
+	s, err := SettingsFrom(context.Background(), c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,8 +51,8 @@ OtherProviders:
 	}
 }
 
-func TestLoadSettingsDefaultsAndMissingEnv(t *testing.T) {
-	s, err := LoadSettings(context.Background(), nil)
+func TestSettingsFromDefaultsAndMissingEnv(t *testing.T) {
+	s, err := SettingsFrom(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestLoadSettingsDefaultsAndMissingEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = LoadSettings(context.Background(), c)
+	_, err = SettingsFrom(context.Background(), c)
 	if !errors.Is(err, config.ErrMissing) || !strings.Contains(err.Error(), "OtherProviders.GeoIPLite.Args.AuthKey") {
 		t.Errorf("unset env var: %v", err)
 	}
@@ -72,7 +72,7 @@ func TestLoadSettingsDefaultsAndMissingEnv(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = LoadSettings(context.Background(), c)
+	_, err = SettingsFrom(context.Background(), c)
 	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "AccountID") || !strings.Contains(err.Error(), "Args.AuthKey") || !errors.Is(err, config.ErrMissing) {
 		t.Errorf("two unset env vars: %q", err)
 	}

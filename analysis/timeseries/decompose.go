@@ -42,6 +42,10 @@ type Options struct {
 	Trend Trend
 	// PeriodThreshold is the least score of a detected period; 0 means 0.6 (Kusto's).
 	PeriodThreshold float64
+	// TestPoints is how many points at the end are left out of the learning (Kusto's
+	// Test_points): the season and the trend are learnt from the points before them and
+	// extended over them, so their baseline is a forecast.
+	TestPoints int
 }
 
 // Decompose splits x as Kusto's series_decompose does: the seasonal component is the
@@ -57,6 +61,10 @@ func Decompose(x []float64, o Options) (*Decomposition, error) {
 			return nil, fmt.Errorf("%w: point %d is %v (fill gaps first)", ErrSeries, i+1, v)
 		}
 	}
+	if o.TestPoints < 0 || o.TestPoints >= n {
+		return nil, fmt.Errorf("%w: %d test points of a series of %d (want 0 to %d)", ErrSeries, o.TestPoints, n, n-1)
+	}
+	m := n - o.TestPoints // the points learnt from
 	p := o.Period
 	if p < 0 {
 		th := o.PeriodThreshold
@@ -64,29 +72,29 @@ func Decompose(x []float64, o Options) (*Decomposition, error) {
 			th = 0.6
 		}
 		p = 0
-		if ps := Periods(x, PeriodOptions{}); len(ps) > 0 && ps[0].Score >= th {
+		if ps := Periods(x[:m], PeriodOptions{}); len(ps) > 0 && ps[0].Score >= th {
 			p = ps[0].Length
 		}
 	}
-	if p == 1 || p > n {
+	if p == 1 || p > m {
 		p = 0
 	}
 	d := &Decomposition{Period: p, Seasonal: make([]float64, n), Trend: make([]float64, n), Baseline: make([]float64, n), Residual: make([]float64, n)}
 	if p > 0 {
-		buf := make([]float64, 0, n/p+1)
+		buf := make([]float64, 0, m/p+1)
 		for ph := range p {
 			buf = buf[:0]
-			for i := ph; i < n; i += p {
+			for i := ph; i < m; i += p {
 				buf = append(buf, x[i])
 			}
-			m := median(buf)
+			med := median(buf)
 			for i := ph; i < n; i += p {
-				d.Seasonal[i] = m
+				d.Seasonal[i] = med
 			}
 		}
 	}
-	des := make([]float64, n)
-	for i := range x {
+	des := make([]float64, m)
+	for i := range des {
 		des[i] = x[i] - d.Seasonal[i]
 	}
 	switch o.Trend {
@@ -96,9 +104,9 @@ func Decompose(x []float64, o Options) (*Decomposition, error) {
 			d.Trend[i] = a + b*float64(i)
 		}
 	case TrendAvg:
-		m := mean(des)
+		avg := mean(des)
 		for i := range d.Trend {
-			d.Trend[i] = m
+			d.Trend[i] = avg
 		}
 	case TrendNone:
 	default:
@@ -194,6 +202,42 @@ func Outliers(x []float64, lo, hi float64) []float64 {
 	return out
 }
 
+// scoreAgainst scores every residual with the custom Tukey fences of the first m (the
+// points learnt from; all of them without test points).
+func scoreAgainst(res []float64, m int) []float64 {
+	if m == len(res) {
+		return Outliers(res, 10, 90)
+	}
+	s := slices.Clone(res[:m])
+	slices.Sort(s)
+	q1, q3 := percentile(s, 10), percentile(s, 90)
+	out := make([]float64, len(res))
+	if spread := q3 - q1; spread > 0 {
+		for i, v := range res {
+			switch {
+			case v > q3:
+				out[i] = ctukeyScale * (v - q3) / spread
+			case v < q1:
+				out[i] = ctukeyScale * (v - q1) / spread
+			}
+		}
+	}
+	return out
+}
+
+// Forecast is Kusto's series_decompose_forecast: the baseline of x decomposed with its
+// last points points left out of the learning, i.e. the season and trend learnt from the
+// rest and extended over them. Give x with room for the forecast at its end (make-series
+// past the last event, or series padded with zeros).
+func Forecast(x []float64, points int, o Options) ([]float64, error) {
+	o.TestPoints = points
+	d, err := Decompose(x, o)
+	if err != nil {
+		return nil, err
+	}
+	return d.Baseline, nil
+}
+
 // Anomalies is a decomposition with a score per point and the anomaly flags: +1 for a
 // rise, -1 for a fall, 0 otherwise.
 type Anomalies struct {
@@ -212,7 +256,7 @@ func DecomposeAnomalies(x []float64, threshold float64, o Options) (*Anomalies, 
 	if err != nil {
 		return nil, err
 	}
-	a := &Anomalies{Decomposition: d, Score: Outliers(d.Residual, 10, 90), Flag: make([]int, len(x))}
+	a := &Anomalies{Decomposition: d, Score: scoreAgainst(d.Residual, len(x)-o.TestPoints), Flag: make([]int, len(x))}
 	for i, s := range a.Score {
 		switch {
 		case s > threshold:

@@ -444,7 +444,7 @@ func (h *hunt) geoip(step string, ips []string, what string) {
 	dir := h.opt.GeoIPDir
 	if dir == "" {
 		if cfg, err := h.hk.Config(); err == nil {
-			if st, err := geoip.LoadSettings(h.ctx, cfg); err == nil {
+			if st, err := geoip.SettingsFrom(h.ctx, cfg); err == nil {
 				dir = st.DBFolder
 			}
 		}

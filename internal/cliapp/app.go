@@ -94,6 +94,7 @@ func (a *App) Huntkit(ctx context.Context) (*huntkit.Huntkit, error) {
 		huntkit.WithWorkspaceFile(a.WorkspacePath),
 		huntkit.WithFileAccess(a.AllowFileAccess),
 		huntkit.WithWarnings(func(msg string) { a.Warnf("%s", msg) }),
+		huntkit.WithNotices(func(msg string) { a.Infof("%s", msg) }),
 		huntkit.WithProgress(func(label string, total int) huntkit.Progress { return a.Progress(label, total) }),
 	}
 	if a.Now != nil {

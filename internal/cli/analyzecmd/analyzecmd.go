@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 )
@@ -53,6 +54,14 @@ func readInput(ctx context.Context, app *cliapp.App, in string) (*frame.Frame, e
 }
 
 // usage marks errors caused by the input's shape (missing columns, bad values) as usage errors.
+// fail names the input in a front-door error; a bad request is a usage error (exit 2).
+func fail(in string, err error) error {
+	if errors.Is(err, huntkit.ErrBadRequest) {
+		return cliapp.UsageError(fmt.Errorf("%s: %w", in, err))
+	}
+	return fmt.Errorf("%s: %w", in, err)
+}
+
 func usage(in string, err error, sentinels ...error) error {
 	for _, s := range sentinels {
 		if errors.Is(err, s) {

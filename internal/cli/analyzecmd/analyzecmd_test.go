@@ -262,7 +262,7 @@ func TestBeaconAndTimeseriesErrors(t *testing.T) {
 		{[]string{"beacon", filepath.Join(dir, "flows.csv"), "--time", "SrcIP"}, "not a time column"},
 		{[]string{"beacon", filepath.Join(dir, "flows.csv"), "--alpha", "2"}, "--alpha"},
 		{[]string{"timeseries", filepath.Join(dir, "bytes.csv"), "--value", "Nope"}, `"Nope"`},
-		{[]string{"timeseries", filepath.Join(dir, "bytes.csv"), "--method", "arima"}, "--method"},
+		{[]string{"timeseries", filepath.Join(dir, "bytes.csv"), "--method", "arima"}, `method "arima": want kusto or stl`},
 		{[]string{"timeseries", filepath.Join(dir, "bytes.csv"), "--method", "stl", "--period", "400"}, "two periods"},
 	} {
 		r := run(t, tc.args...)

@@ -6,25 +6,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/analysis/cluster"
 	"github.com/huntkit/huntkit/analysis/outliers"
-	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/vis"
 )
 
 // defaultFeatures are msticpy's usual process clustering features.
-var defaultFeatures = []string{"commandlineTokensFull", "pathScore", "isSystemSession"}
-
-// withFeatures adds the process features when FILE has a process path or command line;
-// without them the rows are clustered on FILE's own numeric columns.
-func withFeatures(f *frame.Frame, fo cluster.FeatureOptions) *frame.Frame {
-	if ff, err := cluster.AddProcessFeatures(f, fo); err == nil {
-		return ff
-	}
-	return f
-}
 
 func newCluster(app *cliapp.App) *cobra.Command {
 	var (
@@ -44,7 +34,7 @@ func newCluster(app *cliapp.App) *cobra.Command {
 		Long: `cluster adds msticpy's process features to FILE when it has a process path or a command
 line (processName, pathScore, pathLogScore, pathHash, commandlineLen, commandlineLogLen,
 commandlineTokensFull, commandlineScore, commandlineTokensHash, commandlineEntropy,
-isSystemSession) and clusters the rows on --cols (default: ` + fmt.Sprint(defaultFeatures) + `).
+isSystemSession) and clusters the rows on --cols (default: ` + fmt.Sprint(huntkit.DefaultFeatures) + `).
 
   --method dbscan  msticpy's dbcluster_events: rows scaled to unit length, DBSCAN with
                    --eps and --min-samples; output: every unclustered row, then one row
@@ -67,41 +57,16 @@ isSystemSession) and clusters the rows on --cols (default: ` + fmt.Sprint(defaul
 			if err != nil {
 				return err
 			}
-			f = withFeatures(f, fo)
-			if len(o.Columns) == 0 {
-				o.Columns = defaultFeatures
-			}
-			o.Normalize = !noNorm
-			var res, labelled *frame.Frame
-			switch method {
-			case "dbscan":
-				if f.Col(o.Time) == nil {
-					o.Time = ""
-				}
-				var labels []int
-				if labels, err = cluster.Labels(cmd.Context(), f, o); err == nil {
-					if labelled, err = cluster.WithLabels(f, labels); err == nil {
-						res, err = cluster.ClusterEvents(cmd.Context(), f, o)
-					}
-				}
-			case "kmeans":
-				var pts [][]float64
-				if pts, err = cluster.Matrix(f, o.Columns); err == nil {
-					if o.Normalize {
-						pts = cluster.Normalize(pts)
-					}
-					var km *cluster.KMeansResult
-					if km, err = cluster.KMeans(cmd.Context(), pts, cluster.KMeansOptions{K: k, Seed: seed}); err == nil {
-						res, err = cluster.WithLabels(f, km.Labels)
-						labelled = res
-					}
-				}
-			default:
-				return cliapp.UsageError(fmt.Errorf("--method %q: want dbscan or kmeans", method))
-			}
+			hk, err := app.Huntkit(cmd.Context())
 			if err != nil {
-				return usage(args[0], err, cluster.ErrInput)
+				return err
 			}
+			cr, err := hk.Cluster(cmd.Context(), f, huntkit.ClusterOptions{Features: fo, Cluster: o, Method: method, K: k, Seed: seed, NoNormalize: noNorm})
+			if err != nil {
+				return fail(args[0], err)
+			}
+			res, labelled := cr.Result, cr.Labelled
+			o.Columns = cr.Columns
 			app.Infof("%s: %d events clustered on %v: %d output rows", args[0], f.Len(), o.Columns, res.Len())
 			if h.Out == "" && !h.Open || out.Format != "" || out.File != "" {
 				if err := app.WriteFrame(&out, res); err != nil {
@@ -153,7 +118,7 @@ func newOutliers(app *cliapp.App) *cobra.Command {
 		Short: "Score unusual rows with a seeded isolation forest",
 		Long: `outliers trains an isolation forest (--trees trees of --sample rows, --seed for reproducible
 runs) on the numeric columns --cols of FILE (process features are added first when FILE has
-a process path or command line; default columns: ` + fmt.Sprint(defaultFeatures) + `) and adds
+a process path or command line; default columns: ` + fmt.Sprint(huntkit.DefaultFeatures) + `) and adds
 outlier_score (near 1: isolated in few splits) and is_outlier (score above --threshold),
 highest score first; --top N keeps the N highest.`,
 		Example: `  huntkit analyze outliers SecurityEvent_4688.csv --top 20
@@ -167,16 +132,13 @@ highest score first; --top N keeps the N highest.`,
 			if err != nil {
 				return err
 			}
-			f = withFeatures(f, fo)
-			if len(cols) == 0 {
-				cols = defaultFeatures
-			}
-			res, err := outliers.ScoreFrame(cmd.Context(), f, cols, o, threshold, true)
+			hk, err := app.Huntkit(cmd.Context())
 			if err != nil {
-				return usage(args[0], err, cluster.ErrInput, outliers.ErrInput)
+				return err
 			}
-			if top > 0 {
-				res = res.Head(top)
+			res, err := hk.Outliers(cmd.Context(), f, huntkit.OutlierOptions{Features: fo, Columns: cols, Forest: o, Threshold: threshold, Top: top})
+			if err != nil {
+				return fail(args[0], err)
 			}
 			return app.WriteFrame(&out, res)
 		},

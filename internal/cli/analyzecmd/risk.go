@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/analysis/risk"
 	"github.com/huntkit/huntkit/internal/cliapp"
 )
@@ -19,6 +20,11 @@ func (r *riskFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&r.logType, "log-type", "Syslog", "rule set to use")
 	fl.StringVar(&r.timeCol, "time", "TimeGenerated", "time column")
 	fl.StringVar(&r.cmdCol, "cmd-col", "Command", "command column")
+}
+
+// options are the front door's risk options for these flags.
+func (r *riskFlags) options(rules risk.Rules) huntkit.RiskOptions {
+	return huntkit.RiskOptions{Time: r.timeCol, Command: r.cmdCol, LogType: r.logType, Rules: rules}
 }
 
 func (r *riskFlags) load() (risk.Rules, error) {
@@ -61,16 +67,16 @@ to match anywhere). Output: TimeGenerated, Command, Rule.`,
 			if err != nil {
 				return err
 			}
-			ev, err := risk.EventsFromFrame(f, rf.timeCol, rf.cmdCol)
+			hk, err := app.Huntkit(cmd.Context())
 			if err != nil {
-				return usage(args[0], err, risk.ErrInput)
+				return err
 			}
-			hits, err := risk.RiskyCommands(ev, rules, rf.logType)
+			hits, n, err := hk.RiskyCommands(cmd.Context(), f, rf.options(rules))
 			if err != nil {
-				return usage(args[0], err, risk.ErrInput)
+				return fail(args[0], err)
 			}
-			app.Infof("%s: %d commands, %d risky", args[0], len(ev), len(hits))
-			return app.WriteFrame(&out, risk.HitsFrame(hits))
+			app.Infof("%s: %d commands, %d risky", args[0], n, hits.Len())
+			return app.WriteFrame(&out, hits)
 		},
 	}
 	rf.add(cmd)
@@ -108,25 +114,18 @@ risky_sudo_sessions. Output: User, Start, End, Reason.`,
 			if err != nil {
 				return err
 			}
-			ev, err := risk.EventsFromFrame(f, rf.timeCol, rf.cmdCol)
+			hk, err := app.Huntkit(cmd.Context())
 			if err != nil {
-				return usage(args[0], err, risk.ErrInput)
+				return err
 			}
-			hits, err := risk.RiskyCommands(ev, rules, rf.logType)
+			ro := rf.options(rules)
+			ro.Window, ro.Burst = window, burst
+			rs, n, err := hk.RiskySudo(cmd.Context(), f, ro)
 			if err != nil {
-				return usage(args[0], err, risk.ErrInput)
+				return fail(args[0], err)
 			}
-			msgs, err := risk.LogonsFromFrame(f, rf.timeCol)
-			if err != nil {
-				return usage(args[0], err, risk.ErrInput)
-			}
-			sessions, err := risk.LogonSessions(msgs)
-			if err != nil {
-				return usage(args[0], err, risk.ErrInput)
-			}
-			rs := risk.RiskySessions(sessions, hits, risk.FastCommands(ev, window, burst))
-			app.Infof("%s: %d sessions, %d risky", args[0], len(sessions), len(rs))
-			return app.WriteFrame(&out, risk.SessionsFrame(rs))
+			app.Infof("%s: %d sessions, %d risky", args[0], n, rs.Len())
+			return app.WriteFrame(&out, rs)
 		},
 	}
 	rf.add(cmd)

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/analysis/markov"
 	"github.com/huntkit/huntkit/analysis/sessions"
 	"github.com/huntkit/huntkit/frame"
@@ -46,9 +46,13 @@ number_events. The output feeds 'analyze sequences'.`,
 			if err != nil {
 				return err
 			}
-			s, err := sessions.Sessionize(cmd.Context(), f, o)
+			hk, err := app.Huntkit(cmd.Context())
 			if err != nil {
-				return usage(args[0], err, sessions.ErrColumn)
+				return err
+			}
+			s, err := hk.Sessionize(cmd.Context(), f, o)
+			if err != nil {
+				return fail(args[0], err)
 			}
 			app.Infof("%s: %d events, %d sessions", args[0], f.Len(), s.Len())
 			return app.WriteFrame(&out, s)
@@ -153,24 +157,33 @@ func runSequences(ctx context.Context, app *cliapp.App, o *seqOptions, in string
 	if err != nil {
 		return err
 	}
-	var m *markov.Model
-	if o.model != "" && !o.retrain {
-		if _, err := os.Stat(o.model); err == nil {
-			if m, err = markov.LoadFile(o.model); err != nil {
-				return cliapp.UsageError(err)
-			}
-			app.Infof("loaded model %s (%s level, %d sessions, %d commands)", o.model, m.Level(), m.Sessions(), len(m.Commands())-2)
-		}
+	hk, err := app.Huntkit(ctx)
+	if err != nil {
+		return err
 	}
-	if m == nil {
-		if m, err = trainFrom(ctx, app, o, in, f, level); err != nil {
+	so := huntkit.SequenceOptions{Column: o.col, Level: level, Model: o.model, Retrain: o.retrain,
+		Modellable: o.modellable, Score: o.score}
+	src := in
+	if o.train != "" {
+		src = o.train
+		if so.Train, err = readSessions(ctx, app, o, o.train); err != nil {
 			return err
 		}
 	}
-	scored, err := markov.ScoreFrame(ctx, f, o.col, m, o.score)
+	res, err := hk.ScoreSequences(ctx, f, so)
 	if err != nil {
-		return usage(in, err, markov.ErrInput)
+		return fail(src, err)
 	}
+	m := res.Model
+	if res.Loaded {
+		app.Infof("loaded model %s (%s level, %d sessions, %d commands)", o.model, m.Level(), m.Sessions(), len(m.Commands())-2)
+	} else {
+		app.Infof("trained a %s-level model on %d sessions of %s (%d commands)", m.Level(), res.Trained, src, len(m.Commands())-2)
+		if o.model != "" {
+			app.Infof("saved the model to %s", o.model)
+		}
+	}
+	scored := res.Scores
 	if o.html.Out != "" || o.html.Open {
 		if err := plotSequences(app, o, in, scored); err != nil {
 			return err
@@ -180,61 +193,22 @@ func runSequences(ctx context.Context, app *cliapp.App, o *seqOptions, in string
 		}
 	}
 	if o.top > 0 {
-		col := scored.Col(fmt.Sprintf("rarest_window%d_likelihood", o.score.Window))
-		scores := make([]markov.Score, scored.Len())
-		for i := range scores {
-			scores[i].Rarest = col.Float(i)
-			if col.IsNull(i) {
-				scores[i].Rarest = nan()
-			}
-		}
-		scored = scored.Take(markov.Rarest(scores, o.top))
+		scored = scored.Take(markov.Rarest(markovScores(scored, o.score.Window), o.top))
 	}
 	return app.WriteFrame(&o.out, scored)
 }
 
-func trainFrom(ctx context.Context, app *cliapp.App, o *seqOptions, in string, f *frame.Frame, level markov.Level) (*markov.Model, error) {
-	src, tf := in, f
-	if o.train != "" {
-		var err error
-		src = o.train
-		if tf, err = readSessions(ctx, app, o, o.train); err != nil {
-			return nil, err
+// markovScores reads the rarest-window likelihoods of a scored table.
+func markovScores(scored *frame.Frame, window int) []markov.Score {
+	col := scored.Col(fmt.Sprintf("rarest_window%d_likelihood", window))
+	scores := make([]markov.Score, scored.Len())
+	for i := range scores {
+		scores[i].Rarest = col.Float(i)
+		if col.IsNull(i) {
+			scores[i].Rarest = nan()
 		}
 	}
-	c, err := markov.SessionColumn(tf, o.col)
-	if err != nil {
-		return nil, usage(src, err, markov.ErrInput)
-	}
-	ss, detected, err := markov.FromColumn(c)
-	if err != nil {
-		return nil, usage(src, err, markov.ErrInput)
-	}
-	var train []markov.Session
-	for _, s := range ss {
-		if len(s) > 0 {
-			train = append(train, s)
-		}
-	}
-	if level == 0 {
-		level = detected
-	}
-	var opts []markov.Option
-	if len(o.modellable) > 0 {
-		opts = append(opts, markov.Modellable(o.modellable...))
-	}
-	m, err := markov.Train(ctx, train, level, opts...)
-	if err != nil {
-		return nil, usage(src, err, markov.ErrInput)
-	}
-	app.Infof("trained a %s-level model on %d sessions of %s (%d commands)", m.Level(), len(train), src, len(m.Commands())-2)
-	if o.model != "" {
-		if err := m.SaveFile(o.model); err != nil {
-			return nil, err
-		}
-		app.Infof("saved the model to %s", o.model)
-	}
-	return m, nil
+	return scores
 }
 
 func plotSequences(app *cliapp.App, o *seqOptions, in string, scored *frame.Frame) error {
@@ -274,9 +248,13 @@ func readSessions(ctx context.Context, app *cliapp.App, o *seqOptions, in string
 	if err != nil || o.sess.Event == "" {
 		return f, err
 	}
-	s, err := sessions.Sessionize(ctx, f, o.sess)
+	hk, err := app.Huntkit(ctx)
 	if err != nil {
-		return nil, usage(in, err, sessions.ErrColumn)
+		return nil, err
+	}
+	s, err := hk.Sessionize(ctx, f, o.sess)
+	if err != nil {
+		return nil, fail(in, err)
 	}
 	if o.col == "" {
 		o.col = o.sess.Event + "_list"

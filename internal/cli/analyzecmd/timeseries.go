@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/analysis/beacon"
-	"github.com/huntkit/huntkit/analysis/timeseries"
 	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/vis"
@@ -65,28 +65,16 @@ components with a marker at each anomaly (and no table on stdout unless -o or --
 			if err != nil {
 				return err
 			}
-			s, err := timeseries.FromFrame(f, timeCol, value, step)
+			hk, err := app.Huntkit(cmd.Context())
 			if err != nil {
-				return usage(args[0], err, timeseries.ErrSeries)
+				return err
 			}
-			var a *timeseries.Anomalies
-			switch method {
-			case "kusto":
-				a, err = timeseries.DecomposeAnomalies(s.Values, threshold, timeseries.Options{Period: period, Trend: timeseries.Trend(trend)})
-			case "stl":
-				a, err = timeseries.STLAnomalies(s.Values, threshold, timeseries.STLOptions{Period: period})
-			default:
-				return cliapp.UsageError(fmt.Errorf("--method %q: want kusto or stl", method))
-			}
+			r, err := hk.SeriesAnomalies(cmd.Context(), f, huntkit.SeriesOptions{Time: timeCol, Value: value, Step: step,
+				Method: method, Period: period, Trend: trend, Threshold: threshold})
 			if err != nil {
-				return usage(args[0], err, timeseries.ErrSeries)
+				return fail(args[0], err)
 			}
-			n := 0
-			for _, fl := range a.Flag {
-				if fl != 0 {
-					n++
-				}
-			}
+			s, a, n := r.Series, r.Anomalies, r.Count
 			app.Infof("%s: %d points of %v, period %d, %d anomalies", args[0], len(s.Values), step, a.Period, n)
 			if h.Out == "" && !h.Open || out.Format != "" || out.File != "" {
 				if err := app.WriteFrame(&out, s.Frame(a, only)); err != nil {
@@ -160,13 +148,13 @@ the pairs with p_value below --alpha.`,
 			if err != nil {
 				return err
 			}
-			r, err := beacon.DetectFrame(cmd.Context(), f, o)
+			hk, err := app.Huntkit(cmd.Context())
 			if err != nil {
-				return usage(args[0], err, beacon.ErrInput)
+				return err
 			}
-			if onlyFl {
-				p := r.Col("p_value")
-				r = r.Filter(func(i int) bool { return p.Float(i) < alpha })
+			r, err := hk.Beacons(cmd.Context(), f, huntkit.BeaconOptions{FrameOptions: o, Alpha: alpha, BeaconsOnly: onlyFl})
+			if err != nil {
+				return fail(args[0], err)
 			}
 			app.Infof("%s: %d connections, %d pairs tested", args[0], f.Len(), r.Len())
 			return app.WriteFrame(&out, r)

@@ -7,12 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/geoip"
 	"github.com/huntkit/huntkit/internal/cliapp"
@@ -78,7 +78,7 @@ func newInfo(app *cliapp.App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, serr := geoip.LoadSettings(cmd.Context(), cfg)
+			s, serr := geoip.SettingsFrom(cmd.Context(), cfg)
 			if serr != nil {
 				app.Warnf("%v", serr)
 			}
@@ -144,82 +144,36 @@ func run(ctx context.Context, app *cliapp.App, o *options, args []string) error 
 	if err != nil {
 		return err
 	}
-	cfg, err := app.Config()
+	hk, err := app.Huntkit(ctx)
 	if err != nil {
 		return err
 	}
-	settings, serr := geoip.LoadSettings(ctx, cfg)
-	if o.dbDir != "" {
-		settings.DBFolder = o.dbDir
-	}
-	var p interface {
-		geoip.Provider
-		EnrichFrame(ctx context.Context, f *frame.Frame, column string) (*frame.Frame, error)
-	}
-	switch strings.ToLower(o.provider) {
-	case "maxmind", "geolite", "geoip2":
-		if serr != nil {
-			app.Warnf("%v", serr)
-		}
-		db, err := openDB(ctx, app, settings, !o.noUpdate && serr == nil)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		p = db
-	case "ipstack":
-		if serr != nil {
-			return cliapp.ConfigError(serr)
-		}
-		if settings.IPStackKey == "" {
-			return cliapp.ConfigError(errors.New("ipstack: no access key (set OtherProviders.IPStack.Args.AuthKey)"))
-		}
-		s := settings.IPStack()
-		total := len(ips)
-		prog := app.Progress("ipstack", total)
-		defer prog.Done()
-		s.OnItem = func() { prog.Add(1) }
-		p = s
-	default:
-		return cliapp.UsageError(fmt.Errorf("unknown --provider %q (want maxmind or ipstack)", o.provider))
-	}
-
+	eo := huntkit.EnrichOptions{GeoIPProvider: o.provider, DBDir: o.dbDir, NoUpdate: o.noUpdate}
+	var f *frame.Frame
 	if o.in != "" {
 		tbl, err := app.ReadTable(ctx, o.in)
 		if err != nil {
 			return err
 		}
-		out, err := p.EnrichFrame(ctx, tbl, o.column)
-		if out == nil {
-			if errors.Is(err, geoip.ErrNoColumn) {
+		f, err = hk.EnrichColumn(ctx, huntkit.EnrichGeoIP, tbl, o.column, eo)
+		if f == nil {
+			if errors.Is(err, huntkit.ErrBadRequest) {
 				return cliapp.UsageError(fmt.Errorf("%s: %w", o.in, err))
 			}
 			return err
 		}
-		// A partial frame is written and then reported by WriteFrame.
-		werr := app.WriteFrame(&o.out, out)
-		if werr != nil && errors.Is(err, geoip.ErrAuth) {
-			return cliapp.ConfigError(werr)
+	} else {
+		f, err = hk.Enrich(ctx, huntkit.EnrichGeoIP, ips, eo)
+		if f == nil {
+			return err
 		}
-		return werr
 	}
-	locs, err := p.LookupIPs(ctx, ips)
-	if len(locs) < len(ips) {
-		return err
+	// A partial frame is written and then reported by WriteFrame.
+	werr := app.WriteFrame(&o.out, f)
+	if werr != nil && errors.Is(err, geoip.ErrAuth) {
+		return cliapp.ConfigError(werr)
 	}
-	if werr := app.WriteFrame(&o.out, geoip.Frame(locs)); werr != nil {
-		return werr
-	}
-	if errors.Is(err, geoip.ErrAuth) {
-		return cliapp.ConfigError(err)
-	}
-	if err != nil {
-		return err
-	}
-	if n, first := geoip.Failed(locs); n > 0 {
-		return fmt.Errorf("%d of %d lookups failed; first: %w", n, len(locs), first)
-	}
-	return nil
+	return werr
 }
 
 // collectArgs expands "-" into the non-empty lines of stdin.
@@ -243,35 +197,6 @@ func collectArgs(app *cliapp.App, args []string) ([]string, error) {
 		}
 	}
 	return ips, nil
-}
-
-// openDB refreshes the databases when due (and credentials are configured) and opens them.
-func openDB(ctx context.Context, app *cliapp.App, s geoip.Settings, update bool) (*geoip.DB, error) {
-	var updErr error
-	if update && s.LicenseKey != "" {
-		u := s.Updater()
-		if due := u.Due(); len(due) > 0 {
-			app.Infof("geoip: downloading %s into %s", strings.Join(due, ", "), s.DBFolder)
-			var res []geoip.UpdateResult
-			res, updErr = u.Update(ctx, false)
-			report(app, res)
-		}
-	}
-	db, err := geoip.OpenDir(s.DBFolder)
-	if err != nil {
-		if updErr != nil {
-			// Nothing to fall back on: the download failure is the cause to report.
-			return nil, fmt.Errorf("no usable MaxMind database in %s and the download failed: %w", s.DBFolder, updErr)
-		}
-		if errors.Is(err, geoip.ErrNoDatabase) || errors.Is(err, os.ErrNotExist) {
-			return nil, cliapp.ConfigError(err)
-		}
-		return nil, err
-	}
-	if updErr != nil {
-		app.Warnf("geoip update failed, using the databases already present: %v", updErr)
-	}
-	return db, nil
 }
 
 func report(app *cliapp.App, res []geoip.UpdateResult) {
@@ -302,7 +227,7 @@ AuthKey (MaxMind account ID and licence key).`,
 			if err != nil {
 				return err
 			}
-			s, err := geoip.LoadSettings(cmd.Context(), cfg)
+			s, err := geoip.SettingsFrom(cmd.Context(), cfg)
 			if err != nil {
 				return cliapp.ConfigError(err)
 			}

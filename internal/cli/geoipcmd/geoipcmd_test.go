@@ -114,7 +114,7 @@ func TestUsageAndConfigErrors(t *testing.T) {
 	}{
 		{[]string{}, cliapp.ExitUsage, "no IP addresses"},
 		{[]string{"--in", "x.csv"}, cliapp.ExitUsage, "--column"},
-		{[]string{"--provider", "nope", "1.2.3.4"}, cliapp.ExitUsage, "unknown --provider"},
+		{[]string{"--provider", "nope", "1.2.3.4"}, cliapp.ExitUsage, "unknown GeoIP provider \"nope\""},
 		{[]string{"--db-dir", "/nonexistent/huntkit-geo", "1.2.3.4"}, cliapp.ExitConfig, "no .mmdb files"},
 		{[]string{"--provider", "ipstack", "1.2.3.4"}, cliapp.ExitConfig, "OtherProviders.IPStack.Args.AuthKey"},
 		{[]string{"update"}, cliapp.ExitConfig, "AuthKey"},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/decode"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
@@ -368,24 +369,20 @@ func runDecode(ctx context.Context, app *cliapp.App, o *decodeOpts, args []strin
 		if err != nil {
 			return err
 		}
-		out, err := decode.DecodeFrame(t, o.column, opts...)
+		hk, err := app.Huntkit(ctx)
+		if err != nil {
+			return err
+		}
+		out, err := hk.EnrichColumn(ctx, huntkit.EnrichDecode, t, o.column, huntkit.EnrichOptions{Decode: opts})
 		if err != nil {
 			return cliapp.UsageError(fmt.Errorf("%s: %w", o.in, err))
 		}
-		if errs := out.Col(decode.ColError); errs != nil {
-			n := 0
-			var msgs []string
-			for i := 0; i < errs.Len(); i++ {
+		if errs := out.Col(decode.ColError); errs != nil && out.Partial() != nil {
+			for i, n := 0, 0; i < errs.Len() && n < 5; i++ {
 				if errs.Str(i) != "" {
 					n++
-					msgs = append(msgs, errs.Str(i))
-					if n <= 5 {
-						app.Warnf("row %d: %s", out.Col(decode.ColSrcIndex).Int(i), errs.Str(i))
-					}
+					app.Warnf("row %d: %s", out.Col(decode.ColSrcIndex).Int(i), errs.Str(i))
 				}
-			}
-			if n > 0 {
-				out.SetPartial(errors.New(decode.SummaryOf(msgs, "items")))
 			}
 		}
 		if o.text {

@@ -9,11 +9,11 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/internal/suggest"
@@ -109,45 +109,25 @@ func runLookup(ctx context.Context, app *cliapp.App, o *lookupOpts, args []strin
 	if err != nil {
 		return err
 	}
-	cfg, err := app.Config()
+	hk, err := app.Huntkit(ctx)
 	if err != nil {
 		return err
 	}
-	opts := []ti.Option{ti.WithConfig(cfg), ti.WithProviders(o.providers...), ti.WithTimeout(o.timeout),
-		ti.WithRetries(o.retries, 500*time.Millisecond, time.Minute), ti.WithTypeColumn(o.typeColumn)}
-	if !o.noCache {
-		cache, err := ti.OpenDiskCache(o.cacheDir)
-		if err != nil {
-			app.Warnf("TI cache disabled: %v", err)
-		} else {
-			opts = append(opts, ti.WithCache(cache))
-		}
-	}
-	var once sync.Once
-	var prog *cliapp.Progress
-	opts = append(opts, ti.WithProgress(func(done, total int) {
-		once.Do(func() { prog = app.Progress("ti lookup", total) })
-		prog.Add(1)
-	}))
-	c, err := ti.New(ctx, opts...)
-	if err != nil {
-		if errors.Is(err, ti.ErrUnknownProvider) {
-			return cliapp.UsageError(err)
-		}
-		return cliapp.ConfigError(err)
-	}
-	for _, w := range c.Warnings() {
-		app.Warnf("%s", w)
+	eo := huntkit.EnrichOptions{Providers: o.providers, TypeColumn: o.typeColumn, Timeout: o.timeout,
+		Retries: o.retries, NoCache: o.noCache, CacheDir: o.cacheDir}
+	if o.retries == 0 {
+		eo.Retries = -1 // --retries 0: no retries
 	}
 	var f *frame.Frame
 	var lerr error
 	if table != nil {
-		f, lerr = c.LookupFrame(ctx, table, o.column)
+		f, lerr = hk.EnrichColumn(ctx, huntkit.EnrichTI, table, o.column, eo)
 	} else {
-		f, lerr = c.Lookup(ctx, items)
-	}
-	if prog != nil {
-		prog.Done()
+		values := make([]string, len(items))
+		for i, it := range items {
+			values[i] = it.Value
+		}
+		f, lerr = hk.Enrich(ctx, huntkit.EnrichTI, values, eo)
 	}
 	if f == nil {
 		return lerr

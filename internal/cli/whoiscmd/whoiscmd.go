@@ -12,17 +12,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/huntkit/huntkit/config"
+	"github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/internal/suggest"
-	"github.com/huntkit/huntkit/whois"
 )
 
 // Config keys (a huntkit extension of msticpyconfig.yaml; all optional).
 const (
 	keyBootstrapURL = "OtherProviders.RDAP.Args.BootstrapURL"
-	keyCacheFolder  = "OtherProviders.RDAP.Args.CacheFolder"
 )
 
 type options struct {
@@ -86,23 +84,18 @@ func run(ctx context.Context, app *cliapp.App, o *options, args []string) error 
 	case o.concurrency < 1:
 		return cliapp.UsageError(errors.New("--concurrency must be at least 1"))
 	}
-	cfg, err := app.Config()
+	hk, err := app.Huntkit(ctx)
 	if err != nil {
 		return err
 	}
-	bs := &whois.Bootstrap{
-		BaseURL:  o.bootstrapURL,
-		CacheDir: whois.DefaultCacheDir(),
-		Offline:  o.offline,
-		Warn:     func(m string) { app.Warnf("%s", m) },
+	cfg, err := hk.Config()
+	if err != nil {
+		return err
 	}
-	if bs.BaseURL == "" {
-		bs.BaseURL, _ = cfg.String(keyBootstrapURL)
-	}
-	if d, ok := cfg.String(keyCacheFolder); ok && d != "" {
-		bs.CacheDir = config.ExpandHome(d)
-	}
+	eo := huntkit.EnrichOptions{Timeout: o.timeout, Concurrency: o.concurrency, Offline: o.offline, BootstrapURL: o.bootstrapURL}
 	if o.refresh {
+		bs := huntkit.WhoisBootstrap(cfg, eo)
+		bs.Warn = func(m string) { app.Warnf("%s", m) }
 		if err := bs.Refresh(ctx); err != nil {
 			return fmt.Errorf("refresh RDAP bootstrap: %w", err)
 		}
@@ -115,24 +108,19 @@ func run(ctx context.Context, app *cliapp.App, o *options, args []string) error 
 	if len(values) == 0 {
 		return nil
 	}
-	prog := app.Progress("whois", len(values))
-	c := &whois.Client{Bootstrap: bs, Timeout: o.timeout, Concurrency: o.concurrency, OnItem: func() { prog.Add(1) }}
-	res, err := c.LookupAll(ctx, values)
-	prog.Done()
-	f := whois.Frame(res)
-	if o.out.File == "" && (o.out.Format == "" || strings.EqualFold(o.out.Format, "table")) {
-		f = dropEmpty(f) // a terminal table shows only columns with data
-	}
-	if werr := app.WriteFrame(&o.out, f); werr != nil {
-		return werr
-	}
-	if err != nil {
+	f, err := hk.Enrich(ctx, huntkit.EnrichWhois, values, eo)
+	if f == nil {
 		return err
 	}
-	if n, first := whois.Failed(res); n > 0 {
-		return fmt.Errorf("%d of %d lookups failed; first: %w", n, len(res), first)
+	if o.out.File == "" && (o.out.Format == "" || strings.EqualFold(o.out.Format, "table")) {
+		kept := dropEmpty(f) // a terminal table shows only columns with data
+		if p := f.Partial(); p != nil {
+			kept.SetPartial(p)
+		}
+		f = kept
 	}
-	return nil
+	// A partial frame is written and then reported by WriteFrame.
+	return app.WriteFrame(&o.out, f)
 }
 
 // dropEmpty removes the columns that are null in every row (Query is always kept).
