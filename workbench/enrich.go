@@ -11,9 +11,6 @@ import (
 	"github.com/huntkit/huntkit/frame"
 )
 
-// Enrichments are the enrichment kinds offered on a column or cell, in menu order.
-var Enrichments = []string{"ti", "geoip", "whois", "ioc", "decode"}
-
 // Enricher runs one enrichment kind ("ti", "geoip", "whois", "ioc", "decode") over a column
 // of f and returns the enriched or derived Frame.
 type Enricher interface {
@@ -65,8 +62,8 @@ func (s *Server) handleEnrich(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	if !slices.Contains(Enrichments, req.Kind) {
-		fail(w, badInput("enrichment %q: want one of %s", req.Kind, strings.Join(Enrichments, ", ")))
+	if names := enrichmentNames(); !slices.Contains(names, req.Kind) {
+		fail(w, badInput("enrichment %q: want one of %s", req.Kind, strings.Join(names, ", ")))
 		return
 	}
 	col := res.frame.Col(req.Column)
@@ -82,7 +79,7 @@ func (s *Server) handleEnrich(w http.ResponseWriter, r *http.Request) {
 	}
 	e := s.enricher
 	if e == nil {
-		e = builtinEnricher{s}
+		e = frontDoor{s.hk}
 	}
 	out, err := e.Enrich(r.Context(), req.Kind, f, req.Column)
 	st := step{Kind: stepEnrich, Title: req.Kind + " of " + what + " in " + res.title, Enrich: req.Kind,

@@ -2,41 +2,29 @@ package workbench
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/huntkit/huntkit/decode"
+	huntkit "github.com/huntkit/huntkit"
 	"github.com/huntkit/huntkit/frame"
-	"github.com/huntkit/huntkit/geoip"
-	"github.com/huntkit/huntkit/ioc"
-	"github.com/huntkit/huntkit/ti"
 )
 
-// builtinEnricher runs the enrichments with the configuration of the workbench's Huntkit.
-type builtinEnricher struct{ s *Server }
+// frontDoor runs the enrichments through the Huntkit's front door (EnrichColumn), with the
+// configuration's settings. MaxMind databases are not downloaded from the workbench: it uses
+// the ones in the configured folder (huntkit geoip update fetches them).
+type frontDoor struct{ hk *huntkit.Huntkit }
 
-func (b builtinEnricher) Enrich(ctx context.Context, kind string, f *frame.Frame, column string) (*frame.Frame, error) {
-	cfg, err := b.s.hk.Config()
+func (d frontDoor) Enrich(ctx context.Context, kind string, f *frame.Frame, column string) (*frame.Frame, error) {
+	e, err := huntkit.ParseEnrichment(kind)
 	if err != nil {
 		return nil, err
 	}
-	switch kind {
-	case "geoip":
-		st, err := geoip.LoadSettings(ctx, cfg)
-		if err != nil {
-			return nil, err
-		}
-		db, err := geoip.OpenDir(st.DBFolder)
-		if err != nil {
-			return nil, err
-		}
-		defer db.Close()
-		return geoip.EnrichFrame(ctx, db, f, column)
-	case "ioc":
-		return ioc.ExtractFrame(f, column)
-	case "decode":
-		return decode.DecodeFrame(f, column)
-	case "ti":
-		return ti.LookupFrame(ctx, f, column, ti.WithConfig(cfg))
+	return d.hk.EnrichColumn(ctx, e, f, column, huntkit.EnrichOptions{NoUpdate: true})
+}
+
+// enrichmentNames lists the front door's enrichments.
+func enrichmentNames() []string {
+	var out []string
+	for _, e := range huntkit.Enrichments() {
+		out = append(out, string(e))
 	}
-	return nil, fmt.Errorf("%w: enrichment %s is not available in this build", errBadInput, kind)
+	return out
 }
