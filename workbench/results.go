@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/huntkit/huntkit/engine"
 	"github.com/huntkit/huntkit/frame"
 	"github.com/huntkit/huntkit/proctree"
 	"github.com/huntkit/huntkit/vis"
@@ -248,7 +248,8 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 			fail(w, err)
 			return
 		}
-		defer func() { _, _ = s.hk.SQL(ctx, "DROP TABLE IF EXISTS "+engine.QuoteIdent(table)) }()
+		// the name is an identifier made here (letters, digits, _): no quoting needed
+		defer func() { _, _ = s.hk.SQL(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+table) }()
 	}
 	dir, err := os.MkdirTemp("", "huntkit-workbench-")
 	if err != nil {

@@ -119,7 +119,7 @@ func IsLoopback(host string) bool {
 // RemoteToken returns a fresh random access token (256 bits, hex).
 func RemoteToken() string { return randomToken() }
 
-// Serve serves on ln until ctx ends, then shuts down (in-flight requests get 2 s).
+// Serve serves on ln until ctx ends, then shuts down (in-flight requests get half a second).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
@@ -130,7 +130,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
 	_ = srv.Shutdown(sctx)
 	s.cancelJobs()
