@@ -316,3 +316,8 @@ func maskURL(s string) (string, bool) {
 	u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	return strings.Replace(u.String(), ":xxxxx@", ":"+Mask+"@", 1), true
 }
+
+// IsSecretPath reports whether the value at a dotted key path holds a secret, by the same
+// rule as WriteMasked: its name says so, or it is a provider's Args value that is not a
+// known public argument. Editors (the workbench) use it to keep such values out of forms.
+func IsSecretPath(path string) bool { return isSecretPath(path) }

@@ -35,12 +35,13 @@ type fixture struct {
 	env      []string
 	wantCode int
 	check    func(stdout, stderr string) string // "" when the output is right
+	serve    bool                               // a server that runs until Ctrl-C (runServer)
 }
 
 // fixtureFor returns how to run line. Examples that write a starter configuration run in
 // a fresh HOME and folder, so they neither find nor replace the test configuration.
 func (env *exampleEnv) fixtureFor(t *testing.T, line string) fixture {
-	fx := fixture{dir: env.work, env: env.base}
+	fx := fixture{dir: env.work, env: env.base, serve: serverRE.MatchString(line)}
 	if strings.Contains(line, "config init") {
 		home, dir := t.TempDir(), t.TempDir()
 		fx.dir = dir

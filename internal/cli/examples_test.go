@@ -167,6 +167,10 @@ var commentRE = regexp.MustCompile(`\s+#\s[^'"]*$`)
 func (env *exampleEnv) run(t *testing.T, ex example) {
 	line := commentRE.ReplaceAllString(ex.line, "")
 	fx := env.fixtureFor(t, line)
+	if fx.serve {
+		env.runServer(t, ex, fx, line)
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), exampleTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", "-o", "pipefail", "-c", line)

@@ -27,6 +27,7 @@ import (
 	"github.com/huntkit/huntkit/internal/cli/ticmd"
 	"github.com/huntkit/huntkit/internal/cli/viscmd"
 	"github.com/huntkit/huntkit/internal/cli/whoiscmd"
+	"github.com/huntkit/huntkit/internal/cli/workbenchcmd"
 	"github.com/huntkit/huntkit/internal/cliapp"
 	"github.com/huntkit/huntkit/internal/guard"
 )
@@ -101,6 +102,7 @@ var groups = []func(app *cliapp.App) []*cobra.Command{
 	one(schemacmd.New),
 	one(sentinelcmd.New),
 	pivotcmd.New,
+	one(workbenchcmd.New),
 }
 
 func one(f func(*cliapp.App) *cobra.Command) func(*cliapp.App) []*cobra.Command {
