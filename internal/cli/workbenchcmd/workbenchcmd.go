@@ -5,6 +5,7 @@ package workbenchcmd
 import (
 	"context"
 	"fmt"
+	"github.com/huntkit/huntkit"
 
 	"github.com/spf13/cobra"
 
@@ -80,6 +81,18 @@ func Run(ctx context.Context, app *cliapp.App, o *Options) error {
 		return err
 	}
 	defer srv.Close()
+	env := o.Env
+	if env == "" {
+		env = "LocalData"
+	}
+	pv, err := hk.Pivots(ctx, huntkit.PivotOptions{Env: env, Session: []huntkit.SessionOption{huntkit.WithData(o.Data...)},
+		Enrich: huntkit.EnrichOptions{NoUpdate: true}})
+	if err != nil {
+		app.Warnf("pivots are not offered: %v", err)
+	} else {
+		defer pv.Close()
+		srv.AddEntityPivots(pv)
+	}
 	url := srv.URL(ln)
 	fmt.Fprintln(app.Out, url)
 	if opts.Token != "" {
