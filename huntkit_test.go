@@ -165,13 +165,16 @@ func TestBadRequests(t *testing.T) {
 	}
 }
 
-func TestNotBuiltPreparesButDoesNotRun(t *testing.T) {
+// An environment with no settings renders a query, and its connect says what setting is
+// missing as a configuration error.
+func TestUnconfiguredPreparesButDoesNotRun(t *testing.T) {
 	hk := open(t)
 	s, _ := hk.Provider("Kusto")
 	if _, err := s.Prepare(huntkit.Request{Text: "T | take 1"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Connect(context.Background()); !errors.Is(err, query.ErrNotBuilt) {
+	err := s.Connect(context.Background())
+	if !errors.Is(err, config.ErrMissing) && !errors.Is(err, config.ErrInvalid) || !strings.Contains(err.Error(), "KustoClusters") {
 		t.Errorf("connect: %v", err)
 	}
 }

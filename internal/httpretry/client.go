@@ -282,8 +282,9 @@ func (c *Client) once(ctx context.Context, req Request) (*Response, error) {
 	}
 	res, err := hc.Do(hr)
 	if err != nil {
+		terr := c.transportError(ctx, actx, req, err) // before cancel: it reads actx's state
 		cancel()
-		return nil, c.transportError(ctx, actx, req, err)
+		return nil, terr
 	}
 	final := req.URL
 	if res.Request != nil && res.Request.URL != nil {
