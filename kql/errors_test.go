@@ -22,7 +22,7 @@ func TestErrors(t *testing.T) {
 		{query: "SecurityEvnt | take 1", line: 1, col: 1, msg: `unknown table or name "SecurityEvnt" (did you mean "SecurityEvent"?)`, is: ErrUnknownName},
 		{query: "SecurityEvent\n| project Computr", line: 2, col: 11, msg: `unknown column "Computr" (did you mean "Computer"?)`, is: ErrUnknownName},
 		{query: "SecurityEvent | extend x = tolowr(Computer)", line: 1, col: 28, msg: `unknown function tolowr() (did you mean "tolower"?)`, is: ErrUnknownName},
-		{query: "SecurityEvent | extend s = series_fir(Computer)", line: 1, col: 28, msg: "function series_fir() is not supported", is: ErrUnsupported},
+		{query: "SecurityEvent | extend s = series_fft(Computer)", line: 1, col: 28, msg: "function series_fft() is not supported", is: ErrUnsupported},
 		{query: "SecurityEvent | extend p = parse_csv(Computer)", line: 1, col: 28, msg: "function parse_csv() is not supported", is: ErrUnsupported},
 		{query: "SecurityEvent | extend p = ipv6_compare(Computer, Computer)", line: 1, col: 28, msg: "function ipv6_compare() is not supported", is: ErrUnsupported},
 		{query: "SecurityEvent | extend p = bag_has_key(dynamic({}), '$.a')", line: 1, col: 28, msg: "bag_has_key() with a key that is not a plain string literal is not supported", is: ErrUnsupported},
