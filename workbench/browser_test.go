@@ -13,7 +13,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -161,31 +160,32 @@ func (b *browser) screenshot(name string) {
 }
 
 // frame attaches to the result view frame whose address contains part (Chromium runs the
-// sandboxed view in a target of its own) and waits until ready is true in it.
+// sandboxed view in a target of its own) in which ready is true. An earlier view of the
+// same kind may still be listed, so every matching frame is tried until one is ready.
 func (b *browser) frame(part, ready string) context.Context {
 	b.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
 		infos, err := chromedp.Targets(b.ctx)
 		if err != nil {
 			b.t.Fatal(err)
 		}
-		var found *target.Info
-		for _, info := range infos {
-			if info.Type == "iframe" && strings.Contains(info.URL, part) {
-				found = info
+		for i := len(infos) - 1; i >= 0; i-- {
+			info := infos[i]
+			if info.Type != "iframe" || !strings.Contains(info.URL, part) {
+				continue
 			}
+			fctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(info.TargetID))
+			if ok, err := chromedp.Run(fctx, chromedp.Evaluate[bool]("Boolean("+ready+")")); err == nil && ok {
+				b.t.Cleanup(cancel)
+				b.listen(fctx)
+				return fctx
+			}
+			cancel()
 		}
-		if found != nil {
-			fctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(found.TargetID))
-			b.t.Cleanup(cancel)
-			b.listen(fctx)
-			b.poll(fctx, ready)
-			return fctx
-		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond)
 	}
-	b.t.Fatalf("no view frame with %q in its address", part)
+	b.t.Fatalf("no view frame with %q in its address in which %s", part, ready)
 	return nil
 }
 
